@@ -1,0 +1,34 @@
+/** Stable codes of {@link PipelineError}. */
+export type PipelineErrorCode =
+  | 'INVALID_OPTION'
+  | 'INVALID_AUDIO'
+  | 'ENCODER_FAILED'
+  | 'INVALID_MP3'
+  | 'PLUGIN_INCOMPATIBLE'
+  | 'STAGE_FAILED';
+
+/** A pipeline stage refused its options or its input, or failed while running. */
+export class PipelineError extends Error {
+  override readonly name = 'PipelineError';
+  readonly code: PipelineErrorCode;
+  /** The stage or option concerned, e.g. `resampler.inputRate`. */
+  readonly where: string;
+
+  constructor(code: PipelineErrorCode, where: string, message: string, options?: ErrorOptions) {
+    super(`${where}: ${message}`, options);
+    this.code = code;
+    this.where = where;
+  }
+}
+
+/** Throws INVALID_OPTION unless `value` is an integer in [min, max]. */
+export function checkInteger(value: number, where: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new PipelineError(
+      'INVALID_OPTION',
+      where,
+      `must be a whole number from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
+}

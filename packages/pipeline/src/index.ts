@@ -1,0 +1,53 @@
+export type { AudioChunk, AudioFrame, CallSide } from './audio-frame.js';
+export { codecOperator, type StreamCodec } from './codec-operator.js';
+export { encodeMp3 } from './encode-mp3.js';
+export { checkInteger, PipelineError, type PipelineErrorCode } from './errors.js';
+export { fadeOut, glideToSilence } from './fade.js';
+export { frameMedia } from './frame-media.js';
+export { joinMp3Frames, mp3Chunks } from './mp3-chunks.js';
+export {
+  createMp3Encoder,
+  lameJsBackend,
+  type Mp3Encoder,
+  type Mp3EncoderBackend,
+  type Mp3EncoderBackendFactory,
+  type Mp3EncoderBackendOptions,
+  type Mp3EncoderOptions,
+  type Mp3Frame,
+} from './mp3-encoder.js';
+export {
+  MP3_HEADER_BYTES,
+  type Mp3FrameHeader,
+  parseMp3FrameHeader,
+  splitMp3Frames,
+} from './mp3-frame-header.js';
+export { pace } from './pace.js';
+export { createPacer, type Pacer, type PacerOptions } from './pacer.js';
+export { createPcmFramer, type PcmFramer, type PcmFramerOptions } from './pcm-framer.js';
+export { PlayoutClock } from './playout-clock.js';
+export {
+  createPlayoutScheduler,
+  type InterruptReason,
+  type PlaybackEvent,
+  type PlaybackHandle,
+  type PlaybackOutcome,
+  type PlayMode,
+  type PlayoutScheduler,
+  type PlayoutSchedulerOptions,
+} from './playout-scheduler.js';
+export { type PsrWav, toPsrWav } from './psr-wav.js';
+export { resample } from './resample.js';
+export {
+  createResampler,
+  type Resampler,
+  type ResamplerOptions,
+  type ResamplerQuality,
+} from './resampler.js';
+export {
+  type AudioStagePlugin,
+  checkStagePlugin,
+  createStageRegistry,
+  type StageInput,
+  type StageOutput,
+  type StageRegistry,
+} from './stage-plugin.js';

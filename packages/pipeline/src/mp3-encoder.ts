@@ -1,0 +1,180 @@
+import { Mp3Encoder as LameJsEncoder } from '@breezystack/lamejs';
+import { checkInteger, PipelineError } from './errors.js';
+import { parseMp3FrameHeader, splitMp3Frames } from './mp3-frame-header.js';
+
+/** One whole MP3 frame with its place in the stream. */
+export interface Mp3Frame {
+  /** The frame's bytes, header included. */
+  readonly data: Uint8Array;
+  /** 0 for the stream's first frame. */
+  readonly index: number;
+  /** Where the frame starts in the encoded stream, in ms (`index × durationMs`). */
+  readonly startMs: number;
+  /** 72 ms at 8000 Hz (576 samples). */
+  readonly durationMs: number;
+}
+
+/** The encoding engine behind {@link createMp3Encoder}: raw bytes in, raw bytes out. */
+export interface Mp3EncoderBackend {
+  /** Samples of encoder delay at the start of its output (decoders can't trim it: no Xing header). */
+  readonly delaySamples: number;
+  encode(samples: Int16Array): Uint8Array;
+  flush(): Uint8Array;
+  close(): void;
+}
+
+export interface Mp3EncoderBackendOptions {
+  readonly sampleRate: number;
+  readonly bitrateKbps: number;
+}
+
+/** Makes one backend per stream. Plugins (e.g. a WASM LAME build) provide these. */
+export type Mp3EncoderBackendFactory = (options: Mp3EncoderBackendOptions) => Mp3EncoderBackend;
+
+/** The built-in backend: `@breezystack/lamejs` (pure JavaScript, mono, CBR). */
+export const lameJsBackend: Mp3EncoderBackendFactory = ({ sampleRate, bitrateKbps }) => {
+  let encoder: LameJsEncoder | undefined = new LameJsEncoder(1, sampleRate, bitrateKbps);
+  // lamejs hands back Int8Array (its typings say Uint8Array): view the same bytes unsigned.
+  const bytes = (out: ArrayBufferView): Uint8Array =>
+    new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  const live = (): LameJsEncoder => {
+    if (!encoder) throw new PipelineError('ENCODER_FAILED', 'mp3Encoder', 'the encoder was closed');
+    return encoder;
+  };
+  return {
+    delaySamples: 1105,
+    encode: (samples) => bytes(live().encodeBuffer(samples)),
+    flush: () => bytes(live().flush()),
+    close: () => {
+      encoder = undefined;
+    },
+  };
+};
+
+export interface Mp3EncoderOptions {
+  /** Input and output sample rate; PSR plays 8000 Hz (MPEG-2.5). */
+  readonly sampleRate?: number;
+  /** Constant bitrate; 8–64 kbps at 8000 Hz (default 32). */
+  readonly bitrateKbps?: number;
+  /** The engine (default: lamejs). */
+  readonly backend?: Mp3EncoderBackendFactory;
+}
+
+/** A streaming PCM16 → MP3 encoder that returns whole frames only. */
+export interface Mp3Encoder {
+  readonly sampleRate: number;
+  readonly bitrateKbps: number;
+  /** Encoder delay of the backend, in samples: the decoded stream starts this late. */
+  readonly delaySamples: number;
+  /** Encodes the next piece; returns the frames completed so far (often none for small pieces). */
+  encode(samples: Int16Array): Mp3Frame[];
+  /**
+   * Ends the stream: the rest of the audio, padded to whole frames. Call only when the
+   * stream ends or is interrupted, never per piece (mid-stream flushes insert gaps).
+   * The encoder then starts a new stream on the next `encode`.
+   */
+  flush(): Mp3Frame[];
+  close(): void;
+}
+
+const BITRATES_8K = [8, 16, 24, 32, 40, 48, 56, 64];
+
+/**
+ * Creates an MP3 encoder for one stream of mono audio.
+ *
+ * @example
+ * ```ts
+ * const encoder = createMp3Encoder({ sampleRate: 8000, bitrateKbps: 32 });
+ * const frames = [...encoder.encode(pcm), ...encoder.flush()];
+ * ```
+ */
+export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
+  const sampleRate = options.sampleRate ?? 8000;
+  const bitrateKbps = options.bitrateKbps ?? 32;
+  if (![8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000].includes(sampleRate)) {
+    throw new PipelineError(
+      'INVALID_OPTION',
+      'mp3Encoder.sampleRate',
+      `${sampleRate} Hz is not an MP3 sample rate`,
+    );
+  }
+  checkInteger(bitrateKbps, 'mp3Encoder.bitrateKbps', 8, 320);
+  if (sampleRate === 8000 && !BITRATES_8K.includes(bitrateKbps)) {
+    throw new PipelineError(
+      'INVALID_OPTION',
+      'mp3Encoder.bitrateKbps',
+      `at 8000 Hz must be one of ${BITRATES_8K.join(', ')}`,
+    );
+  }
+  const makeBackend = options.backend ?? lameJsBackend;
+  let backend: Mp3EncoderBackend | undefined;
+  let pending: Uint8Array = new Uint8Array(0);
+  let index = 0;
+  let closed = false;
+
+  const open = (): Mp3EncoderBackend => {
+    if (closed) throw new PipelineError('ENCODER_FAILED', 'mp3Encoder', 'encode after close');
+    backend ??= makeBackend({ sampleRate, bitrateKbps });
+    return backend;
+  };
+  const collect = (bytes: Uint8Array): Mp3Frame[] => {
+    const joined = pending.length === 0 ? bytes : concat(pending, bytes);
+    let split: ReturnType<typeof splitMp3Frames>;
+    try {
+      split = splitMp3Frames(joined);
+    } catch (cause) {
+      throw new PipelineError(
+        'ENCODER_FAILED',
+        'mp3Encoder',
+        `the backend wrote bytes that are not MP3 frames: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    pending = joined.slice(joined.length - split.rest);
+    return split.frames.map((data) => {
+      const header = parseMp3FrameHeader(data);
+      const durationMs = (header.samplesPerFrame * 1000) / header.sampleRate;
+      const frame = { data, index, startMs: index * durationMs, durationMs };
+      index++;
+      return frame;
+    });
+  };
+  const first = open();
+
+  return {
+    sampleRate,
+    bitrateKbps,
+    delaySamples: first.delaySamples,
+    encode(samples) {
+      if (!(samples instanceof Int16Array)) {
+        throw new PipelineError(
+          'INVALID_AUDIO',
+          'mp3Encoder.encode',
+          `expected an Int16Array, got ${Object.prototype.toString.call(samples)}`,
+        );
+      }
+      return samples.length === 0 ? [] : collect(open().encode(samples));
+    },
+    flush() {
+      if (!backend) return [];
+      const frames = collect(backend.flush());
+      backend.close();
+      backend = undefined;
+      pending = new Uint8Array(0);
+      index = 0;
+      return frames;
+    },
+    close() {
+      backend?.close();
+      backend = undefined;
+      closed = true;
+    },
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

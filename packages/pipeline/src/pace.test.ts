@@ -1,0 +1,104 @@
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { AudioChunk } from './audio-frame.js';
+import { pace } from './pace.js';
+import { PlayoutClock } from './playout-clock.js';
+
+const chunk = (durationMs: number, startMs = 0): AudioChunk => ({
+  format: 'mp3',
+  data: new Uint8Array(1),
+  startMs,
+  durationMs,
+});
+const newScheduler = () =>
+  new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+describe('pace (virtual time)', () => {
+  it('sends up to the lead at once, then one chunk each time the lead falls to the limit', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const c = chunk(100);
+      // Everything is available at once: 3 chunks cover 0–300 ms; lead 200 ms.
+      const source = cold('(abcdef|)', { a: c, b: c, c: c, d: c, e: c, f: c });
+      // t=0: a,b,c (buffered 0→100→200, each sent while buffered ≤ 200); then one per 100 ms.
+      expectObservable(source.pipe(pace({ leadMs: 200 }))).toBe('(abc) 95ms d 99ms e 99ms (f|)', {
+        a: c,
+        b: c,
+        c: c,
+        d: c,
+        e: c,
+        f: c,
+      });
+    });
+  });
+
+  it('never gets more than lead + one chunk ahead of the listener', () => {
+    const testScheduler = newScheduler();
+    testScheduler.run(({ cold }) => {
+      const clock = new PlayoutClock(() => testScheduler.now());
+      const aheadAtSends: number[] = [];
+      const source = cold(`(${'a'.repeat(30)}|)`, { a: chunk(144) });
+      // At each send the chunk is not yet counted: ahead after it = buffered + 144.
+      source
+        .pipe(pace({ leadMs: 200, clock }))
+        .subscribe(() => aheadAtSends.push(clock.bufferedMs() + 144));
+      testScheduler.flush();
+      expect(aheadAtSends).toHaveLength(30);
+      expect(Math.max(...aheadAtSends)).toBeLessThanOrEqual(200 + 144);
+      expect(Math.max(...aheadAtSends)).toBeGreaterThan(200);
+    });
+  });
+
+  it('keeps its schedule from the start: late timers do not accumulate (drift-free)', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const c = chunk(72);
+      const source = cold(`(${'a'.repeat(10)}|)`, { a: c });
+      // lead 0: one chunk per 72 ms exactly, at 0, 72, 144, … 648.
+      const marbles = `a ${Array.from({ length: 8 }, () => '71ms a').join(' ')} 71ms (a|)`;
+      expectObservable(source.pipe(pace({ leadMs: 0 }))).toBe(marbles, { a: c });
+    });
+  });
+
+  it('after the source goes quiet, resumes at real time without racing ahead or stalling', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const c = chunk(100);
+      // Two chunks, a 1 s gap (underrun), then two more at once.
+      const source = cold('(ab) 996ms (cd|)', { a: c, b: c, c: c, d: c });
+      expectObservable(source.pipe(pace({ leadMs: 0 }))).toBe('a 99ms b 899ms c 99ms (d|)', {
+        a: c,
+        b: c,
+        c: c,
+        d: c,
+      });
+    });
+  });
+
+  it('skips zero-length chunks (a resampler or TTS that yields nothing)', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const c = chunk(100);
+      const empty = chunk(0);
+      expectObservable(cold('(aeeb|)', { a: c, e: empty, b: c }).pipe(pace({ leadMs: 0 }))).toBe(
+        'a 99ms (b|)',
+        { a: c, b: c },
+      );
+    });
+  });
+
+  it('waits while the transport reports backpressure, and counts each wait', () => {
+    const testScheduler = newScheduler();
+    let waits = 0;
+    testScheduler.run(({ cold, expectObservable }) => {
+      const c = chunk(100);
+      const paced = cold('(ab|)', { a: c, b: c }).pipe(
+        pace({
+          leadMs: 500,
+          retryMs: 10,
+          canSend: () => testScheduler.now() >= 30,
+          onBlocked: () => waits++,
+        }),
+      );
+      expectObservable(paced).toBe('30ms (ab|)', { a: c, b: c });
+    });
+    // Two wakes at 0 ms (one per arriving chunk), then retries at 10 and 20 ms.
+    expect(waits).toBe(4);
+  });
+});

@@ -1,0 +1,87 @@
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import type { AudioChunk } from './audio-frame.js';
+import { PlayoutClock } from './playout-clock.js';
+
+export interface PacerOptions {
+  /** Audio to keep ahead of the listener, in ms (default 200). */
+  readonly leadMs?: number;
+  /** Time source and timers (default `asyncScheduler`; `TestScheduler` in tests). */
+  readonly scheduler?: SchedulerLike;
+  /** Share a clock to read `playedMs` elsewhere (default: a new one). */
+  readonly clock?: PlayoutClock;
+  /**
+   * Backpressure: when it returns `false` (e.g. the socket's buffer is over its
+   * watermark) the pacer waits `retryMs` and asks again instead of sending.
+   */
+  readonly canSend?: () => boolean;
+  /** Called each time the pacer waits for `canSend`. */
+  readonly onBlocked?: () => void;
+  /** Poll interval while blocked (default 10 ms). */
+  readonly retryMs?: number;
+}
+
+/** The pacing loop shared by the `pace` operator and the playout scheduler. */
+export interface Pacer {
+  readonly clock: PlayoutClock;
+  /** Sends what the lead allows now, then sets one timer for the next send. */
+  wake(): void;
+  /** Cancels the timer. */
+  stop(): void;
+}
+
+/**
+ * Sends chunks against an audio clock: the next chunk goes out when the audio sent but
+ * not yet played is at most `leadMs`, so the listener is never more than `leadMs` plus
+ * one chunk behind. `pull` returns the next chunk, or `undefined` when none is ready
+ * (call `wake` when one is); zero-length chunks are skipped.
+ */
+export function createPacer(
+  pull: () => AudioChunk | undefined,
+  send: (chunk: AudioChunk) => void,
+  options: PacerOptions = {},
+): Pacer {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const leadMs = options.leadMs ?? 200;
+  const retryMs = options.retryMs ?? 10;
+  const clock = options.clock ?? new PlayoutClock(() => scheduler.now());
+  let timer: Subscription | undefined;
+  let stopped = false;
+
+  const schedule = (delay: number): void => {
+    timer?.unsubscribe();
+    timer = scheduler.schedule(
+      () => {
+        timer = undefined;
+        wake();
+      },
+      Math.max(0, delay),
+    );
+  };
+
+  function wake(): void {
+    if (stopped) return;
+    while (clock.bufferedMs() <= leadMs) {
+      if (options.canSend && !options.canSend()) {
+        options.onBlocked?.();
+        schedule(retryMs);
+        return;
+      }
+      const chunk = pull();
+      if (!chunk) return;
+      if (chunk.durationMs <= 0) continue;
+      send(chunk);
+      clock.commit(chunk.durationMs);
+    }
+    schedule(clock.bufferedMs() - leadMs);
+  }
+
+  return {
+    clock,
+    wake,
+    stop() {
+      stopped = true;
+      timer?.unsubscribe();
+      timer = undefined;
+    },
+  };
+}

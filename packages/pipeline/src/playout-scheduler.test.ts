@@ -1,0 +1,228 @@
+import { decodeWav, encodeWav, type PsrAction } from '@psrkit/protocol';
+import { finalize, Observable, Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { splitMp3Frames } from './mp3-frame-header.js';
+import {
+  createPlayoutScheduler,
+  type PlaybackEvent,
+  type PlayoutSchedulerOptions,
+} from './playout-scheduler.js';
+import { speechLike, tone } from './test-signals.js';
+
+interface Logged {
+  at: number;
+  action?: PsrAction;
+  event?: PlaybackEvent;
+}
+
+/** Runs `script` against a playout line in virtual time; returns what it sent and emitted. */
+function record(
+  options: PlayoutSchedulerOptions,
+  script: (line: ReturnType<typeof createPlayoutScheduler>, scheduler: TestScheduler) => void,
+  untilMs = 20_000,
+): Logged[] {
+  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+  const log: Logged[] = [];
+  scheduler.run(() => {
+    const line = createPlayoutScheduler({ scheduler, progressIntervalMs: 0, ...options });
+    line.actions$.subscribe((action) => log.push({ at: scheduler.now(), action }));
+    line.events$.subscribe((event) => log.push({ at: scheduler.now(), event }));
+    script(line, scheduler);
+    scheduler.schedule(() => line.close(), untilMs);
+  });
+  return log;
+}
+
+const wav8k = (ms: number): Uint8Array =>
+  encodeWav({ sampleRate: 8000, channels: 1, samples: tone(8000, 440, ms / 1000, 8000) });
+const events = (log: Logged[]) =>
+  log.filter((l) => l.event).map((l) => ({ at: l.at, ...l.event! }));
+const actions = (log: Logged[]) =>
+  log.filter((l) => l.action).map((l) => ({ at: l.at, ...l.action! }));
+/** PCM pieces of 20 ms at `rate`, all available at once. */
+const pcmOf = (samples: Int16Array, rate: number): Observable<Int16Array> =>
+  new Observable((subscriber) => {
+    const piece = rate / 50;
+    for (let at = 0; at < samples.length; at += piece)
+      subscriber.next(samples.subarray(at, at + piece));
+    subscriber.complete();
+  });
+
+describe('createPlayoutScheduler', () => {
+  it('queue mode: a file, then a stream once the file has played out; marks exactly once each', () => {
+    const log = record({ leadMs: 200 }, (line) => {
+      line.play(wav8k(500));
+      line.stream(pcmOf(speechLike(24000, 1), 24000), { sampleRate: 24000 });
+    });
+    const sent = actions(log);
+    expect(sent[0]).toMatchObject({ at: 0, type: 'media', isSync: true });
+    expect(
+      decodeWav(sent[0]!.type === 'media' ? sent[0]!.payload : new Uint8Array()),
+    ).toMatchObject({ sampleRate: 8000, channels: 1, frames: 4000 });
+    const chunks = sent.filter((a) => a.type === 'chunk');
+    expect(chunks[0]!.at).toBe(500);
+    for (const chunk of chunks)
+      if (chunk.type === 'chunk') expect(splitMp3Frames(chunk.payload).rest).toBe(0);
+    // 1 s of speech at 72 ms a frame, plus encoder delay, in 2-frame chunks; paced: the last goes out
+    // no earlier than (its start − lead) after the stream began.
+    const totalMs = Math.ceil((8000 + 1105) / 576) * 72;
+    expect(chunks.at(-1)!.at).toBeGreaterThanOrEqual(500 + totalMs - 144 - 200);
+    expect(events(log).map((e) => `${e.type}@${e.at}`)).toEqual([
+      'playback-start@0',
+      'playback-end@500',
+      'playback-start@500',
+      `playback-end@${500 + totalMs}`,
+    ]);
+  });
+
+  it('interrupt mode: stops the stream at once, unsubscribes its source, ends with a fade, then plays', () => {
+    let sourceClosed = -1;
+    const log = record({ leadMs: 200 }, (line, scheduler) => {
+      const talk = new Subject<Int16Array>();
+      const reply = line.stream(talk.pipe(finalize(() => (sourceClosed = scheduler.now()))), {
+        sampleRate: 8000,
+      });
+      const speech = speechLike(8000, 3);
+      talk.next(speech); // TTS delivered everything at once; the source stays open
+      scheduler.schedule(() => line.play(wav8k(300), { mode: 'interrupt' }), 1000);
+      void reply;
+    });
+    expect(sourceClosed).toBe(1000);
+    const sent = actions(log);
+    const before = sent.filter((a) => a.at < 1000);
+    const at1000 = sent.filter((a) => a.at === 1000);
+    expect(before.every((a) => a.type === 'chunk')).toBe(true);
+    // At the interrupt: one tail chunk (fade, encoder flushed), then the new file cutting in.
+    expect(at1000.map((a) => a.type)).toEqual(['chunk', 'media']);
+    expect(at1000[1]).toMatchObject({ isSync: false });
+    expect(sent.filter((a) => a.at > 1000)).toEqual([]);
+    const interrupted = events(log).find((e) => e.type === 'playback-interrupted');
+    expect(interrupted).toMatchObject({ at: 1000, reason: 'interrupted' });
+    if (interrupted?.type !== 'playback-interrupted') throw new Error('no interruption');
+    expect(interrupted.playedMs).toBe(1000);
+    // Heard in all: what was played, the lead (≤ 200 ms + one chunk), the encoder's held audio and the fade.
+    expect(interrupted.heardMs - interrupted.playedMs).toBeLessThanOrEqual(200 + 144 + 216 + 72);
+    expect(
+      events(log)
+        .filter((e) => e.type === 'playback-interrupted' || e.type === 'playback-end')
+        .map((e) => e.type),
+    ).toEqual(['playback-interrupted', 'playback-end']);
+  });
+
+  it('pcm16 chunks are whole 20 ms frames; an interruption adds only a 20 ms fade', () => {
+    const speech = speechLike(8000, 2);
+    const log = record({ leadMs: 100, format: 'pcm16' }, (line, scheduler) => {
+      const handle = line.stream(pcmOf(speech, 8000), { sampleRate: 8000 });
+      scheduler.schedule(() => handle.interrupt(), 500);
+    });
+    const chunks = actions(log).filter((a) => a.type === 'chunk');
+    for (const chunk of chunks)
+      if (chunk.type === 'chunk') {
+        expect(chunk.format).toBe('pcm16');
+        expect(chunk.payload.length).toBe(320);
+      }
+    const sentBefore = chunks.filter((c) => c.at < 500).length;
+    // Sent by 500 ms: 500 ms played + ≤ 100 ms lead + one 20 ms chunk.
+    expect(sentBefore * 20).toBeLessThanOrEqual(620);
+    const tail = chunks.filter((c) => c.at === 500);
+    expect(tail).toHaveLength(1);
+    const interrupted = events(log).find((e) => e.type === 'playback-interrupted');
+    expect(interrupted).toMatchObject({ playedMs: 500, heardMs: sentBefore * 20 + 20 });
+    // The fade really fades: the last tail sample is (near) silent.
+    const last =
+      tail[0]!.type === 'chunk' ? new Int16Array(tail[0]!.payload.slice().buffer).at(-1)! : 1e9;
+    expect(Math.abs(last)).toBeLessThan(200);
+  });
+
+  it('an upstream error ends the item once with reason "error", and the line goes on', () => {
+    const log = record({}, (line, scheduler) => {
+      const failing = new Subject<Int16Array>();
+      const first = line.stream(failing, { sampleRate: 8000, format: 'pcm16' });
+      line.play(wav8k(100));
+      failing.next(new Int16Array(1600));
+      scheduler.schedule(() => failing.error(new Error('TTS failed')), 50);
+      void first;
+    });
+    const ends = events(log).filter(
+      (e) => e.type === 'playback-interrupted' || e.type === 'playback-end',
+    );
+    expect(ends.map((e) => [e.type, e.id, e.at])).toEqual([
+      ['playback-interrupted', '1', 50],
+      ['playback-end', '2', 150],
+    ]);
+    expect(ends[0]).toMatchObject({
+      reason: 'error',
+      error: expect.objectContaining({ message: 'TTS failed' }),
+    });
+  });
+
+  it('interrupting a playing file sends a short silent file that cuts it; queued items are dropped', () => {
+    const log = record({}, (line, scheduler) => {
+      line.play(wav8k(1000));
+      const queued = line.stream(pcmOf(tone(8000, 300, 1), 8000), { sampleRate: 8000 });
+      scheduler.schedule(() => line.interrupt(), 400);
+      void queued;
+    });
+    const sent = actions(log);
+    expect(sent.map((a) => [a.type, a.at, a.type === 'media' && a.isSync])).toEqual([
+      ['media', 0, true],
+      ['media', 400, false],
+    ]);
+    expect(
+      events(log)
+        .filter((e) => e.type === 'playback-interrupted')
+        .map((e) => [e.id, e.type === 'playback-interrupted' && e.playedMs]),
+    ).toEqual([
+      ['2', 0],
+      ['1', 400],
+    ]);
+  });
+
+  it('close ends everything with reason "closed", sends nothing more and completes', () => {
+    const scheduler = new TestScheduler(() => undefined);
+    const outcomes: string[] = [];
+    let completed = 0;
+    scheduler.run(() => {
+      const line = createPlayoutScheduler({ scheduler });
+      line.actions$.subscribe({ complete: () => completed++ });
+      line.events$.subscribe({ complete: () => completed++ });
+      const a = line.stream(pcmOf(tone(8000, 300, 2), 8000), { sampleRate: 8000 });
+      const b = line.play(wav8k(100));
+      a.done.then((o) =>
+        outcomes.push(`${o.type}:${o.type === 'playback-interrupted' ? o.reason : ''}`),
+      );
+      b.done.then((o) =>
+        outcomes.push(`${o.type}:${o.type === 'playback-interrupted' ? o.reason : ''}`),
+      );
+      scheduler.schedule(() => line.close(), 300);
+    });
+    return Promise.resolve().then(() => {
+      expect(outcomes.sort()).toEqual([
+        'playback-interrupted:closed',
+        'playback-interrupted:closed',
+      ]);
+      expect(completed).toBe(2);
+    });
+  });
+
+  it('emits progress marks while playing', () => {
+    const log = record({ progressIntervalMs: 100 }, (line) => {
+      line.play(wav8k(350));
+    });
+    expect(
+      events(log)
+        .filter((e) => e.type === 'playback-progress')
+        .map((e) => e.type === 'playback-progress' && e.playedMs),
+    ).toEqual([100, 200, 300]);
+  });
+
+  it('rejects bad options with typed errors', () => {
+    expect(() => createPlayoutScheduler({ pcmChunkMs: 30 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() => createPlayoutScheduler({ leadMs: -1 })).toThrow(
+      expect.objectContaining({ where: 'playout.leadMs' }),
+    );
+  });
+});

@@ -1,0 +1,547 @@
+import {
+  type ChunkFormat,
+  chunkAction,
+  mediaAction,
+  type PcmAudio,
+  PSR_SAMPLE_RATE,
+  type PsrAction,
+  pcm16ToBytes,
+} from '@psrkit/protocol';
+import {
+  asyncScheduler,
+  filter,
+  type Observable,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+} from 'rxjs';
+import type { AudioChunk } from './audio-frame.js';
+import { checkInteger, PipelineError } from './errors.js';
+import { fadeOut, glideToSilence } from './fade.js';
+import { joinMp3Frames } from './mp3-chunks.js';
+import {
+  createMp3Encoder,
+  type Mp3Encoder,
+  type Mp3EncoderBackendFactory,
+  type Mp3Frame,
+} from './mp3-encoder.js';
+import { createPacer, type Pacer } from './pacer.js';
+import { PlayoutClock } from './playout-clock.js';
+import { toPsrWav } from './psr-wav.js';
+import { createResampler, type Resampler, type ResamplerQuality } from './resampler.js';
+
+/** `queue`: play after everything before it. `interrupt`: stop everything, play now. */
+export type PlayMode = 'queue' | 'interrupt';
+
+/** Why an item stopped before its end. */
+export type InterruptReason = 'interrupted' | 'error' | 'closed';
+
+/** Virtual marks: what the server's playout clock says each item is doing. */
+export type PlaybackEvent =
+  | { readonly type: 'playback-start'; readonly id: string; readonly kind: 'file' | 'stream' }
+  | { readonly type: 'playback-progress'; readonly id: string; readonly playedMs: number }
+  | { readonly type: 'playback-end'; readonly id: string; readonly playedMs: number }
+  | {
+      readonly type: 'playback-interrupted';
+      readonly id: string;
+      /** What the caller had heard when the item was stopped. */
+      readonly playedMs: number;
+      /** What the caller will have heard in all: `playedMs` plus audio already sent (the lead and the fade). */
+      readonly heardMs: number;
+      readonly reason: InterruptReason;
+      readonly error?: Error;
+    };
+
+/** The last event of an item: exactly one per item. */
+export type PlaybackOutcome = Extract<
+  PlaybackEvent,
+  { type: 'playback-end' | 'playback-interrupted' }
+>;
+
+/** A queued or playing item. */
+export interface PlaybackHandle {
+  readonly id: string;
+  /** This item's events. */
+  readonly events$: Observable<PlaybackEvent>;
+  /** What the caller has heard of it so far. */
+  readonly playedMs: number;
+  /** Resolves with its final event. */
+  readonly done: Promise<PlaybackOutcome>;
+  /** Stops it (and only it). */
+  interrupt(): void;
+}
+
+export interface PlayoutSchedulerOptions {
+  /** Audio kept ahead of the caller for chunk streams, ms (default 200). */
+  readonly leadMs?: number;
+  /** Chunk format for streams (default `mp3`). */
+  readonly format?: ChunkFormat;
+  /** MP3 bitrate, kbps (default 32). */
+  readonly bitrateKbps?: number;
+  /** MP3 frames per chunk (default 2 = 144 ms). */
+  readonly framesPerChunk?: number;
+  /** PCM16 chunk length, ms, a multiple of 20 (default 20). */
+  readonly pcmChunkMs?: number;
+  /** Fade at the end of an interrupted stream, ms (default 20). */
+  readonly fadeMs?: number;
+  /** How often `playback-progress` is emitted, ms (default 250; 0 for never). */
+  readonly progressIntervalMs?: number;
+  readonly resamplerQuality?: ResamplerQuality;
+  /** MP3 engine (default lamejs). */
+  readonly mp3Backend?: Mp3EncoderBackendFactory;
+  readonly scheduler?: SchedulerLike;
+  /** Backpressure from the transport; see `createPacer`. */
+  readonly canSend?: () => boolean;
+  readonly onBlocked?: () => void;
+}
+
+/** A call's single playout line. */
+export interface PlayoutScheduler {
+  /** Actions to send to PSR, in order. Hot: subscribe before playing. */
+  readonly actions$: Observable<PsrAction>;
+  /** Every item's events. Hot. */
+  readonly events$: Observable<PlaybackEvent>;
+  /** Plays a file (any WAV, or PCM at any rate) as one `media` action. */
+  play(
+    audio: Uint8Array | PcmAudio,
+    options?: { readonly mode?: PlayMode; readonly id?: string },
+  ): PlaybackHandle;
+  /**
+   * Streams PCM pieces (mono, `sampleRate`) as paced `chunk` actions. Unsubscribed at once
+   * when interrupted, so upstream work (TTS) stops.
+   */
+  stream(
+    pcm$: Observable<Int16Array>,
+    options: {
+      readonly sampleRate: number;
+      readonly mode?: PlayMode;
+      readonly format?: ChunkFormat;
+      readonly id?: string;
+    },
+  ): PlaybackHandle;
+  /** Stops the playing item and drops the queued ones. */
+  interrupt(): void;
+  /** True while an item is playing or queued. */
+  readonly busy: boolean;
+  /** Ends every item (`reason: 'closed'`, nothing more is sent) and completes both streams. */
+  close(): void;
+}
+
+interface Item {
+  readonly id: string;
+  readonly kind: 'file' | 'stream';
+  handle: PlaybackHandle;
+  start(): void;
+  /** `successor`: the item that preempts this one, if any. */
+  stop(reason: InterruptReason, error?: Error, successor?: Item): void;
+  playedMs(): number;
+}
+
+/**
+ * Creates the playout line of one call: queued or preempting items, each a WAV file (one
+ * `media` action) or a PCM stream (resampled, encoded, chunked and paced `chunk` actions),
+ * with virtual playback marks computed on the server's own clock.
+ *
+ * @example
+ * ```ts
+ * const line = createPlayoutScheduler({ leadMs: 200 });
+ * line.actions$.subscribe((action) => socket.send(encodeAction(action)));
+ * line.play(greetingWav);
+ * const reply = line.stream(tts$, { sampleRate: 24000 });
+ * // caller barges in:
+ * reply.interrupt();
+ * ```
+ */
+export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): PlayoutScheduler {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const leadMs = checkInteger(options.leadMs ?? 200, 'playout.leadMs', 0, 60_000);
+  const fadeSamples =
+    (checkInteger(options.fadeMs ?? 20, 'playout.fadeMs', 0, 1000) * PSR_SAMPLE_RATE) / 1000;
+  const progressIntervalMs = options.progressIntervalMs ?? 250;
+  const framesPerChunk = checkInteger(
+    options.framesPerChunk ?? 2,
+    'playout.framesPerChunk',
+    1,
+    100,
+  );
+  const pcmChunkSamples =
+    (checkInteger(options.pcmChunkMs ?? 20, 'playout.pcmChunkMs', 20, 10_000) * PSR_SAMPLE_RATE) /
+    1000;
+  if (pcmChunkSamples % 160 !== 0)
+    throw new PipelineError('INVALID_OPTION', 'playout.pcmChunkMs', 'must be a multiple of 20 ms');
+  const actions = new Subject<PsrAction>();
+  const events = new Subject<PlaybackEvent>();
+  const queue: Item[] = [];
+  let current: Item | undefined;
+  let closed = false;
+  let nextId = 1;
+
+  const send = (action: PsrAction): void => {
+    if (!closed) actions.next(action);
+  };
+
+  const advance = (): void => {
+    if (current || closed) return;
+    current = queue.shift();
+    current?.start();
+  };
+
+  /** Builds the bookkeeping every item shares: events, progress timer, exactly-once end. */
+  function track(id: string, kind: 'file' | 'stream', clock: PlayoutClock, cleanup: () => void) {
+    let settled: ((outcome: PlaybackOutcome) => void) | undefined;
+    const done = new Promise<PlaybackOutcome>((resolve) => {
+      settled = resolve;
+    });
+    let progress: Subscription | undefined;
+    let ended = false;
+    const events$ = events.pipe(filter((event) => event.id === id));
+    return {
+      events$,
+      done,
+      get ended() {
+        return ended;
+      },
+      started() {
+        events.next({ type: 'playback-start', id, kind });
+        if (progressIntervalMs > 0) {
+          progress = scheduler.schedule(function tick() {
+            events.next({ type: 'playback-progress', id, playedMs: clock.playedMs() });
+            this.schedule(undefined, progressIntervalMs);
+          }, progressIntervalMs);
+        }
+      },
+      finish(outcome: PlaybackOutcome) {
+        if (ended) return;
+        ended = true;
+        progress?.unsubscribe();
+        cleanup();
+        events.next(outcome);
+        settled?.(outcome);
+        const index = queue.findIndex((item) => item.id === id);
+        if (index >= 0) queue.splice(index, 1);
+        if (current?.id === id) {
+          current = undefined;
+          advance();
+        }
+      },
+    };
+  }
+
+  function enqueue(make: (id: string) => Item, mode: PlayMode): PlaybackHandle {
+    if (closed) throw new PipelineError('INVALID_OPTION', 'playout', 'the playout line is closed');
+    const item = make(`${nextId++}`);
+    if (mode === 'interrupt') interruptAll(item);
+    queue.push(item);
+    advance();
+    return item.handle;
+  }
+
+  function interruptAll(successor?: Item): void {
+    for (const item of [...queue].reverse()) item.stop('interrupted');
+    current?.stop('interrupted', undefined, successor);
+  }
+
+  function fileItem(audio: Uint8Array | PcmAudio, mode: PlayMode, id: string): Item {
+    const { wav, durationMs } = toPsrWav(
+      audio,
+      options.resamplerQuality ? { quality: options.resamplerQuality } : {},
+    );
+    const clock = new PlayoutClock(() => scheduler.now());
+    let endTimer: Subscription | undefined;
+    const life = track(id, 'file', clock, () => endTimer?.unsubscribe());
+    const item: Item = {
+      id,
+      kind: 'file',
+      playedMs: () => clock.playedMs(),
+      start() {
+        send(mediaAction(wav, { isSync: mode === 'queue' }));
+        clock.commit(durationMs);
+        life.started();
+        endTimer = scheduler.schedule(
+          () => life.finish({ type: 'playback-end', id, playedMs: durationMs }),
+          durationMs,
+        );
+      },
+      stop(reason, error, successor) {
+        if (life.ended) return;
+        const playing = clock.startedAt !== undefined;
+        // PSR has no "stop": a short silent file with is_sync false cuts the one playing,
+        // unless the item taking over is itself such a file.
+        if (playing && reason === 'interrupted' && successor?.kind !== 'file') {
+          send(mediaAction(SILENCE_WAV, { isSync: false }));
+        }
+        const playedMs = clock.playedMs();
+        life.finish({
+          type: 'playback-interrupted',
+          id,
+          playedMs,
+          heardMs: playedMs,
+          reason,
+          ...(error && { error }),
+        });
+      },
+      handle: undefined as unknown as PlaybackHandle,
+    };
+    item.handle = handleFor(item, life);
+    return item;
+  }
+
+  function streamItem(
+    pcm$: Observable<Int16Array>,
+    sampleRate: number,
+    format: ChunkFormat,
+    id: string,
+  ): Item {
+    const resampler: Resampler | undefined =
+      sampleRate === PSR_SAMPLE_RATE
+        ? undefined
+        : createResampler({
+            inputRate: sampleRate,
+            outputRate: PSR_SAMPLE_RATE,
+            ...(options.resamplerQuality && { quality: options.resamplerQuality }),
+          });
+    const clock = new PlayoutClock(() => scheduler.now());
+    const pending = new PcmQueue();
+    let encoder: Mp3Encoder | undefined;
+    const frames: Mp3Frame[] = [];
+    let encoderFlushed = false;
+    let sourceDone = false;
+    let lastSample = 0;
+    let startMs = 0;
+    let upstream: Subscription | undefined;
+    let endTimer: Subscription | undefined;
+    let pacer: Pacer | undefined;
+    const life = track(id, 'stream', clock, () => {
+      upstream?.unsubscribe();
+      pacer?.stop();
+      endTimer?.unsubscribe();
+      encoder?.close();
+    });
+
+    const pcmChunk = (samples: Int16Array): AudioChunk => {
+      const chunk = {
+        format: 'pcm16' as const,
+        data: pcm16ToBytes(samples),
+        startMs,
+        durationMs: (samples.length * 1000) / PSR_SAMPLE_RATE,
+      };
+      startMs += chunk.durationMs;
+      if (samples.length > 0) lastSample = samples[samples.length - 1]!;
+      return chunk;
+    };
+    const feed = (samples: Int16Array): void => {
+      encoder ??= createMp3Encoder({
+        bitrateKbps: options.bitrateKbps ?? 32,
+        ...(options.mp3Backend && { backend: options.mp3Backend }),
+      });
+      frames.push(...encoder.encode(samples));
+      if (samples.length > 0) lastSample = samples[samples.length - 1]!;
+    };
+    const takeFrames = (count: number): AudioChunk | undefined =>
+      frames.length === 0 ? undefined : joinMp3Frames(frames.splice(0, count));
+
+    /** The next chunk the pacer may send, encoding just enough PCM for it. */
+    const pull = (): AudioChunk | undefined => {
+      if (format === 'pcm16') {
+        if (pending.length >= pcmChunkSamples || (sourceDone && pending.length > 0))
+          return pcmChunk(pending.take(pcmChunkSamples));
+        finishIfDrained();
+        return undefined;
+      }
+      while (frames.length < framesPerChunk && !encoderFlushed) {
+        if (pending.length >= 576) feed(pending.take(576));
+        else if (sourceDone) {
+          feed(pending.take(pending.length));
+          frames.push(...encoder!.flush());
+          encoderFlushed = true;
+        } else break;
+      }
+      const chunk =
+        frames.length >= framesPerChunk || encoderFlushed ? takeFrames(framesPerChunk) : undefined;
+      if (!chunk) finishIfDrained();
+      return chunk;
+    };
+
+    const finishIfDrained = (): void => {
+      const drained =
+        format === 'pcm16' ? pending.length === 0 : encoderFlushed && frames.length === 0;
+      if (!sourceDone || !drained || life.ended || endTimer) return;
+      endTimer = scheduler.schedule(
+        () => life.finish({ type: 'playback-end', id, playedMs: clock.sentMs }),
+        clock.bufferedMs(),
+      );
+    };
+
+    const item: Item = {
+      id,
+      kind: 'stream',
+      playedMs: () => clock.playedMs(),
+      start() {
+        pacer = createPacer(
+          pull,
+          (chunk) => {
+            if (clock.startedAt === undefined) life.started();
+            send(chunkAction(chunk.data, { format: chunk.format }));
+          },
+          {
+            leadMs,
+            scheduler,
+            clock,
+            ...(options.canSend && { canSend: options.canSend }),
+            ...(options.onBlocked && { onBlocked: options.onBlocked }),
+          },
+        );
+        upstream = pcm$.subscribe({
+          next(samples) {
+            pending.push(resampler ? resampler.push(samples) : samples);
+            pacer!.wake();
+          },
+          error(error: unknown) {
+            const failure =
+              error instanceof Error
+                ? error
+                : new PipelineError('STAGE_FAILED', `stream ${id}`, String(error));
+            item.stop('error', failure);
+          },
+          complete() {
+            if (resampler) pending.push(resampler.flush());
+            sourceDone = true;
+            pacer!.wake();
+          },
+        });
+      },
+      stop(reason, error) {
+        if (life.ended) return;
+        upstream?.unsubscribe();
+        pacer?.stop();
+        const playedMs = clock.playedMs();
+        if (reason !== 'closed' && clock.startedAt !== undefined) sendFadeTail();
+        life.finish({
+          type: 'playback-interrupted',
+          id,
+          playedMs,
+          heardMs: clock.sentMs,
+          reason,
+          ...(error && { error }),
+        });
+      },
+      handle: undefined as unknown as PlaybackHandle,
+    };
+
+    /** Ends what was sent with a short fade instead of a click (see the README). */
+    const sendFadeTail = (): void => {
+      const next = pending.take(Math.min(fadeSamples, pending.length));
+      const tail =
+        next.length >= fadeSamples
+          ? fadeOut(next, fadeSamples)
+          : glideToSilence(next.length > 0 ? next[0]! : lastSample, fadeSamples);
+      if (format === 'pcm16') {
+        if (tail.length > 0) {
+          const chunk = pcmChunk(tail);
+          send(chunkAction(chunk.data, { format: 'pcm16' }));
+          clock.commit(chunk.durationMs);
+        }
+        return;
+      }
+      if (!encoder || encoderFlushed) {
+        const chunk = takeFrames(frames.length);
+        if (chunk) sendChunk(chunk);
+        return;
+      }
+      feed(tail);
+      frames.push(...encoder.flush());
+      encoderFlushed = true;
+      const chunk = takeFrames(frames.length);
+      if (chunk) sendChunk(chunk);
+    };
+    const sendChunk = (chunk: AudioChunk): void => {
+      send(chunkAction(chunk.data, { format: chunk.format }));
+      clock.commit(chunk.durationMs);
+    };
+
+    item.handle = handleFor(item, life);
+    return item;
+  }
+
+  function handleFor(
+    item: Item,
+    life: { events$: Observable<PlaybackEvent>; done: Promise<PlaybackOutcome> },
+  ): PlaybackHandle {
+    return {
+      id: item.id,
+      events$: life.events$,
+      done: life.done,
+      get playedMs() {
+        return item.playedMs();
+      },
+      interrupt: () => item.stop('interrupted'),
+    };
+  }
+
+  return {
+    actions$: actions.asObservable(),
+    events$: events.asObservable(),
+    play(audio, playOptions = {}) {
+      const mode = playOptions.mode ?? 'queue';
+      return enqueue((id) => fileItem(audio, mode, playOptions.id ?? id), mode);
+    },
+    stream(pcm$, streamOptions) {
+      checkInteger(streamOptions.sampleRate, 'stream.sampleRate', 1000, 384_000);
+      const format = streamOptions.format ?? options.format ?? 'mp3';
+      return enqueue(
+        (id) => streamItem(pcm$, streamOptions.sampleRate, format, streamOptions.id ?? id),
+        streamOptions.mode ?? 'queue',
+      );
+    },
+    interrupt: () => interruptAll(),
+    get busy() {
+      return current !== undefined || queue.length > 0;
+    },
+    close() {
+      if (closed) return;
+      for (const item of [...queue].reverse()) item.stop('closed');
+      current?.stop('closed');
+      closed = true;
+      actions.complete();
+      events.complete();
+    },
+  };
+}
+
+/** 20 ms of silence: sent with is_sync false to cut a file that is playing. */
+const SILENCE_WAV = toPsrWav({
+  sampleRate: PSR_SAMPLE_RATE,
+  channels: 1,
+  samples: new Int16Array(160),
+}).wav;
+
+/** A FIFO of PCM pieces read in arbitrary sizes. */
+class PcmQueue {
+  private pieces: Int16Array[] = [];
+  private offset = 0;
+  length = 0;
+
+  push(samples: Int16Array): void {
+    if (samples.length === 0) return;
+    this.pieces.push(samples);
+    this.length += samples.length;
+  }
+
+  take(count: number): Int16Array {
+    const out = new Int16Array(Math.min(count, this.length));
+    let filled = 0;
+    while (filled < out.length) {
+      const head = this.pieces[0]!;
+      const n = Math.min(out.length - filled, head.length - this.offset);
+      out.set(head.subarray(this.offset, this.offset + n), filled);
+      filled += n;
+      this.offset += n;
+      if (this.offset === head.length) {
+        this.pieces.shift();
+        this.offset = 0;
+      }
+    }
+    this.length -= out.length;
+    return out;
+  }
+}

@@ -1,0 +1,81 @@
+/** Signals for tests and benchmarks (not exported from the package). */
+
+/** A sine tone. */
+export function tone(
+  sampleRate: number,
+  frequency: number,
+  seconds: number,
+  amplitude = 32767,
+): Int16Array {
+  return Int16Array.from({ length: Math.round(sampleRate * seconds) }, (_, i) =>
+    Math.round(amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate)),
+  );
+}
+
+/**
+ * Deterministic speech-like audio: a gliding harmonic voice (pitch 100–180 Hz) shaped
+ * by syllable-rate envelopes, with short pauses.
+ */
+export function speechLike(sampleRate: number, seconds: number, seed = 1): Int16Array {
+  const out = new Int16Array(Math.round(sampleRate * seconds));
+  let phase = 0;
+  for (let i = 0; i < out.length; i++) {
+    const t = i / sampleRate;
+    const pitch = 140 + 40 * Math.sin(2 * Math.PI * 0.7 * t + seed);
+    phase += (2 * Math.PI * pitch) / sampleRate;
+    const syllable = Math.max(0, Math.sin(2 * Math.PI * 3.1 * t + seed)) ** 1.5;
+    let value = 0;
+    for (let h = 1; h <= 12; h++) {
+      const formant =
+        Math.exp(-(((h * pitch - 700) / 500) ** 2)) +
+        0.5 * Math.exp(-(((h * pitch - 1800) / 700) ** 2));
+      value += (formant / h ** 0.5) * Math.sin(h * phase);
+    }
+    out[i] = Math.round(9000 * syllable * value);
+  }
+  return out;
+}
+
+/** Level of the middle of a signal (the edges skipped), dB relative to a full-scale sine. */
+export function levelDb(samples: Int16Array, edge = 0.1): number {
+  const from = Math.floor(samples.length * edge);
+  const to = Math.floor(samples.length * (1 - edge));
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += samples[i]! * samples[i]!;
+  return 10 * Math.log10(sum / (to - from) / (32767 ** 2 / 2) + 1e-30);
+}
+
+/** Concatenates sample arrays. */
+export function concatSamples(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Pearson correlation of two equally long signals. */
+export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! - ma;
+    const y = b[i]! - mb;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return ab / Math.sqrt(aa * bb);
+}

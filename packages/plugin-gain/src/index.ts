@@ -1,0 +1,1 @@
+export { createGainPlugin, type GainOptions } from './gain-plugin.js';
