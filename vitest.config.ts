@@ -20,6 +20,7 @@ export default defineConfig({
           name: dir.split('/').pop() as string,
           root: dir,
           include: ['src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'src/**/*.type.test.ts'],
           typecheck: {
             enabled: true,
             include: ['src/**/*.type.test.ts'],
