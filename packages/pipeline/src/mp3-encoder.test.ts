@@ -25,15 +25,7 @@ async function decode(bytes: Uint8Array): Promise<{ samples: Int16Array; sampleR
   };
 }
 
-const joinBytes = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
+const joinBytes = (parts: readonly Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
 describe('createMp3Encoder (lamejs, 8 kHz mono)', () => {
   const input = speechLike(8000, 3);
