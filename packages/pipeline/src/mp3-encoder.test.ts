@@ -25,7 +25,8 @@ async function decode(bytes: Uint8Array): Promise<{ samples: Int16Array; sampleR
   };
 }
 
-const joinBytes = (parts: readonly Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
+const joinBytes = (parts: readonly Uint8Array[]): Uint8Array =>
+  new Uint8Array(Buffer.concat(parts));
 
 describe('createMp3Encoder (lamejs, 8 kHz mono)', () => {
   const input = speechLike(8000, 3);

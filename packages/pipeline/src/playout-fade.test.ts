@@ -1,0 +1,43 @@
+import type { PsrAction } from '@psrkit/protocol';
+import { MPEGDecoder } from 'mpg123-decoder';
+import { Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { createPlayoutScheduler } from './playout-scheduler.js';
+import { tone } from './test-signals.js';
+
+describe('an interrupted MP3 stream, decoded by a real decoder', () => {
+  it('ends on a fade, not a click', async () => {
+    const scheduler = new TestScheduler(() => undefined);
+    const sent: PsrAction[] = [];
+    scheduler.run(() => {
+      const line = createPlayoutScheduler({ scheduler, leadMs: 200 });
+      line.actions$.subscribe((action) => sent.push(action));
+      const voice = new Subject<Int16Array>();
+      line.stream(voice, { sampleRate: 8000 });
+      voice.next(tone(8000, 200, 3, 20000)); // loud and steady: any cut would click
+      scheduler.schedule(() => line.interrupt(), 700);
+      scheduler.schedule(() => line.close(), 2000);
+    });
+    const bytes = Buffer.concat(
+      sent.map((a) => (a.type === 'chunk' ? a.payload : new Uint8Array())),
+    );
+    const decoder = new MPEGDecoder();
+    await decoder.ready;
+    const pcm = decoder.decode(bytes).channelData[0]!;
+    decoder.free();
+    // Where the audio ends, its envelope (5 ms blocks) must fall smoothly to near silence
+    // over the fade, instead of stopping at full level (a click).
+    let end = pcm.length;
+    while (end > 0 && Math.abs(pcm[end - 1]!) < 1e-3) end--;
+    const rms = (from: number, to: number) =>
+      Math.sqrt(pcm.slice(from, to).reduce((s, v) => s + v * v, 0) / (to - from));
+    const steady = rms(4000, 6000);
+    expect(steady).toBeGreaterThan(0.3);
+    const envelope = Array.from({ length: 4 }, (_, i) =>
+      rms(end - 160 + i * 40, end - 120 + i * 40),
+    );
+    for (let i = 1; i < envelope.length; i++) expect(envelope[i]!).toBeLessThan(envelope[i - 1]!);
+    expect(envelope[3]!).toBeLessThan(steady * 0.1);
+  });
+});
