@@ -130,7 +130,8 @@ export interface PlayoutScheduler {
 interface Item {
   readonly id: string;
   readonly kind: 'file' | 'stream';
-  handle: PlaybackHandle;
+  readonly events$: Observable<PlaybackEvent>;
+  readonly done: Promise<PlaybackOutcome>;
   start(): void;
   /** `successor`: the item that preempts this one, if any. */
   stop(reason: InterruptReason, error?: Error, successor?: Item): void;
@@ -233,7 +234,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     if (mode === 'interrupt') interruptAll(item);
     queue.push(item);
     advance();
-    return item.handle;
+    return handleFor(item);
   }
 
   function interruptAll(successor?: Item): void {
@@ -252,6 +253,8 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     const item: Item = {
       id,
       kind: 'file',
+      events$: life.events$,
+      done: life.done,
       playedMs: () => clock.playedMs(),
       start() {
         send(mediaAction(wav, { isSync: mode === 'queue' }));
@@ -280,9 +283,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           ...(error && { error }),
         });
       },
-      handle: undefined as unknown as PlaybackHandle,
     };
-    item.handle = handleFor(item, life);
     return item;
   }
 
@@ -375,6 +376,8 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     const item: Item = {
       id,
       kind: 'stream',
+      events$: life.events$,
+      done: life.done,
       playedMs: () => clock.playedMs(),
       start() {
         pacer = createPacer(
@@ -425,7 +428,6 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           ...(error && { error }),
         });
       },
-      handle: undefined as unknown as PlaybackHandle,
     };
 
     /** Ends what was sent with a short fade instead of a click (see the README). */
@@ -436,21 +438,14 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           ? fadeOut(next, fadeSamples)
           : glideToSilence(next.length > 0 ? next[0]! : lastSample, fadeSamples);
       if (format === 'pcm16') {
-        if (tail.length > 0) {
-          const chunk = pcmChunk(tail);
-          send(chunkAction(chunk.data, { format: 'pcm16' }));
-          clock.commit(chunk.durationMs);
-        }
+        if (tail.length > 0) sendChunk(pcmChunk(tail));
         return;
       }
-      if (!encoder || encoderFlushed) {
-        const chunk = takeFrames(frames.length);
-        if (chunk) sendChunk(chunk);
-        return;
+      if (encoder && !encoderFlushed) {
+        feed(tail);
+        frames.push(...encoder.flush());
+        encoderFlushed = true;
       }
-      feed(tail);
-      frames.push(...encoder.flush());
-      encoderFlushed = true;
       const chunk = takeFrames(frames.length);
       if (chunk) sendChunk(chunk);
     };
@@ -459,18 +454,14 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       clock.commit(chunk.durationMs);
     };
 
-    item.handle = handleFor(item, life);
     return item;
   }
 
-  function handleFor(
-    item: Item,
-    life: { events$: Observable<PlaybackEvent>; done: Promise<PlaybackOutcome> },
-  ): PlaybackHandle {
+  function handleFor(item: Item): PlaybackHandle {
     return {
       id: item.id,
-      events$: life.events$,
-      done: life.done,
+      events$: item.events$,
+      done: item.done,
       get playedMs() {
         return item.playedMs();
       },
