@@ -80,6 +80,14 @@ describe('decodeWav on unusual layouts', () => {
     expect([...decodeWav(file).samples]).toEqual([1, -2, 3]);
   });
 
+  it('reads 16-bit PCM from a pooled Buffer at an odd offset (as base64 decoding returns)', () => {
+    const samples = Int16Array.from([1, -2, 300, -32768, 32767]);
+    const wav = encodeWav({ sampleRate: 8000, channels: 1, samples });
+    const pooled = Buffer.from(Buffer.from(wav).toString('base64'), 'base64'); // shares Node's pool
+    const shifted = Buffer.concat([Buffer.from([0]), pooled]).subarray(1);
+    for (const bytes of [pooled, shifted]) expect(decodeWav(bytes).samples).toEqual(samples);
+  });
+
   it('drops a partial trailing sample frame', () => {
     const file = riff([
       ['fmt ', fmt16(8000, 2)],

@@ -273,7 +273,10 @@ function convertSamples(
   const { encoding, bitsPerSample } = fmt;
   if (encoding === 'pcm' && bitsPerSample === 16) {
     if (HOST_IS_LITTLE_ENDIAN) {
-      out.set(new Int16Array(bytes.slice(start, start + count * 2).buffer));
+      // Copy first: `bytes` may be a Buffer (whose slice shares memory) at an odd offset.
+      const copy = new Uint8Array(count * 2);
+      copy.set(bytes.subarray(start, start + count * 2));
+      out.set(new Int16Array(copy.buffer));
     } else {
       for (let i = 0; i < count; i++) out[i] = view.getInt16(start + i * 2, true);
     }
