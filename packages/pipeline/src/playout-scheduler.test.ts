@@ -206,6 +206,35 @@ describe('createPlayoutScheduler', () => {
     });
   });
 
+  it('close(error) ends every item once with reason "error" and that error, sending nothing', () => {
+    const scheduler = new TestScheduler(() => undefined);
+    const failure = new Error('bot failed');
+    const outcomes: PlaybackEvent[] = [];
+    let sentAfterClose = 0;
+    scheduler.run(() => {
+      const line = createPlayoutScheduler({ scheduler, progressIntervalMs: 0 });
+      let closedAt: number | undefined;
+      line.actions$.subscribe(() => {
+        if (closedAt !== undefined) sentAfterClose++;
+      });
+      line.events$.subscribe((event) => {
+        if (event.type === 'playback-interrupted' || event.type === 'playback-end')
+          outcomes.push(event);
+      });
+      line.stream(pcmOf(tone(8000, 300, 2), 8000), { sampleRate: 8000 });
+      line.play(wav8k(100));
+      scheduler.schedule(() => {
+        closedAt = scheduler.now();
+        line.close(failure);
+      }, 300);
+    });
+    expect(outcomes.map((o) => o.type === 'playback-interrupted' && [o.reason, o.error])).toEqual([
+      ['error', failure],
+      ['error', failure],
+    ]);
+    expect(sentAfterClose).toBe(0);
+  });
+
   it('emits progress marks while playing', () => {
     const log = record({ progressIntervalMs: 100 }, (line) => {
       line.play(wav8k(350));

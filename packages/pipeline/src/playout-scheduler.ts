@@ -123,8 +123,11 @@ export interface PlayoutScheduler {
   interrupt(): void;
   /** True while an item is playing or queued. */
   readonly busy: boolean;
-  /** Ends every item (`reason: 'closed'`, nothing more is sent) and completes both streams. */
-  close(): void;
+  /**
+   * Ends every item and completes both streams; nothing more is sent. Items end with
+   * `reason: 'closed'`, or `'error'` carrying `error` when one is given (a failed bot).
+   */
+  close(error?: Error): void;
 }
 
 interface Item {
@@ -488,11 +491,12 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     get busy() {
       return current !== undefined || queue.length > 0;
     },
-    close() {
+    close(error) {
       if (closed) return;
-      for (const item of [...queue].reverse()) item.stop('closed');
-      current?.stop('closed');
-      closed = true;
+      closed = true; // first: nothing is sent or started from here on
+      const reason = error ? 'error' : 'closed';
+      for (const item of [...queue].reverse()) item.stop(reason, error);
+      current?.stop(reason, error);
       actions.complete();
       events.complete();
     },
