@@ -1,0 +1,501 @@
+import {
+  type AudioFrame,
+  type CallSide,
+  createPcmFramer,
+  createPlayoutScheduler,
+  type PcmFramer,
+  type PlaybackEvent,
+  type PlaybackHandle,
+  type PlaybackOutcome,
+  type PlayMode,
+  type PlayoutSchedulerOptions,
+} from '@psrkit/pipeline';
+import {
+  type ChunkFormat,
+  type ConnectionQuery,
+  checkExtension,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  decodeEvent,
+  encodeAction,
+  hangupAction,
+  isProtocolError,
+  type PcmAudio,
+  type PsrAction,
+  type PsrChannel,
+  transferAction,
+} from '@psrkit/protocol';
+import { asyncScheduler, type Observable, of, type SchedulerLike, Subject } from 'rxjs';
+import { type CallStats, createCallStats, type StatsUpdate, updateAll } from './call-stats.js';
+import { type CallerAudioOptions, callerAudio } from './caller-audio.js';
+import type { PsrConnection } from './connection.js';
+import { checkOption, type FrameErrorCode, TransportError } from './errors.js';
+import type { TransportLogger } from './logger.js';
+
+/** Why a call ended. */
+export type CallEndReason =
+  /** PSR sent `closed`. */
+  | 'psr-closed'
+  /** The socket closed without a `closed` event. */
+  | 'socket-closed'
+  /** After our `hangup` / `transfer` action. */
+  | 'hangup'
+  | 'transfer'
+  /** The peer stopped answering pings. */
+  | 'heartbeat-timeout'
+  /** A new connection with the same `call_id` took over. */
+  | 'replaced'
+  /** The server shut down before the call ended. */
+  | 'shutdown'
+  /** A frame over the size limit (close code 1009). */
+  | 'payload-too-large';
+
+/** How a call ended; `closed` resolves with it once. */
+export interface CallEnd {
+  readonly reason: CallEndReason;
+  /** WebSocket close code. */
+  readonly code: number;
+  readonly detail: string;
+  /** The bot's failure, when the call ended because of one. */
+  readonly error?: Error;
+  /** From the connection's start to its end. */
+  readonly durationMs: number;
+}
+
+/** Everything a call reports, noun-then-verb. */
+export type CallEvent =
+  | {
+      readonly type: 'call-connected';
+      readonly timestamp: number;
+      readonly channel: PsrChannel;
+    }
+  | ({ readonly type: 'call-closed' } & CallEnd)
+  | { readonly type: 'unknown-event'; readonly event: string; readonly raw: object }
+  /** Fields the contract does not define, reported once per event name and path. */
+  | { readonly type: 'fields-ignored'; readonly event: string; readonly fields: readonly string[] }
+  | {
+      readonly type: 'frame-error';
+      readonly error: TransportError;
+      /** The frame's first 120 characters (bytes shown as hex for binary frames). */
+      readonly excerpt: string;
+      readonly bytes: number;
+    }
+  /** The send buffer passed its watermark; playout waits. Once per episode. */
+  | { readonly type: 'backpressure-start'; readonly bufferedAmount: number }
+  | { readonly type: 'bot-failed'; readonly error: Error }
+  | PlaybackEvent;
+
+/** What a send did: sent, or not because the call is ending or gone. */
+export type SendResult =
+  | { readonly sent: true }
+  | { readonly sent: false; readonly error: TransportError };
+
+/** What to do when a bot throws or rejects. */
+export type BotErrorPolicy =
+  | { readonly action: 'hangup' }
+  | { readonly action: 'transfer'; readonly extension: string };
+
+export interface CallOptions {
+  /** Playout settings: lead, chunk format, bitrate, frames per chunk… (see the pipeline). */
+  readonly playout?: Omit<PlayoutSchedulerOptions, 'scheduler' | 'canSend' | 'onBlocked'>;
+  /** Caller audio frame length, ms (default 20). */
+  readonly frameMs?: number;
+  /** Which side each stereo channel carries (default `['a', 'b']`). */
+  readonly stereoOrder?: readonly [CallSide, CallSide];
+  /** Send-buffer watermark in bytes above which playout waits (default 64 KiB). */
+  readonly sendHighWaterMark?: number;
+  /** Largest decoded `media` payload, bytes (default 1 MiB). */
+  readonly maxPayloadBytes?: number;
+  /** After `hangup`/`transfer`, close the socket ourselves if PSR has not within this (default 5000 ms). */
+  readonly endingTimeoutMs?: number;
+  /** Default: hang up. */
+  readonly onBotError?: BotErrorPolicy;
+  /** Time source and timers (tests). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** One phone call, as a bot sees it. */
+export interface Call {
+  /** PSR's `call_id`. */
+  readonly id: string;
+  readonly tenant: string;
+  /** Dynamic query parameters (first value of each), e.g. `danh_xung`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Every value of every dynamic parameter. */
+  readonly paramValues: Readonly<Record<string, readonly string[]>>;
+  /** The audio layout, known from the first `connected` or `media` event. */
+  readonly channel: PsrChannel | undefined;
+  /** `open`, then `ending` after hangup/transfer, then `closed`. */
+  readonly state: 'open' | 'ending' | 'closed';
+  /** Everything that happens on the call. Hot; completes when the call ends. */
+  readonly events$: Observable<CallEvent>;
+  /** Caller audio, 20 ms frames at 8000 Hz, side `a` and (stereo) `b`. Hot. */
+  readonly audio$: Observable<AudioFrame>;
+  /** Caller audio of one side and/or at another rate (e.g. 16 kHz for ASR). */
+  audio(options?: CallerAudioOptions): Observable<AudioFrame>;
+  /** Resolves once when the call ends. */
+  readonly closed: Promise<CallEnd>;
+  /** Aborted when the call ends: pass it to TTS/LLM requests. */
+  readonly signal: AbortSignal;
+  readonly stats: Readonly<CallStats>;
+  /** Plays a file (any WAV, or PCM) as one `media` action. */
+  play(audio: Uint8Array | PcmAudio, options?: { mode?: PlayMode; id?: string }): PlaybackHandle;
+  /** Streams PCM (mono, any rate) as paced `chunk` actions; stops upstream when interrupted. */
+  stream(
+    pcm$: Observable<Int16Array>,
+    options: { sampleRate: number; mode?: PlayMode; format?: ChunkFormat; id?: string },
+  ): PlaybackHandle;
+  /** Stops what plays and drops what is queued (barge-in). */
+  interrupt(): void;
+  /** True while bot audio is playing or queued. */
+  readonly speaking: boolean;
+  /** Stops playout and transfers the call. */
+  transfer(extension: string): SendResult;
+  /** Stops playout and ends the call. */
+  hangup(): SendResult;
+}
+
+/** The side of a call its carrier drives. */
+export interface CallController {
+  readonly call: Call;
+  /** Ends the call (idempotent). */
+  end(
+    reason: CallEndReason,
+    details?: { code?: number; detail?: string; terminate?: boolean },
+  ): void;
+  /** The bot failed: report it and apply the call's {@link BotErrorPolicy}. */
+  fail(error: unknown): void;
+}
+
+export interface CallInit {
+  readonly connection: PsrConnection;
+  readonly query: ConnectionQuery;
+  readonly logger: TransportLogger;
+  readonly options?: CallOptions;
+  /** Totals that every change to this call's stats also goes to (the server's). */
+  readonly totals?: CallStats;
+  /** Wraps the handling of each inbound frame (the server marks it as this call's code). */
+  readonly runAs?: <T>(work: () => T) => T;
+}
+
+/**
+ * Turns one PSR connection into a {@link Call}: decodes and checks every frame (bad
+ * ones become `frame-error` events and the call goes on), frames the caller's audio,
+ * and sends the playout line's actions with backpressure from the socket.
+ */
+export function createCall(init: CallInit): CallController {
+  const { connection, query } = init;
+  const options = init.options ?? {};
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const highWaterMark = checkOption(
+    options.sendHighWaterMark ?? 64 * 1024,
+    'call.sendHighWaterMark',
+    1024,
+    1 << 30,
+  );
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const endingTimeoutMs = checkOption(
+    options.endingTimeoutMs ?? 5000,
+    'call.endingTimeoutMs',
+    0,
+    600_000,
+  );
+  const logger = init.logger.child({ call_id: query.callId, tenant: query.tenant });
+  const stats = createCallStats();
+  const targets = init.totals ? [stats, init.totals] : [stats];
+  const count = (update: StatsUpdate): void => updateAll(targets, update);
+  const startedAt = scheduler.now();
+  const events = new Subject<CallEvent>();
+  const audio = new Subject<AudioFrame>();
+  const abort = new AbortController();
+  let resolveClosed: (end: CallEnd) => void = () => undefined;
+  const closed = new Promise<CallEnd>((resolve) => {
+    resolveClosed = resolve;
+  });
+  let state: Call['state'] = 'open';
+  let endingAs: 'hangup' | 'transfer' | undefined;
+  let endingTimer: { unsubscribe(): void } | undefined;
+  let channel: PsrChannel | undefined;
+  let framer: PcmFramer | undefined;
+  let connectedSeen = false;
+  let blocked = false;
+  let sidesSeen = 0;
+  let failure: Error | undefined;
+  const reportedFields = new Set<string>();
+
+  const line = createPlayoutScheduler({
+    ...options.playout,
+    scheduler,
+    canSend: () => connection.bufferedAmount < highWaterMark,
+    onBlocked: () => {
+      count((s) => s.backpressureWaits++);
+      if (blocked) return;
+      blocked = true;
+      logger.warn({ bufferedAmount: connection.bufferedAmount }, 'send buffer full: playout waits');
+      events.next({ type: 'backpressure-start', bufferedAmount: connection.bufferedAmount });
+    },
+  });
+  line.events$.subscribe((event) => {
+    if (event.type === 'playback-interrupted' && event.reason === 'interrupted')
+      count((s) => s.interruptions++);
+    events.next(event);
+  });
+  line.actions$.subscribe((action) => sendAction(action));
+
+  function sendAction(action: PsrAction): boolean {
+    const text = encodeAction(action);
+    if (!connection.send(text)) return false;
+    blocked = false;
+    count((s) => {
+      s.actionsSent[action.type]++;
+      s.bytesOut += text.length;
+    });
+    return true;
+  }
+
+  function frameError(
+    code: FrameErrorCode,
+    message: string,
+    data: string | Uint8Array,
+    path?: string,
+    cause?: unknown,
+  ): void {
+    const error = new TransportError(code, message, {
+      callId: query.callId,
+      ...(path !== undefined && { path }),
+      ...(cause !== undefined && { cause }),
+    });
+    count((s) => {
+      s.frameErrors[code] = (s.frameErrors[code] ?? 0) + 1;
+    });
+    const excerpt =
+      typeof data === 'string'
+        ? data.slice(0, 120)
+        : Buffer.from(data.subarray(0, 60)).toString('hex');
+    logger.warn({ err: error, code, path, excerpt }, 'frame refused');
+    events.next({ type: 'frame-error', error, excerpt, bytes: data.length });
+  }
+
+  function useChannel(next: PsrChannel): void {
+    if (channel === next && framer) return;
+    if (channel !== undefined && channel !== next)
+      logger.warn({ from: channel, to: next }, 'channel layout changed mid-call');
+    if (framer) for (const frame of framer.flush()) audio.next(frame);
+    channel = next;
+    sidesSeen = next === 'stereo' ? 2 : 1;
+    framer = createPcmFramer({
+      layout: next,
+      ...(options.frameMs !== undefined && { frameMs: options.frameMs }),
+      ...(options.stereoOrder && { stereoOrder: options.stereoOrder }),
+    });
+  }
+
+  function receive(data: string | Uint8Array, isBinary: boolean): void {
+    if (state === 'closed') return;
+    count((s) => {
+      s.framesIn++;
+      s.bytesIn += data.length;
+    });
+    if (isBinary) {
+      frameError('BINARY_FRAME', 'binary frame: PSR sends JSON text frames', data);
+      return;
+    }
+    let event: ReturnType<typeof decodeEvent>;
+    try {
+      event = decodeEvent(data, { maxPayloadBytes });
+    } catch (error) {
+      if (!isProtocolError(error)) throw error;
+      frameError(error.code, error.message, data, error.path, error);
+      return;
+    }
+    if (event.type === 'unknown') {
+      count((s) => s.unknownEvents++);
+      logger.warn({ event: event.event }, 'unknown event');
+      events.next({ type: 'unknown-event', event: event.event, raw: event.raw });
+      return;
+    }
+    if (event.extraFields) {
+      const fresh = event.extraFields.filter((path) => {
+        const key = `${event.type} ${path}`;
+        if (reportedFields.has(key)) return false;
+        reportedFields.add(key);
+        return true;
+      });
+      if (fresh.length > 0) {
+        logger.info({ event: event.type, fields: fresh }, 'fields ignored');
+        events.next({ type: 'fields-ignored', event: event.type, fields: fresh });
+      }
+    }
+    if (event.callId !== query.callId) {
+      frameError(
+        'CALL_ID_MISMATCH',
+        `data.call_id ${JSON.stringify(event.callId)} is not this connection's ${JSON.stringify(query.callId)}`,
+        data,
+        '$.data.call_id',
+      );
+    }
+    switch (event.type) {
+      case 'connected':
+        useChannel(event.channel);
+        if (connectedSeen) return;
+        connectedSeen = true;
+        events.next({ type: 'call-connected', timestamp: event.timestamp, channel: event.channel });
+        return;
+      case 'media': {
+        useChannel(event.channel);
+        count((s) => {
+          s.samplesIn += event.samples.length / sidesSeen;
+        });
+        for (const frame of framer!.push(event.samples)) audio.next(frame);
+        return;
+      }
+      case 'closed':
+        end('psr-closed', { detail: 'PSR sent closed' });
+        return;
+    }
+  }
+
+  function end(
+    reason: CallEndReason,
+    details: { code?: number; detail?: string; terminate?: boolean } = {},
+  ): void {
+    if (state === 'closed') return;
+    const finalReason =
+      endingAs && (reason === 'psr-closed' || reason === 'socket-closed') ? endingAs : reason;
+    state = 'closed';
+    endingTimer?.unsubscribe();
+    line.close();
+    if (framer) for (const frame of framer.flush()) audio.next(frame);
+    const code = details.code ?? 1000;
+    const outcome: CallEnd = {
+      reason: finalReason,
+      code,
+      detail: details.detail ?? finalReason,
+      durationMs: scheduler.now() - startedAt,
+      ...(failure && { error: failure }),
+    };
+    if (details.terminate) connection.terminate();
+    else if (connection.isOpen) connection.close(code, outcome.detail.slice(0, 120));
+    logger.info({ reason: finalReason, code, durationMs: outcome.durationMs }, 'call ended');
+    events.next({ type: 'call-closed', ...outcome });
+    audio.complete();
+    events.complete();
+    abort.abort(
+      new TransportError('CALL_CLOSED', `call ended: ${finalReason}`, { callId: query.callId }),
+    );
+    resolveClosed(outcome);
+  }
+
+  function finishWith(
+    action: PsrAction & { type: 'hangup' | 'transfer' },
+    error?: Error,
+  ): SendResult {
+    if (state !== 'open') {
+      return {
+        sent: false,
+        error: new TransportError('CALL_CLOSED', `cannot ${action.type}: the call is ${state}`, {
+          callId: query.callId,
+        }),
+      };
+    }
+    line.close(error);
+    state = 'ending';
+    endingAs = action.type;
+    sendAction(action);
+    logger.info(action.type === 'transfer' ? { extension: action.extension } : {}, action.type);
+    endingTimer = scheduler.schedule(
+      () => end(action.type, { detail: `PSR did not close after ${action.type}` }),
+      endingTimeoutMs,
+    );
+    return { sent: true };
+  }
+
+  const endedHandle = (id: string): PlaybackHandle => {
+    const outcome: PlaybackOutcome = {
+      type: 'playback-interrupted',
+      id,
+      playedMs: 0,
+      heardMs: 0,
+      reason: 'closed',
+    };
+    return {
+      id,
+      events$: of(outcome),
+      playedMs: 0,
+      done: Promise.resolve(outcome),
+      interrupt() {},
+    };
+  };
+
+  const runAs = init.runAs ?? (<T>(work: () => T): T => work());
+  connection.on('message', (data, isBinary) => runAs(() => receive(data, isBinary)));
+  let carrierError: Error | undefined;
+  connection.on('error', (error) => {
+    carrierError = error;
+    logger.warn({ err: error }, 'connection error');
+  });
+  connection.on('close', (code, reason) => {
+    const tooLarge =
+      code === 1009 ||
+      (carrierError as { code?: string } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    end(tooLarge ? 'payload-too-large' : 'socket-closed', {
+      code: tooLarge ? 1009 : code,
+      detail: reason || (tooLarge ? 'frame over the size limit' : 'socket closed'),
+    });
+  });
+
+  const call: Call = {
+    id: query.callId,
+    tenant: query.tenant,
+    params: query.params,
+    paramValues: query.paramValues,
+    get channel() {
+      return channel;
+    },
+    get state() {
+      return state;
+    },
+    events$: events.asObservable(),
+    audio$: audio.asObservable(),
+    audio: (audioOptions) => audio.pipe(callerAudio(audioOptions)),
+    closed,
+    signal: abort.signal,
+    stats,
+    play(wav, playOptions = {}) {
+      if (state !== 'open') return endedHandle(playOptions.id ?? 'closed');
+      return line.play(wav, playOptions);
+    },
+    stream(pcm$, streamOptions) {
+      if (state !== 'open') return endedHandle(streamOptions.id ?? 'closed');
+      return line.stream(pcm$, streamOptions);
+    },
+    interrupt: () => line.interrupt(),
+    get speaking() {
+      return line.busy;
+    },
+    transfer: (extension) => finishWith(transferAction(checkExtension(extension, 'extension'))),
+    hangup: () => finishWith(hangupAction()),
+  };
+
+  return {
+    call,
+    end,
+    fail(error) {
+      if (state === 'closed') return;
+      failure =
+        error instanceof Error
+          ? error
+          : new TransportError('BOT_FAILED', `the bot failed: ${String(error)}`, {
+              callId: query.callId,
+            });
+      const policy = options.onBotError ?? { action: 'hangup' };
+      logger.error({ err: failure, policy: policy.action }, 'bot failed');
+      events.next({ type: 'bot-failed', error: failure });
+      if (state === 'open') {
+        finishWith(
+          policy.action === 'transfer' ? transferAction(policy.extension) : hangupAction(),
+          failure,
+        );
+      }
+    },
+  };
+}

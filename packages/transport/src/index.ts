@@ -1,0 +1,46 @@
+export {
+  type AuthDecision,
+  type AuthHook,
+  allOf,
+  type TokenAuthOptions,
+  tenantAllowList,
+  tokenAuth,
+} from './auth.js';
+export { type Bot, type BotContext, runBot } from './bot.js';
+export {
+  type BotErrorPolicy,
+  type Call,
+  type CallController,
+  type CallEnd,
+  type CallEndReason,
+  type CallEvent,
+  type CallInit,
+  type CallOptions,
+  createCall,
+  type SendResult,
+} from './call.js';
+export { type CallStats, createCallStats } from './call-stats.js';
+export { type CallerAudioOptions, callerAudio } from './caller-audio.js';
+export type { PsrConnection, PsrConnectionEvents } from './connection.js';
+export {
+  type FrameErrorCode,
+  isTransportError,
+  TransportError,
+  type TransportErrorCode,
+} from './errors.js';
+export { consoleLogger, type LogLevel, silentLogger, type TransportLogger } from './logger.js';
+export {
+  type ConnectAsPsrOptions,
+  connectAsPsr,
+  type PsrClient,
+  type ReceivedAction,
+} from './psr-client.js';
+export {
+  CLOSE_REPLACED,
+  createPsrServer,
+  PsrServer,
+  type PsrServerEvents,
+  type PsrServerOptions,
+  type UpgradeRejection,
+} from './psr-server.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,356 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type ConnectionQuery, isProtocolError, parseConnectionQuery } from '@psrkit/protocol';
+import { WebSocketServer } from 'ws';
+import type { AuthHook } from './auth.js';
+import { asCall, type Bot, routeRxjsErrorsToCalls, runBot } from './bot.js';
+import {
+  type Call,
+  type CallController,
+  type CallEnd,
+  type CallOptions,
+  createCall,
+} from './call.js';
+import { type CallStats, createCallStats } from './call-stats.js';
+import { checkOption, TransportError } from './errors.js';
+import { consoleLogger, type TransportLogger } from './logger.js';
+import { WsConnection } from './ws-connection.js';
+
+/** Close code sent to a connection replaced by a newer one with the same `call_id`. */
+export const CLOSE_REPLACED = 4001;
+
+export interface PsrServerOptions {
+  /** Programs each call. */
+  readonly bot: Bot;
+  /** Attach to this HTTP server (so one port serves WebSocket, health and metrics). */
+  readonly server?: Server;
+  /** Without `server`: where `listen()` binds (default 8080 on 127.0.0.1). */
+  readonly port?: number;
+  readonly host?: string;
+  /** WebSocket path (default `/`). Other paths get 404 unless another upgrade handler exists. */
+  readonly path?: string;
+  /** Runs at the upgrade, before any call exists (see `tokenAuth`, `tenantAllowList`). */
+  readonly authenticate?: AuthHook;
+  /** A hook slower than this answers 503 (default 5000 ms). */
+  readonly authTimeoutMs?: number;
+  /** A second connection with a live `call_id`: refuse it (409, default) or replace the first. */
+  readonly duplicateCallId?: 'reject' | 'replace';
+  /** Largest WebSocket frame, bytes; larger closes that call with 1009 (default 2 MiB). */
+  readonly maxFrameBytes?: number;
+  /** Ping every this many ms (default 15 000; 0 turns the heartbeat off). */
+  readonly heartbeatIntervalMs?: number;
+  /** End a call not heard from (frame or pong) for this long (default 2 × interval). */
+  readonly heartbeatTimeoutMs?: number;
+  /** Per-call settings: playout, framing, backpressure, bot error policy. */
+  readonly call?: CallOptions;
+  /** Default: JSON lines on stderr, warnings and up. pino fits. */
+  readonly logger?: TransportLogger;
+}
+
+/** An upgrade the server refused, before any call existed. */
+export interface UpgradeRejection {
+  readonly status: number;
+  readonly reason: string;
+  /** The request target as sent (may hold a token: log with care). */
+  readonly url: string;
+  readonly callId?: string;
+  readonly tenant?: string;
+}
+
+/** The server's typed event map. */
+export interface PsrServerEvents {
+  'call-open': [call: Call];
+  'call-closed': [call: Call, end: CallEnd];
+  'upgrade-rejected': [rejection: UpgradeRejection];
+}
+
+/**
+ * The WebSocket server PSR connects to. Each accepted connection becomes a {@link Call}
+ * handed to the bot.
+ *
+ * @example
+ * ```ts
+ * const server = createPsrServer({ bot: (call) => void call.play(greeting), port: 8080 });
+ * await server.listen();
+ * ```
+ */
+export function createPsrServer(options: PsrServerOptions): PsrServer {
+  return new PsrServer(options);
+}
+
+export class PsrServer extends EventEmitter<PsrServerEvents> {
+  /** Totals over every call since the start. */
+  readonly totals: CallStats = createCallStats();
+  private readonly http: Server;
+  private readonly ownsHttp: boolean;
+  private readonly wss: WebSocketServer;
+  private readonly logger: TransportLogger;
+  private readonly live = new Map<string, { controller: CallController; ws: WsConnection }>();
+  private readonly pending = new Set<string>();
+  private readonly path: string;
+  private readonly authTimeoutMs: number;
+  private readonly heartbeatTimeoutMs: number;
+  private readonly heartbeat: NodeJS.Timeout | undefined;
+  private accepting = true;
+
+  constructor(private readonly options: PsrServerOptions) {
+    super();
+    this.logger = options.logger ?? consoleLogger();
+    this.path = options.path ?? '/';
+    if (!this.path.startsWith('/'))
+      throw new TransportError('INVALID_OPTION', 'server.path: must start with /', {
+        path: 'server.path',
+      });
+    this.authTimeoutMs = checkOption(
+      options.authTimeoutMs ?? 5000,
+      'server.authTimeoutMs',
+      1,
+      600_000,
+    );
+    const interval = checkOption(
+      options.heartbeatIntervalMs ?? 15_000,
+      'server.heartbeatIntervalMs',
+      0,
+      3_600_000,
+    );
+    this.heartbeatTimeoutMs = checkOption(
+      options.heartbeatTimeoutMs ?? interval * 2,
+      'server.heartbeatTimeoutMs',
+      0,
+      7_200_000,
+    );
+    const maxFrameBytes = checkOption(
+      options.maxFrameBytes ?? 2 * 1024 * 1024,
+      'server.maxFrameBytes',
+      1024,
+      1 << 30,
+    );
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
+    this.ownsHttp = !options.server;
+    this.http =
+      options.server ??
+      createServer((_request, response) => {
+        response.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required\n');
+      });
+    this.http.on('upgrade', this.onUpgrade);
+    routeRxjsErrorsToCalls();
+    // One timer for every call's heartbeat.
+    if (interval > 0) {
+      this.heartbeat = setInterval(() => this.sweep(), interval);
+      this.heartbeat.unref();
+    }
+  }
+
+  /** Live calls by id. */
+  get calls(): ReadonlyMap<string, Call> {
+    return new Map([...this.live].map(([id, entry]) => [id, entry.controller.call]));
+  }
+
+  /** Number of live calls. */
+  get activeCalls(): number {
+    return this.live.size;
+  }
+
+  /** False once `stopAccepting` or `close` was called: new upgrades get 503. */
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
+  /** The bound address, once listening. */
+  get address(): AddressInfo | undefined {
+    const address = this.http.address();
+    return address && typeof address === 'object' ? address : undefined;
+  }
+
+  /** `ws://host:port/path` once listening. */
+  get url(): string {
+    const address = this.address;
+    if (!address) throw new TransportError('INVALID_OPTION', 'the server is not listening');
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `ws://${host}:${address.port}${this.path}`;
+  }
+
+  /** Starts the server's own HTTP listener (not needed when attached to a `server`). */
+  async listen(): Promise<AddressInfo> {
+    if (!this.ownsHttp)
+      throw new TransportError('INVALID_OPTION', 'attached to an existing server: listen on it');
+    const port = checkOption(this.options.port ?? 8080, 'server.port', 0, 65_535);
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, this.options.host ?? '127.0.0.1', () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    return this.address!;
+  }
+
+  /** Refuses new calls from now on (readiness goes false); live calls go on. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  /**
+   * Stops accepting, lets live calls run up to `drainTimeoutMs` (default 0), ends the rest
+   * (`shutdown`, close code 1001), and closes the listener when the server owns it.
+   */
+  async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
+    this.stopAccepting();
+    const drainMs = options.drainTimeoutMs ?? 0;
+    if (this.live.size > 0 && drainMs > 0) {
+      const calls = [...this.live.values()].map((entry) => entry.controller.call.closed);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(calls),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, drainMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const { controller } of [...this.live.values()])
+      controller.end('shutdown', { code: 1001, detail: 'server shutting down' });
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.http.off('upgrade', this.onUpgrade);
+    this.wss.close();
+    if (this.ownsHttp && this.http.listening) {
+      await new Promise<void>((resolve) => {
+        this.http.close(() => resolve());
+        this.http.closeAllConnections();
+      });
+    }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const { controller, ws } of this.live.values()) {
+      if (this.heartbeatTimeoutMs > 0 && now - ws.lastSeen > this.heartbeatTimeoutMs) {
+        controller.end('heartbeat-timeout', {
+          code: 1006,
+          detail: `no frame or pong for ${now - ws.lastSeen} ms`,
+          terminate: true,
+        });
+      } else ws.ping();
+    }
+  }
+
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', (error) => this.logger.debug({ err: error }, 'upgrade socket error'));
+    this.admit(request, socket, head).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'upgrade failed');
+      this.reject(socket, request, 500, 'internal error');
+    });
+  };
+
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const target = request.url ?? '/';
+    if (new URL(target, 'ws://host').pathname !== this.path) {
+      // Another upgrade handler on a shared server may own this path.
+      if (this.http.listenerCount('upgrade') === 1)
+        this.reject(socket, request, 404, `no WebSocket endpoint at this path; use ${this.path}`);
+      return;
+    }
+    if (!this.accepting) return this.reject(socket, request, 503, 'server is draining');
+    let query: ConnectionQuery;
+    try {
+      query = parseConnectionQuery(target);
+    } catch (error) {
+      if (!isProtocolError(error)) throw error;
+      return this.reject(socket, request, 400, error.message);
+    }
+    if (this.options.authenticate) {
+      let decision: Awaited<ReturnType<AuthHook>>;
+      try {
+        decision = await withTimeout(
+          Promise.resolve(this.options.authenticate(request, query)),
+          this.authTimeoutMs,
+        );
+      } catch (error) {
+        this.logger.warn({ err: error, call_id: query.callId }, 'authentication hook failed');
+        return this.reject(socket, request, 503, 'authentication unavailable', query);
+      }
+      if (!decision.allow)
+        return this.reject(socket, request, decision.status, decision.reason, query);
+    }
+    if (socket.destroyed) return;
+    if (!this.accepting) return this.reject(socket, request, 503, 'server is draining', query);
+    const existing = this.live.get(query.callId);
+    if (this.pending.has(query.callId) || (existing && this.options.duplicateCallId !== 'replace'))
+      return this.reject(socket, request, 409, 'a call with this call_id is live', query);
+    existing?.controller.end('replaced', {
+      code: CLOSE_REPLACED,
+      detail: 'replaced by a new connection',
+    });
+    this.pending.add(query.callId);
+    socket.once('close', () => this.pending.delete(query.callId));
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      this.pending.delete(query.callId);
+      this.accept(new WsConnection(ws), query);
+    });
+  }
+
+  private accept(ws: WsConnection, query: ConnectionQuery): void {
+    const logger = this.logger.child({ call_id: query.callId, tenant: query.tenant });
+    let controller: CallController | undefined;
+    controller = createCall({
+      connection: ws,
+      query,
+      logger: this.logger,
+      totals: this.totals,
+      ...(this.options.call && { options: this.options.call }),
+      runAs: (work) => asCall(controller!, work),
+    });
+    const entry = { controller, ws };
+    this.live.set(query.callId, entry);
+    const { call } = controller;
+    logger.info({ params: Object.keys(call.params) }, 'call accepted');
+    void call.closed.then((end) => {
+      if (this.live.get(call.id) === entry) this.live.delete(call.id);
+      this.emit('call-closed', call, end);
+    });
+    this.emit('call-open', call);
+    runBot(this.options.bot, controller, logger);
+  }
+
+  private reject(
+    socket: Duplex,
+    request: IncomingMessage,
+    status: number,
+    reason: string,
+    query?: ConnectionQuery,
+  ): void {
+    const body = `${reason}\n`;
+    if (socket.writable) {
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+          'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    }
+    // A peer that never reads or closes does not hold the socket.
+    setTimeout(() => socket.destroy(), 1000).unref();
+    const rejection: UpgradeRejection = {
+      status,
+      reason,
+      url: request.url ?? '',
+      ...(query && { callId: query.callId, tenant: query.tenant }),
+    };
+    this.logger.warn(
+      { status, reason, call_id: query?.callId, tenant: query?.tenant },
+      'upgrade refused',
+    );
+    this.emit('upgrade-rejected', rejection);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
