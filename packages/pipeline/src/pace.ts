@@ -4,7 +4,7 @@ import { createPacer, type PacerOptions } from './pacer.js';
 
 /**
  * Emits chunks in real time against an audio clock (see {@link createPacer}): at most
- * `leadMs` (+ one chunk) ahead of what the listener has heard, scheduled from the
+ * `leadMs` ahead of what the listener has heard, scheduled from the
  * stream's start so timer lateness never accumulates. A source that goes quiet for a
  * while neither stalls the pacer nor lets it race ahead afterwards. Completes when the
  * last chunk has been emitted.

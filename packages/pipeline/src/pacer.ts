@@ -30,9 +30,10 @@ export interface Pacer {
 }
 
 /**
- * Sends chunks against an audio clock: the next chunk goes out when the audio sent but
- * not yet played is at most `leadMs`, so the listener is never more than `leadMs` plus
- * one chunk behind. `pull` returns the next chunk, or `undefined` when none is ready
+ * Sends chunks against an audio clock: the next chunk goes out when it fits in `leadMs`
+ * with the audio sent but not yet played, so the listener is never more than `leadMs`
+ * behind (one chunk when `leadMs` is shorter than a chunk: it goes out as the line runs
+ * dry) — the bound on stale audio after a barge-in. `pull` returns the next chunk, or `undefined` when none is ready
  * (call `wake` when one is); zero-length chunks are skipped.
  */
 export function createPacer(
@@ -58,9 +59,14 @@ export function createPacer(
     );
   };
 
+  // Chunks of a stream are one size (the last may be shorter): the next is assumed as
+  // long as the last, so it goes out only if it fits in the lead.
+  let lastChunkMs = 0;
+  const room = (): number => leadMs - clock.bufferedMs() - lastChunkMs;
+
   function wake(): void {
     if (stopped) return;
-    while (clock.bufferedMs() <= leadMs) {
+    while (room() >= 0 || clock.bufferedMs() <= 0) {
       if (options.canSend && !options.canSend()) {
         options.onBlocked?.();
         schedule(retryMs);
@@ -71,8 +77,9 @@ export function createPacer(
       if (chunk.durationMs <= 0) continue;
       send(chunk);
       clock.commit(chunk.durationMs);
+      lastChunkMs = chunk.durationMs;
     }
-    schedule(clock.bufferedMs() - leadMs);
+    schedule(Math.min(-room(), clock.bufferedMs()));
   }
 
   return {
