@@ -1,0 +1,164 @@
+import type { PsrChannel } from '@psrkit/protocol';
+import type { AudioProblemCode } from './action-checks.js';
+import type { DecodeMode, LineInterval } from './emulated-line.js';
+
+/** Why an action broke the contract, with the frame that did it. */
+export interface Violation {
+  readonly atMs: number;
+  /** A `ProtocolError` code (JSON, base64, fields), an audio problem, or one of ours. */
+  readonly code: string | AudioProblemCode;
+  readonly message: string;
+  /** The offending frame's first 160 characters. */
+  readonly excerpt: string;
+}
+
+/** One action as the emulated PSR received it. */
+export interface ActionRecord {
+  readonly atMs: number;
+  readonly type: 'media' | 'chunk' | 'transfer' | 'hangup';
+  /** Payload bytes (after base64). */
+  readonly bytes: number;
+  /** Audio it holds, ms. */
+  readonly audioMs?: number;
+  readonly isSync?: boolean;
+  readonly format?: 'mp3' | 'pcm16';
+  readonly extension?: string;
+}
+
+/** A caller utterance and how the bot answered it. */
+export interface UtteranceReport {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** From the end of the utterance to the first new bot audio on the line. */
+  readonly firstReplyMs?: number;
+  /** When the caller started while the bot was talking: how long the bot went on. */
+  readonly bargeIn?: { readonly botStoppedAfterMs: number };
+}
+
+/** How the call ended. */
+export interface CallEndRecord {
+  readonly atMs: number;
+  /** `caller`: the emulator hung up; `bot`: after the bot's hangup/transfer; `server`: the socket closed. */
+  readonly by: 'caller' | 'bot' | 'server';
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** One line of the timeline, in call time. */
+export type TimelineEntry =
+  | { readonly atMs: number; readonly kind: 'connected'; readonly callId: string }
+  | { readonly atMs: number; readonly kind: 'caller-speech'; readonly endMs: number }
+  | ({ readonly kind: 'action' } & ActionRecord)
+  | {
+      readonly atMs: number;
+      readonly kind: 'bot-audio';
+      readonly endMs: number;
+      readonly source: 'file' | 'stream';
+    }
+  | { readonly atMs: number; readonly kind: 'underrun'; readonly gapMs: number }
+  | { readonly atMs: number; readonly kind: 'cut'; readonly cutMs: number; readonly by: string }
+  | ({ readonly kind: 'violation' } & Violation)
+  | ({ readonly kind: 'closed' } & CallEndRecord);
+
+/** Everything one emulated call observed. */
+export interface CallReport {
+  readonly callId: string;
+  readonly channel: PsrChannel;
+  readonly decode: DecodeMode;
+  readonly durationMs: number;
+  /** What the caller said: mono, 8 kHz, on the call's clock. */
+  readonly caller: Int16Array;
+  /** What the caller heard: mono, 8 kHz, on the call's clock. */
+  readonly heard: Int16Array;
+  readonly actions: readonly ActionRecord[];
+  readonly violations: readonly Violation[];
+  readonly utterances: readonly UtteranceReport[];
+  readonly botAudio: readonly LineInterval[];
+  readonly underruns: readonly { readonly atMs: number; readonly gapMs: number }[];
+  /** Audio sent but cut off by a `media` with `is_sync: false`, `hangup` or `transfer`. */
+  readonly cuts: readonly { readonly atMs: number; readonly cutMs: number; readonly by: string }[];
+  readonly transfer?: { readonly atMs: number; readonly extension: string };
+  readonly hangup?: { readonly atMs: number };
+  readonly end: CallEndRecord;
+  readonly timeline: readonly TimelineEntry[];
+  readonly summary: CallSummary;
+}
+
+export interface CallSummary {
+  readonly actions: Readonly<Record<ActionRecord['type'], number>>;
+  readonly botAudioMs: number;
+  readonly firstReplyMs: readonly number[];
+  readonly underrunCount: number;
+  readonly underrunMs: number;
+  readonly bargeIns: number;
+  /** Longest time the bot went on talking after the caller barged in. */
+  readonly maxBargeInStopMs: number | undefined;
+  readonly violations: number;
+}
+
+const ms = (value: number) => `${Math.round(value)} ms`;
+const clock = (atMs: number) => {
+  const s = atMs / 1000;
+  return `${Math.floor(s / 60)}:${(s % 60).toFixed(3).padStart(6, '0')}`;
+};
+
+/** The report as text for a terminal: one line per timeline entry, then a summary. */
+export function formatReport(report: CallReport): string {
+  const lines = [`call ${report.callId} (${report.channel}, ${report.decode} decoding)`];
+  for (const entry of report.timeline) {
+    const at = clock(entry.atMs);
+    switch (entry.kind) {
+      case 'connected':
+        lines.push(`${at}  connected`);
+        break;
+      case 'caller-speech':
+        lines.push(`${at}  caller speaks for ${ms(entry.endMs - entry.atMs)}`);
+        break;
+      case 'action':
+        if (entry.type === 'chunk') break; // summarised by bot-audio lines
+        lines.push(
+          `${at}  ← ${entry.type}${entry.type === 'media' ? ` ${ms(entry.audioMs ?? 0)} is_sync=${entry.isSync}` : ''}${entry.extension ? ` to ${entry.extension}` : ''}`,
+        );
+        break;
+      case 'bot-audio':
+        lines.push(
+          `${at}  bot ${entry.source === 'file' ? 'file' : 'stream'} plays ${ms(entry.endMs - entry.atMs)}`,
+        );
+        break;
+      case 'underrun':
+        lines.push(`${at}  UNDERRUN: ${ms(entry.gapMs)} of silence inside a chunk stream`);
+        break;
+      case 'cut':
+        lines.push(`${at}  ${ms(entry.cutMs)} of sent audio cut by ${entry.by}`);
+        break;
+      case 'violation':
+        lines.push(`${at}  VIOLATION ${entry.code}: ${entry.message}`);
+        break;
+      case 'closed':
+        lines.push(
+          `${at}  closed by ${entry.by} (${entry.code}${entry.reason ? ` ${entry.reason}` : ''})`,
+        );
+        break;
+    }
+  }
+  const s = report.summary;
+  lines.push(
+    '',
+    `duration ${ms(report.durationMs)}; bot audio ${ms(s.botAudioMs)}; actions ${Object.entries(
+      s.actions,
+    )
+      .map(([type, n]) => `${type} ${n}`)
+      .join(', ')}`,
+    `first reply after each utterance: ${s.firstReplyMs.length ? s.firstReplyMs.map(ms).join(', ') : 'none'}`,
+    `barge-ins ${s.bargeIns}${s.maxBargeInStopMs !== undefined ? ` (bot stopped within ${ms(s.maxBargeInStopMs)})` : ''}; underruns ${s.underrunCount} (${ms(s.underrunMs)}); violations ${s.violations}`,
+  );
+  if (report.transfer) lines.push(`transferred to ${report.transfer.extension}`);
+  if (report.hangup) lines.push('the bot hung up');
+  return lines.join('\n');
+}
+
+/** The report as JSON (audio left out). */
+export function reportToJson(report: CallReport): object {
+  const { caller, heard, ...rest } = report;
+  return { ...rest, callerSamples: caller.length, heardSamples: heard.length };
+}

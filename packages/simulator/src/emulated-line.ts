@@ -1,0 +1,169 @@
+import { pcm16FromBytes } from '@psrkit/protocol';
+import type { AudioProblem } from './action-checks.js';
+import { createMp3Decoder, type Mp3Decoder } from './mp3-decoding.js';
+import { PcmTape } from './pcm-tape.js';
+
+/**
+ * How the emulated PSR decodes MP3 chunks: one decoder per chunk stream (`stream`,
+ * default), a fresh decoder state per chunk (`independent`), or not at all (`none`:
+ * durations from frame headers only, for load runs).
+ */
+export type DecodeMode = 'stream' | 'independent' | 'none';
+
+/** Bot audio on the line, ms from the call's start. */
+export interface LineInterval {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly kind: 'file' | 'stream';
+}
+
+export interface EmulatedLineOptions {
+  readonly decode?: DecodeMode;
+  /** A chunk arriving later than this after the stream's end starts a new stream (default 1000 ms). */
+  readonly streamGapMs?: number;
+}
+
+const RATE = 8; // samples per ms
+
+/**
+ * PSR's playout line, emulated: one line where `media` files queue (`is_sync: true`)
+ * or cut what plays (`false`, chunk streams included), and `chunk`s append to the
+ * stream in order. Positions are samples at 8 kHz on the call's own clock; the line
+ * records what the caller heard, gaps in chunk streams (underruns) and audio cut off.
+ */
+export class EmulatedLine {
+  /** Gaps inside a chunk stream: the line ran dry before the next chunk came. */
+  readonly underruns: { atMs: number; gapMs: number }[] = [];
+  /** Audio already sent that never played because something cut it. */
+  readonly cuts: { atMs: number; cutMs: number; by: 'media' | 'hangup' | 'transfer' }[] = [];
+  private readonly tape = new PcmTape();
+  private readonly intervals: {
+    kind: 'file' | 'stream';
+    start: number;
+    end: number;
+    cut?: boolean;
+  }[] = [];
+  private readonly mode: DecodeMode;
+  private readonly streamGap: number;
+  private cursor = 0;
+  private stream: { writeAt: number } | undefined;
+  private decoder: Mp3Decoder | undefined;
+
+  constructor(options: EmulatedLineOptions = {}) {
+    this.mode = options.decode ?? 'stream';
+    this.streamGap = (options.streamGapMs ?? 1000) * RATE;
+  }
+
+  /** A `media` file arrived at sample `at`. */
+  playFile(pcm: Int16Array, isSync: boolean, at: number): void {
+    if (!isSync) this.cut(at, 'media');
+    this.stream = undefined;
+    const start = Math.max(at, this.cursor);
+    this.tape.write(start, pcm);
+    this.place('file', start, start + pcm.length);
+  }
+
+  /**
+   * A `chunk` arrived at sample `at`. `samples` is its nominal length (from its frame
+   * headers, or its PCM). Returns decoding problems.
+   */
+  async playChunk(
+    format: 'mp3' | 'pcm16',
+    payload: Uint8Array,
+    samples: number,
+    at: number,
+  ): Promise<AudioProblem[]> {
+    const continuing = this.stream !== undefined && at - this.cursor <= this.streamGap;
+    const start = Math.max(at, this.cursor);
+    if (continuing && at > this.cursor) {
+      this.underruns.push({ atMs: this.cursor / RATE, gapMs: (at - this.cursor) / RATE });
+      this.stream!.writeAt += at - this.cursor;
+    }
+    if (!continuing) this.stream = { writeAt: start };
+    const stream = this.stream!;
+    const problems: AudioProblem[] = [];
+    if (format === 'pcm16') {
+      this.tape.write(start, pcm16FromBytes(payload.subarray(0, payload.length & ~1)));
+    } else if (this.mode !== 'none') {
+      const decoder = await this.mp3Decoder(!continuing || this.mode === 'independent');
+      const decoded = decoder.decode(payload);
+      if (decoded.errors > 0)
+        problems.push({
+          code: 'MP3_UNDECODABLE',
+          message: `the decoder failed on ${decoded.errors} frame(s) of this chunk`,
+        });
+      // One decoder per stream writes its output back to back; decoded lengths can lag
+      // the nominal ones by the decoder's delay, so follow the decoder, not the headers.
+      this.tape.write(this.mode === 'stream' ? stream.writeAt : start, decoded.pcm);
+      stream.writeAt += decoded.pcm.length;
+    }
+    if (format === 'pcm16' || this.mode !== 'stream') stream.writeAt = start + samples;
+    this.place('stream', start, start + samples);
+    return problems;
+  }
+
+  /** `hangup`/`transfer` at sample `at`: whatever plays stops. */
+  stop(at: number, by: 'hangup' | 'transfer'): void {
+    this.cut(at, by);
+    this.stream = undefined;
+  }
+
+  /** What the caller heard, from the start to `end` samples (default: all). */
+  heard(end = Math.max(this.tape.length, this.cursor)): Int16Array {
+    return this.tape.read(0, end);
+  }
+
+  /** [from, from + count) of what the caller hears (the `b` side of a stereo call). */
+  read(from: number, count: number): Int16Array {
+    return this.tape.read(from, count);
+  }
+
+  /** Where the scheduled bot audio ends, in samples. */
+  get endSample(): number {
+    return this.cursor;
+  }
+
+  /** Bot audio on the line, merged where contiguous (but not across a cut). */
+  botAudio(): LineInterval[] {
+    const merged: LineInterval[] = [];
+    let joinable = false;
+    for (const { kind, start, end, cut } of this.intervals) {
+      if (end <= start) continue;
+      const last = merged.at(-1);
+      if (joinable && last && last.endMs === start / RATE && last.kind === kind)
+        merged[merged.length - 1] = { ...last, endMs: end / RATE };
+      else merged.push({ kind, startMs: start / RATE, endMs: end / RATE });
+      joinable = !cut;
+    }
+    return merged;
+  }
+
+  /** Frees the decoder. */
+  close(): void {
+    this.decoder?.free();
+    this.decoder = undefined;
+  }
+
+  private place(kind: 'file' | 'stream', start: number, end: number): void {
+    this.intervals.push({ kind, start, end });
+    this.cursor = Math.max(this.cursor, end);
+  }
+
+  private cut(at: number, by: 'media' | 'hangup' | 'transfer'): void {
+    if (this.cursor <= at) return;
+    this.cuts.push({ atMs: at / RATE, cutMs: (this.cursor - at) / RATE, by });
+    this.tape.clear(at, Math.max(this.cursor, this.tape.length));
+    for (const interval of this.intervals)
+      if (interval.end > at) {
+        interval.end = Math.max(interval.start, at);
+        interval.cut = true;
+      }
+    this.cursor = at;
+  }
+
+  private async mp3Decoder(fresh: boolean): Promise<Mp3Decoder> {
+    if (!this.decoder) this.decoder = await createMp3Decoder();
+    else if (fresh) await this.decoder.reset();
+    return this.decoder;
+  }
+}

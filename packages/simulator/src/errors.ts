@@ -1,0 +1,28 @@
+/** Stable codes of {@link SimulatorError}. */
+export type SimulatorErrorCode =
+  /** An option is out of range or missing. */
+  | 'INVALID_OPTION'
+  /** A scenario file is not valid JSON or breaks the scenario schema. */
+  | 'INVALID_SCENARIO'
+  /** A caller recording cannot be read or decoded. */
+  | 'INVALID_CALLER_AUDIO';
+
+/** The emulator refused its input; `path` says where (an option, a scenario field, a file). */
+export class SimulatorError extends Error {
+  override readonly name = 'SimulatorError';
+  readonly code: SimulatorErrorCode;
+  readonly path: string;
+
+  constructor(code: SimulatorErrorCode, path: string, message: string, options?: ErrorOptions) {
+    super(`${path}: ${message}`, options);
+    this.code = code;
+    this.path = path;
+  }
+}
+
+/** Throws INVALID_OPTION unless `value` is a finite number in [min, max]. */
+export function checkRange(value: number, path: string, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new SimulatorError('INVALID_OPTION', path, `must be from ${min} to ${max}, got ${value}`);
+  return value;
+}

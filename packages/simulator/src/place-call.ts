@@ -1,0 +1,391 @@
+import { performance } from 'node:perf_hooks';
+import { type DecodedPsrAction, PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
+import { connectAsPsr, type ReceivedAction } from '@psrkit/transport';
+import { type AudioProblem, inspectMp3, inspectWav } from './action-checks.js';
+import type {
+  ActionRecord,
+  CallEndRecord,
+  CallReport,
+  TimelineEntry,
+  UtteranceReport,
+  Violation,
+} from './call-report.js';
+import { toMono8k } from './caller-audio-file.js';
+import { type DecodeMode, EmulatedLine, type LineInterval } from './emulated-line.js';
+import { checkRange, SimulatorError } from './errors.js';
+import { findUtterances, type Utterance } from './find-utterances.js';
+
+/** A piece of caller speech placed on the call's clock. */
+export interface CallerSegment {
+  readonly atMs: number;
+  /** Mono, 8000 Hz. */
+  readonly samples: Int16Array;
+}
+
+export interface PlaceCallOptions {
+  /** The bot server's WebSocket URL (it may carry its own query, e.g. a token). */
+  readonly url: string;
+  /** Default `sim`. */
+  readonly tenant?: string;
+  /** Dynamic query parameters, e.g. `{ danh_xung: 'anh' }`. */
+  readonly params?: Readonly<Record<string, string>>;
+  /** Extra upgrade headers (e.g. `authorization`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Default: a fresh UUID. */
+  readonly callId?: string;
+  /** Payload layout (default `mono_a`). `stereo` carries the caller on A and what the line plays on B; `mono_b` only the line. */
+  readonly channel?: PsrChannel;
+  /** The caller: one recording from t = 0 (mono, 8 kHz), or pieces placed in time. */
+  readonly caller: Int16Array | readonly CallerSegment[];
+  /** Audio per `media` event, ms (default 20). */
+  readonly pieceMs?: number;
+  /** Run the call's clock this many times faster than real time (default 1). Gaps and latencies are only meaningful at 1. */
+  readonly speed?: number;
+  /** How MP3 chunks are decoded (default `stream`). */
+  readonly decode?: DecodeMode;
+  /** Keep the call up this long after the caller's last audio, sending silence (default 5000 ms). */
+  readonly tailMs?: number;
+  /** Hangs up (as the caller) when aborted. */
+  readonly signal?: AbortSignal;
+  /** Each timeline entry as it happens (progress displays). */
+  readonly onTimeline?: (entry: TimelineEntry) => void;
+}
+
+const RATE = PSR_SAMPLE_RATE / 1000;
+
+/**
+ * Places one call against a bot server exactly as PSR does, plays the bot's actions on
+ * an emulated line, checks each one strictly, and reports what happened.
+ *
+ * @example
+ * ```ts
+ * const report = await placeCall({ url: 'ws://127.0.0.1:8080/', caller: await loadCallerAudio('caller.wav') });
+ * console.log(formatReport(report));
+ * ```
+ * @throws {TransportError} `CONNECT_FAILED` when the server refuses or cannot be reached
+ */
+export async function placeCall(options: PlaceCallOptions): Promise<CallReport> {
+  const pieceMs = checkRange(options.pieceMs ?? 20, 'pieceMs', 1, 10_000);
+  const speed = checkRange(options.speed ?? 1, 'speed', 0.1, 1000);
+  const tailMs = checkRange(options.tailMs ?? 5000, 'tailMs', 0, 3_600_000);
+  const pieceSamples = Math.round(pieceMs * RATE);
+  if (pieceSamples !== pieceMs * RATE)
+    throw new SimulatorError(
+      'INVALID_OPTION',
+      'pieceMs',
+      'must be a multiple of 0.125 ms (one sample)',
+    );
+  const channel = options.channel ?? 'mono_a';
+  const decode = options.decode ?? 'stream';
+  const caller = composeCaller(options.caller);
+  const totalSamples = caller.length + Math.round(tailMs * RATE);
+
+  const line = new EmulatedLine({ decode });
+  const timeline: TimelineEntry[] = [];
+  const actions: ActionRecord[] = [];
+  const violations: Violation[] = [];
+  let transfer: CallReport['transfer'];
+  let hangup: CallReport['hangup'];
+  let end: CallEndRecord | undefined;
+  const note = (entry: TimelineEntry) => {
+    timeline.push(entry);
+    options.onTimeline?.(entry);
+  };
+
+  const client = connectAsPsr(options.url, {
+    tenant: options.tenant ?? 'sim',
+    channel,
+    ...(options.callId && { callId: options.callId }),
+    ...(options.params && { params: options.params }),
+    ...(options.headers && { headers: options.headers }),
+  });
+  // The call's clock starts when the socket opens; actions racing the open are at 0.
+  let t0: number | undefined;
+  const nowMs = () => (t0 === undefined ? 0 : (performance.now() - t0) * speed);
+
+  const violation = (atMs: number, code: string, message: string, frame: string | Uint8Array) => {
+    const excerpt =
+      typeof frame === 'string'
+        ? frame.slice(0, 160)
+        : Buffer.from(frame.subarray(0, 80)).toString('hex');
+    const record: Violation = { atMs, code, message, excerpt };
+    violations.push(record);
+    note({ kind: 'violation', ...record });
+  };
+  const audioProblems = (atMs: number, problems: AudioProblem[], frame: string) => {
+    for (const p of problems) violation(atMs, p.code, p.message, frame);
+  };
+
+  /** Plays one action on the line; runs in arrival order. */
+  async function obey(received: ReceivedAction, atMs: number): Promise<void> {
+    if (!received.ok) {
+      violation(atMs, received.error.code, received.error.message, received.frame);
+      return;
+    }
+    const action: DecodedPsrAction = received.action;
+    if (action.type === 'unknown') {
+      violation(
+        atMs,
+        'UNKNOWN_ACTION',
+        `unknown event ${JSON.stringify(action.event)}`,
+        received.frame,
+      );
+      return;
+    }
+    if (action.extraFields)
+      violation(
+        atMs,
+        'EXTRA_FIELDS',
+        `fields outside the contract: ${action.extraFields.join(', ')}`,
+        received.frame,
+      );
+    if (transfer || hangup) {
+      violation(
+        atMs,
+        'ACTION_AFTER_END',
+        `${action.type} after the call was ${transfer ? 'transferred' : 'hung up'}`,
+        received.frame,
+      );
+      return;
+    }
+    const at = Math.round(atMs * RATE);
+    let record: ActionRecord;
+    switch (action.type) {
+      case 'media': {
+        const wav = inspectWav(action.payload);
+        audioProblems(atMs, wav.problems, received.frame);
+        const pcm = wav.pcm ? toMono8k(wav.pcm, wav.sampleRate, wav.channels) : new Int16Array(0);
+        line.playFile(pcm, action.isSync, at);
+        record = {
+          atMs,
+          type: 'media',
+          bytes: action.payload.length,
+          audioMs: pcm.length / RATE,
+          isSync: action.isSync,
+        };
+        break;
+      }
+      case 'chunk': {
+        let samples: number;
+        if (action.format === 'mp3') {
+          const mp3 = inspectMp3(action.payload);
+          audioProblems(atMs, mp3.problems, received.frame);
+          samples = mp3.samples;
+        } else {
+          samples = Math.floor(action.payload.length / 2);
+          if (action.payload.length % 2 === 1)
+            violation(
+              atMs,
+              'ODD_PCM_LENGTH',
+              'pcm16 chunk with an odd number of bytes',
+              received.frame,
+            );
+          if (samples === 0) violation(atMs, 'EMPTY_AUDIO', 'empty pcm16 chunk', received.frame);
+        }
+        audioProblems(
+          atMs,
+          await line.playChunk(action.format, action.payload, samples, at),
+          received.frame,
+        );
+        record = {
+          atMs,
+          type: 'chunk',
+          bytes: action.payload.length,
+          audioMs: samples / RATE,
+          format: action.format,
+        };
+        break;
+      }
+      case 'transfer':
+        line.stop(at, 'transfer');
+        transfer = { atMs, extension: action.extension };
+        record = { atMs, type: 'transfer', bytes: 0, extension: action.extension };
+        break;
+      case 'hangup':
+        line.stop(at, 'hangup');
+        hangup = { atMs };
+        record = { atMs, type: 'hangup', bytes: 0 };
+        break;
+    }
+    actions.push(record);
+    note({ kind: 'action', ...record });
+    if (action.type === 'transfer' || action.type === 'hangup') finish('bot', 1000, action.type);
+  }
+
+  let queue = Promise.resolve();
+  client.actions$.subscribe((received) => {
+    const atMs = nowMs();
+    queue = queue.then(() => obey(received, atMs));
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  let finishing: ((record: CallEndRecord) => void) | undefined;
+  const ended = new Promise<CallEndRecord>((resolve) => {
+    finishing = resolve;
+  });
+  /** Ends the call once: PSR sends `closed` and closes the socket. */
+  function finish(by: CallEndRecord['by'], code: number, reason: string): void {
+    if (end) return;
+    clearTimeout(timer);
+    end = { atMs: nowMs(), by, code, reason };
+    if (by !== 'server') {
+      client.sendClosed();
+      void client.close(1000, reason);
+    }
+    finishing!(end);
+  }
+  void client.closed.then(({ code, reason }) => finish('server', code, reason || 'socket closed'));
+  const onAbort = () => finish('caller', 1000, 'aborted');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  await client.opened;
+  t0 = performance.now();
+  client.sendConnected();
+  note({ atMs: 0, kind: 'connected', callId: client.callId });
+
+  let sent = 0;
+  const sendDue = () => {
+    if (end) return;
+    while (sent < totalSamples && (sent + pieceSamples) / RATE <= nowMs()) {
+      client.sendMedia(piece(sent));
+      sent += pieceSamples;
+    }
+    if (sent >= totalSamples) return finish('caller', 1000, 'caller hung up');
+    timer = setTimeout(sendDue, Math.max(0, ((sent + pieceSamples) / RATE - nowMs()) / speed));
+  };
+  const piece = (from: number): Int16Array => {
+    const spoken = caller.subarray(from, Math.min(from + pieceSamples, caller.length));
+    const padded = spoken.length === pieceSamples ? spoken : new Int16Array(pieceSamples);
+    if (padded !== spoken) padded.set(spoken); // past the recording: silence
+    if (channel === 'mono_a') return padded;
+    const b = line.read(from, pieceSamples);
+    if (channel === 'mono_b') return b;
+    const stereo = new Int16Array(pieceSamples * 2);
+    for (let i = 0; i < pieceSamples; i++) {
+      stereo[2 * i] = padded[i]!;
+      stereo[2 * i + 1] = b[i]!;
+    }
+    return stereo;
+  };
+  sendDue();
+
+  const finalEnd = await ended;
+  await client.closed;
+  await queue;
+  options.signal?.removeEventListener('abort', onAbort);
+  line.close();
+  note({ kind: 'closed', ...finalEnd });
+
+  const endSample = Math.max(Math.round(finalEnd.atMs * RATE), 0);
+  const botAudio = line.botAudio();
+  const heard = line.heard();
+  const utterances = answerTimes(
+    findUtterances(caller.subarray(0, Math.min(caller.length, endSample))),
+    botAudio,
+    decode === 'none' ? undefined : heard,
+  );
+  for (const u of utterances) note({ atMs: u.startMs, kind: 'caller-speech', endMs: u.endMs });
+  for (const b of botAudio)
+    note({ atMs: b.startMs, kind: 'bot-audio', endMs: b.endMs, source: b.kind });
+  for (const u of line.underruns) note({ atMs: u.atMs, kind: 'underrun', gapMs: u.gapMs });
+  for (const c of line.cuts) note({ atMs: c.atMs, kind: 'cut', cutMs: c.cutMs, by: c.by });
+  timeline.sort((a, b) => a.atMs - b.atMs);
+
+  const count = (type: ActionRecord['type']) => actions.filter((a) => a.type === type).length;
+  const bargeIns = utterances.flatMap((u) => (u.bargeIn ? [u.bargeIn.botStoppedAfterMs] : []));
+  return {
+    callId: client.callId,
+    channel,
+    decode,
+    durationMs: finalEnd.atMs,
+    caller: caller.subarray(0, Math.min(caller.length, endSample)),
+    heard,
+    actions,
+    violations,
+    utterances,
+    botAudio,
+    underruns: line.underruns,
+    cuts: line.cuts,
+    ...(transfer && { transfer }),
+    ...(hangup && { hangup }),
+    end: finalEnd,
+    timeline,
+    summary: {
+      actions: {
+        media: count('media'),
+        chunk: count('chunk'),
+        transfer: count('transfer'),
+        hangup: count('hangup'),
+      },
+      botAudioMs: botAudio.reduce((sum, b) => sum + b.endMs - b.startMs, 0),
+      firstReplyMs: utterances.flatMap((u) =>
+        u.firstReplyMs === undefined ? [] : [u.firstReplyMs],
+      ),
+      underrunCount: line.underruns.length,
+      underrunMs: line.underruns.reduce((sum, u) => sum + u.gapMs, 0),
+      bargeIns: bargeIns.length,
+      maxBargeInStopMs: bargeIns.length ? Math.max(...bargeIns) : undefined,
+      violations: violations.length,
+    },
+  };
+}
+
+/** Lays caller pieces on one track (mixing where they overlap). */
+function composeCaller(caller: Int16Array | readonly CallerSegment[]): Int16Array {
+  if (caller instanceof Int16Array) return caller;
+  const length = Math.max(0, ...caller.map((s) => Math.round(s.atMs * RATE) + s.samples.length));
+  const track = new Int16Array(length);
+  for (const { atMs, samples } of caller) {
+    const at = Math.round(atMs * RATE);
+    for (let i = 0; i < samples.length; i++)
+      track[at + i] = Math.max(-32768, Math.min(32767, track[at + i]! + samples[i]!));
+  }
+  return track;
+}
+
+/**
+ * For each utterance: when the bot's next audio started (after its end, before the
+ * next utterance ends), and if the bot was talking when it began, how long it went on —
+ * until the decoded audio falls silent when there is some (codec delay and fades
+ * included), else until the actions' nominal audio ends.
+ */
+function answerTimes(
+  utterances: Utterance[],
+  bot: readonly LineInterval[],
+  heard: Int16Array | undefined,
+): UtteranceReport[] {
+  return utterances.map((u, i) => {
+    const nextEnd = utterances[i + 1]?.endMs ?? Number.POSITIVE_INFINITY;
+    const reply = bot.find((b) => b.startMs >= u.endMs && b.startMs < nextEnd);
+    const talking = bot.find((b) => b.startMs <= u.startMs && b.endMs > u.startMs);
+    let stop = talking?.endMs;
+    // Follow contiguous bot audio (a file running into a stream) to where it really stops.
+    for (const b of bot)
+      if (stop !== undefined && b.startMs <= stop && b.endMs > stop) stop = b.endMs;
+    if (stop !== undefined && heard) stop = silenceFrom(heard, u.startMs, stop);
+    return {
+      ...u,
+      ...(reply && { firstReplyMs: reply.startMs - u.endMs }),
+      ...(stop !== undefined && { bargeIn: { botStoppedAfterMs: stop - u.startMs } }),
+    };
+  });
+}
+
+/** The first moment from `fromMs` after which `pcm` stays below −50 dBFS for 40 ms (at most `limitMs`). */
+function silenceFrom(pcm: Int16Array, fromMs: number, limitMs: number): number {
+  const block = 10 * RATE;
+  let quietSince: number | undefined;
+  for (
+    let at = Math.floor(fromMs / 10) * block;
+    at < Math.min(pcm.length, limitMs * RATE);
+    at += block
+  ) {
+    let sum = 0;
+    const end = Math.min(at + block, pcm.length);
+    for (let i = at; i < end; i++) sum += pcm[i]! * pcm[i]!;
+    if (Math.sqrt(sum / (end - at)) >= 104) quietSince = undefined;
+    else if (quietSince === undefined) quietSince = at;
+    if (quietSince !== undefined && at + block - quietSince >= 40 * RATE) return quietSince / RATE;
+  }
+  return quietSince === undefined ? limitMs : Math.min(quietSince / RATE, limitMs);
+}
