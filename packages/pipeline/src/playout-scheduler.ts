@@ -72,7 +72,11 @@ export interface PlaybackHandle {
 }
 
 export interface PlayoutSchedulerOptions {
-  /** Audio kept ahead of the caller for chunk streams, ms (default 200). */
+  /**
+   * The most stream audio the caller still hears after an interruption, before the fade,
+   * ms (default 400): audio sent ahead of the caller plus, for MP3, the encoder's delay
+   * (lamejs: 138 ms). Keep it above that delay plus one chunk and some network jitter.
+   */
   readonly leadMs?: number;
   /** Chunk format for streams (default `mp3`). */
   readonly format?: ChunkFormat;
@@ -148,7 +152,7 @@ interface Item {
  *
  * @example
  * ```ts
- * const line = createPlayoutScheduler({ leadMs: 200 });
+ * const line = createPlayoutScheduler({ leadMs: 400 });
  * line.actions$.subscribe((action) => socket.send(encodeAction(action)));
  * line.play(greetingWav);
  * const reply = line.stream(tts$, { sampleRate: 24000 });
@@ -158,7 +162,7 @@ interface Item {
  */
 export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): PlayoutScheduler {
   const scheduler = options.scheduler ?? asyncScheduler;
-  const leadMs = checkInteger(options.leadMs ?? 200, 'playout.leadMs', 0, 60_000);
+  const leadMs = checkInteger(options.leadMs ?? 400, 'playout.leadMs', 0, 60_000);
   const fadeSamples =
     (checkInteger(options.fadeMs ?? 20, 'playout.fadeMs', 0, 1000) * PSR_SAMPLE_RATE) / 1000;
   const progressIntervalMs = options.progressIntervalMs ?? 250;
@@ -333,11 +337,13 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       if (samples.length > 0) lastSample = samples[samples.length - 1]!;
       return chunk;
     };
-    const feed = (samples: Int16Array): void => {
-      encoder ??= createMp3Encoder({
+    const newEncoder = () =>
+      createMp3Encoder({
         bitrateKbps: options.bitrateKbps ?? 32,
         ...(options.mp3Backend && { backend: options.mp3Backend }),
       });
+    const feed = (samples: Int16Array): void => {
+      encoder ??= newEncoder();
       frames.push(...encoder.encode(samples));
       if (samples.length > 0) lastSample = samples[samples.length - 1]!;
     };
@@ -383,6 +389,10 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       done: life.done,
       playedMs: () => clock.playedMs(),
       start() {
+        // The encoder holds its delay's worth of audio that the caller will still hear
+        // after an interruption (in the fade tail): it counts against the lead.
+        if (format === 'mp3') encoder ??= newEncoder();
+        const codecDelayMs = encoder ? (encoder.delaySamples * 1000) / PSR_SAMPLE_RATE : 0;
         pacer = createPacer(
           pull,
           (chunk) => {
@@ -390,7 +400,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             send(chunkAction(chunk.data, { format: chunk.format }));
           },
           {
-            leadMs,
+            leadMs: Math.max(0, leadMs - codecDelayMs),
             scheduler,
             clock,
             ...(options.canSend && { canSend: options.canSend }),

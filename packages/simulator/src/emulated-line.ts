@@ -151,7 +151,9 @@ export class EmulatedLine {
 
   private cut(at: number, by: 'media' | 'hangup' | 'transfer'): void {
     if (this.cursor <= at) return;
-    this.cuts.push({ atMs: at / RATE, cutMs: (this.cursor - at) / RATE, by });
+    // Under one media piece (20 ms) is the two sides' clocks disagreeing, not lost audio.
+    if (this.cursor - at >= 20 * RATE)
+      this.cuts.push({ atMs: at / RATE, cutMs: (this.cursor - at) / RATE, by });
     this.tape.clear(at, Math.max(this.cursor, this.tape.length));
     for (const interval of this.intervals)
       if (interval.end > at) {

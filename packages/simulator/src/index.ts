@@ -24,5 +24,30 @@ export {
 } from './emulated-line.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type FindUtterancesOptions, findUtterances, type Utterance } from './find-utterances.js';
+export {
+  formatLoadSummary,
+  type LoadOptions,
+  type LoadSummary,
+  type Percentiles,
+  percentiles,
+  runLoad,
+} from './load.js';
 export { type CallerSegment, type PlaceCallOptions, placeCall } from './place-call.js';
+export {
+  type CreateStreamRequest,
+  type PsrApiEmulator,
+  type PsrApiEmulatorOptions,
+  startPsrApiEmulator,
+} from './psr-api-emulator.js';
+export {
+  checkExpectations,
+  type Expectation,
+  type ExpectationResult,
+  formatScenarioResult,
+  loadScenario,
+  parseScenario,
+  runScenario,
+  type Scenario,
+  type ScenarioResult,
+} from './scenario.js';
 export { VERSION } from './version.js';

@@ -59,14 +59,11 @@ describe('placeCall against a psrkit bot on loopback', () => {
   });
 
   it('measures barge-in: how long the bot talks on after the caller starts', async () => {
-    const server = await startBotServer(
-      async (call) => {
-        call.stream(of(tone(6000, 440)), { sampleRate: 8000 });
-        await firstValueFrom(call.audio$.pipe(filter((frame) => rms(frame.samples) > 1000)));
-        call.interrupt();
-      },
-      { call: { playout: { leadMs: 200 } } },
-    );
+    const server = await startBotServer(async (call) => {
+      call.stream(of(tone(6000, 440)), { sampleRate: 8000 });
+      await firstValueFrom(call.audio$.pipe(filter((frame) => rms(frame.samples) > 1000)));
+      call.interrupt();
+    });
     cleanups.push(() => server.close());
 
     const report = await placeCall({
@@ -80,9 +77,9 @@ describe('placeCall against a psrkit bot on loopback', () => {
     const [utterance] = report.utterances;
     expect(utterance?.bargeIn).toBeDefined();
     // The bot hears the first 20 ms piece and interrupts; the caller then hears at most the lead
-    // (200 ms), the MP3 encoder's delay (138 ms) and the fade (20 ms); 60 ms for timers and sockets.
+    // (400 ms by default, the MP3 encoder's delay included) and the fade (20 ms); 60 ms for timers and sockets.
     expect(utterance!.bargeIn!.botStoppedAfterMs).toBeGreaterThan(100);
-    expect(utterance!.bargeIn!.botStoppedAfterMs).toBeLessThan(20 + 200 + 138 + 20 + 60);
+    expect(utterance!.bargeIn!.botStoppedAfterMs).toBeLessThan(20 + 400 + 20 + 60);
     expect(report.summary.bargeIns).toBe(1);
     const stoppedAt = utterance!.startMs + utterance!.bargeIn!.botStoppedAfterMs;
     expect(rms(report.heard.subarray(Math.round((stoppedAt + 50) * 8)))).toBe(0);

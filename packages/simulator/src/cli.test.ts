@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { decodeWav } from '@psrkit/protocol';
+import { describe, expect, it } from 'vitest';
+import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const run = promisify(execFile);
+
+describe('psr-sim CLI', () => {
+  it('call: prints the timeline, writes what the caller heard and the stereo call', async () => {
+    const server = await startBotServer(turnTakingBot(1));
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'psr-sim-'));
+      const wav = fileURLToPath(new URL('../samples/hello.wav', import.meta.url));
+      const { stdout } = await run(process.execPath, [
+        bin,
+        'call',
+        server.url,
+        '--wav',
+        wav,
+        '--param',
+        'danh_xung=anh',
+        '--tail-ms',
+        '3000',
+        '--heard',
+        join(dir, 'heard.wav'),
+        '--stereo',
+        join(dir, 'call.wav'),
+      ]);
+      expect(stdout).toMatch(/connected/);
+      expect(stdout).toMatch(/← media .* is_sync=true/);
+      expect(stdout).toMatch(/← transfer to 101/);
+      expect(stdout).toMatch(/first reply after each utterance: \d+ ms/);
+      const heard = decodeWav(await readFile(join(dir, 'heard.wav')));
+      expect(heard).toMatchObject({ sampleRate: 8000, channels: 1 });
+      expect(heard.frames).toBeGreaterThan(8000 * 2);
+      const stereo = decodeWav(await readFile(join(dir, 'call.wav')));
+      expect(stereo).toMatchObject({ sampleRate: 8000, channels: 2 });
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('call --json prints a machine-readable report', async () => {
+    const server = await startBotServer(async (call) => {
+      await call.play({ sampleRate: 8000, channels: 1, samples: new Int16Array(800) }).done;
+      call.hangup();
+    });
+    try {
+      const { stdout } = await run(process.execPath, [
+        bin,
+        'call',
+        server.url,
+        '--json',
+        '--speed',
+        '4',
+      ]);
+      const report = JSON.parse(stdout);
+      expect(report.summary.actions).toMatchObject({ media: 1, hangup: 1 });
+      expect(report.end.by).toBe('bot');
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('a bad option or an unreachable server is one clear line and a non-zero exit code', async () => {
+    const badSpeed = await run(process.execPath, [
+      bin,
+      'call',
+      'ws://127.0.0.1:9/',
+      '--speed',
+      'fast',
+    ]).catch((e) => e);
+    expect(badSpeed.code).toBe(1);
+    expect(badSpeed.stderr).toContain('--speed must be a number');
+    const refused = await run(process.execPath, [bin, 'call', 'ws://127.0.0.1:9/']).catch((e) => e);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^psr-sim: CONNECT_FAILED: /);
+    const noFile = await run(process.execPath, [
+      bin,
+      'call',
+      'ws://127.0.0.1:9/',
+      '--wav',
+      '/nowhere.wav',
+    ]).catch((e) => e);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toContain('INVALID_CALLER_AUDIO');
+  });
+});

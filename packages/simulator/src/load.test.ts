@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { tone } from './__fixtures__/audio.js';
+import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
+import { percentiles, runLoad } from './load.js';
+
+describe('percentiles', () => {
+  it('takes the nearest rank', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 1..100, shuffled order
+    expect(percentiles(values)).toEqual({ count: 100, p50: 50, p99: 99, max: 100 });
+    expect(percentiles([7])).toEqual({ count: 1, p50: 7, p99: 7, max: 7 });
+    expect(percentiles([])).toBeUndefined();
+  });
+});
+
+describe('runLoad', () => {
+  it('opens concurrent calls, ramped, and sums up what they saw', async () => {
+    const server = await startBotServer(turnTakingBot(100));
+    let peak = 0;
+    server.on('call-open', () => {
+      peak = Math.max(peak, server.activeCalls);
+    });
+    const ends: number[] = [];
+    try {
+      const caller = new Int16Array([
+        ...new Int16Array(2400),
+        ...tone(500, 300),
+        ...new Int16Array(6000),
+      ]);
+      const summary = await runLoad({
+        url: server.url,
+        calls: 8,
+        rampMs: 200,
+        durationMs: 2500,
+        caller,
+        onCallEnd: (done) => ends.push(done),
+      });
+      expect(summary).toMatchObject({
+        calls: 8,
+        connectFailures: 0,
+        endedEarly: 0,
+        violations: 0,
+        underruns: 0,
+      });
+      // Every call heard the greeting, spoke once (0.3–0.8 s) and got an answer.
+      expect(summary.firstReplyMs?.count).toBe(8);
+      expect(summary.firstReplyMs!.p99).toBeLessThan(1500);
+      expect(peak).toBe(8);
+      expect(ends).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts calls that cannot connect', async () => {
+    const server = await startBotServer(async () => {}, {
+      authenticate: () => ({ allow: false, status: 403, reason: 'not you' }),
+    });
+    try {
+      const summary = await runLoad({
+        url: server.url,
+        calls: 3,
+        durationMs: 200,
+        caller: tone(100),
+      });
+      expect(summary.connectFailures).toBe(3);
+      expect(summary.errors).toHaveLength(1);
+      expect(summary.errors[0]).toContain('403');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,133 @@
+import { isTransportError } from '@psrkit/transport';
+import type { CallReport } from './call-report.js';
+import { checkRange } from './errors.js';
+import { type PlaceCallOptions, placeCall } from './place-call.js';
+
+export interface LoadOptions
+  extends Omit<PlaceCallOptions, 'caller' | 'tailMs' | 'onTimeline' | 'callId'> {
+  /** Concurrent calls to open. */
+  readonly calls: number;
+  /** Spread the call starts evenly over this long, ms (default 0: all at once). */
+  readonly rampMs?: number;
+  /** How long each call lasts, ms; the caller recording loops to fill it. */
+  readonly durationMs: number;
+  /** What every caller says (mono, 8 kHz), looped. */
+  readonly caller: Int16Array;
+  /** Called after each call ends (progress displays). */
+  readonly onCallEnd?: (done: number, total: number) => void;
+}
+
+/** Aggregate figures of a load run. */
+export interface LoadSummary {
+  readonly calls: number;
+  readonly connectFailures: number;
+  /** Calls the server ended before the caller did (closed, hung up or transferred early). */
+  readonly endedEarly: number;
+  readonly firstReplyMs: Percentiles | undefined;
+  readonly bargeInStopMs: Percentiles | undefined;
+  readonly underruns: number;
+  readonly underrunMs: number;
+  /** Calls with at least one underrun. */
+  readonly callsWithUnderruns: number;
+  readonly violations: number;
+  /** Connect errors by message (first 5). */
+  readonly errors: readonly string[];
+  readonly wallMs: number;
+}
+
+export interface Percentiles {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Nearest-rank percentiles of `values` (undefined when empty). */
+export function percentiles(values: readonly number[]): Percentiles | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted.at(-1)! };
+}
+
+/**
+ * Opens `calls` concurrent emulated calls (ramped), each streaming caller audio in real
+ * time for `durationMs`, and sums up what they saw. MP3 is not decoded by default
+ * (`decode: 'none'`): durations come from frame headers, so one emulator process can
+ * drive hundreds of calls.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
+  const calls = checkRange(options.calls, 'calls', 1, 100_000);
+  const rampMs = checkRange(options.rampMs ?? 0, 'rampMs', 0, 3_600_000);
+  const durationMs = checkRange(options.durationMs, 'durationMs', 20, 24 * 3_600_000);
+  const {
+    calls: _calls,
+    rampMs: _ramp,
+    durationMs: _duration,
+    caller: recording,
+    onCallEnd,
+    ...callOptions
+  } = options;
+  const caller = loop(recording, Math.round(durationMs * 8));
+  const started = Date.now();
+  let done = 0;
+  const outcomes = await Promise.all(
+    Array.from({ length: calls }, async (_, i) => {
+      await new Promise((resolve) =>
+        setTimeout(resolve, calls > 1 ? (rampMs * i) / (calls - 1) : 0),
+      );
+      try {
+        return { report: await placeCall({ decode: 'none', ...callOptions, caller, tailMs: 0 }) };
+      } catch (error) {
+        if (!isTransportError(error)) throw error;
+        return { error: error.message };
+      } finally {
+        onCallEnd?.(++done, calls);
+      }
+    }),
+  );
+  const reports = outcomes.flatMap((o): CallReport[] => ('report' in o ? [o.report] : []));
+  const errors = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
+  return {
+    calls,
+    connectFailures: errors.length,
+    endedEarly: reports.filter((r) => r.end.by !== 'caller').length,
+    firstReplyMs: percentiles(reports.flatMap((r) => r.summary.firstReplyMs)),
+    bargeInStopMs: percentiles(
+      reports.flatMap((r) =>
+        r.utterances.flatMap((u) => (u.bargeIn ? [u.bargeIn.botStoppedAfterMs] : [])),
+      ),
+    ),
+    underruns: reports.reduce((sum, r) => sum + r.summary.underrunCount, 0),
+    underrunMs: reports.reduce((sum, r) => sum + r.summary.underrunMs, 0),
+    callsWithUnderruns: reports.filter((r) => r.summary.underrunCount > 0).length,
+    violations: reports.reduce((sum, r) => sum + r.summary.violations, 0),
+    errors: [...new Set(errors)].slice(0, 5),
+    wallMs: Date.now() - started,
+  };
+}
+
+/** The summary as text. */
+export function formatLoadSummary(s: LoadSummary): string {
+  const p = (x: Percentiles | undefined) =>
+    x
+      ? `p50 ${Math.round(x.p50)} ms, p99 ${Math.round(x.p99)} ms, max ${Math.round(x.max)} ms (${x.count})`
+      : 'none';
+  return [
+    `calls ${s.calls}; connect failures ${s.connectFailures}; ended early by the server ${s.endedEarly}`,
+    `first reply: ${p(s.firstReplyMs)}`,
+    `barge-in stop: ${p(s.bargeInStopMs)}`,
+    `underruns ${s.underruns} (${Math.round(s.underrunMs)} ms) in ${s.callsWithUnderruns} call(s); violations ${s.violations}`,
+    ...s.errors.map((e) => `error: ${e}`),
+    `wall time ${(s.wallMs / 1000).toFixed(1)} s`,
+  ].join('\n');
+}
+
+function loop(recording: Int16Array, length: number): Int16Array {
+  const out = new Int16Array(length);
+  if (recording.length === 0) return out;
+  for (let at = 0; at < length; at += recording.length)
+    out.set(recording.subarray(0, Math.min(recording.length, length - at)), at);
+  return out;
+}

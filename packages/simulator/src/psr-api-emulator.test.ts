@@ -1,0 +1,116 @@
+import { createStream, PsrApiError } from '@psrkit/protocol';
+import type { Call } from '@psrkit/transport';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tone } from './__fixtures__/audio.js';
+import { startBotServer } from './__fixtures__/servers.js';
+import { startPsrApiEmulator } from './psr-api-emulator.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+async function setUp() {
+  const calls: Call[] = [];
+  const server = await startBotServer(async (call) => {
+    calls.push(call);
+    await call.play({ sampleRate: 8000, channels: 1, samples: new Int16Array(800) }).done;
+    call.hangup();
+  });
+  const api = await startPsrApiEmulator({
+    tokens: ['old', 'new'],
+    callee: tone(300),
+    call: { tailMs: 2000 },
+  });
+  cleanups.push(async () => {
+    await api.close();
+    await server.close();
+  });
+  return { calls, server, api };
+}
+
+describe('psr-sim serve-api: the create-stream REST API, emulated', () => {
+  it("answers protocol's createStream with the contract's JSON and places the call with its parameters", async () => {
+    const { calls, server, api } = await setUp();
+    const result = await createStream({
+      baseUrl: api.url,
+      token: 'new',
+      url: server.url,
+      destination: '0901234567',
+      app: 'bot',
+      channel: 'mono_a',
+      audioFile: new Uint8Array(44),
+      parameter: { danh_xung: 'chị', order: 427 },
+    });
+    expect(result.status).toBe('in-progress');
+    expect(result.recordingUrl).toBe(`${api.url}/record/${result.callId}.wav`);
+    expect(result.fullRecordingUrl).toBe(`${api.url}/record/full_${result.callId}.wav`);
+    const report = await api.calls[0]!.done;
+    expect(api.calls[0]!.request).toMatchObject({
+      destination: '0901234567',
+      app: 'bot',
+      audioFileBytes: 44,
+    });
+    // The bot got the call PSR announced, with `parameter` as dynamic query parameters.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.id).toBe(result.callId);
+    expect(calls[0]!.params).toMatchObject({ danh_xung: 'chị', order: '427' });
+    expect(calls[0]!.channel).toBe('mono_a');
+    expect(report?.summary.actions).toMatchObject({ media: 1, hangup: 1 });
+  });
+
+  it('refuses a missing or wrong token with 401', async () => {
+    const { server, api } = await setUp();
+    const error = await createStream({
+      baseUrl: api.url,
+      token: 'stolen',
+      url: server.url,
+      destination: '1',
+      app: 'bot',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PsrApiError);
+    expect(error).toMatchObject({ code: 'HTTP_ERROR', status: 401, apiCode: 'UNAUTHORIZED' });
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it('checks the form as PSR documents it', async () => {
+    const { api } = await setUp();
+    const post = async (fields: Record<string, string>, path = '/psr/v1/call/stream') => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      const res = await fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer old' },
+        body: form,
+      });
+      return { status: res.status, body: (await res.json()) as { code: string; message: string } };
+    };
+    expect(await post({ destination: '1' })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('url') },
+    });
+    expect(await post({ url: 'ws://127.0.0.1:1/', destination: '1' })).toMatchObject({
+      status: 400,
+      body: { message: 'extension: required when app is "dial"' },
+    });
+    expect(
+      await post({ url: 'ws://127.0.0.1:1/', destination: '1', app: 'bot', parameter: '[1]' }),
+    ).toMatchObject({
+      status: 400,
+      body: { message: 'parameter: must be a JSON object' },
+    });
+    expect(
+      await post({ url: 'ws://127.0.0.1:1/', destination: '1', app: 'bot', channel: 'quad' }),
+    ).toMatchObject({
+      status: 400,
+    });
+    expect((await post({}, '/psr/v1/other')).status).toBe(404);
+    const notMultipart = await fetch(`${api.url}/psr/v1/call/stream`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer old', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(notMultipart.status).toBe(400);
+    expect(api.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tone } from './__fixtures__/audio.js';
+import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
+import { loadScenario, parseScenario, runScenario } from './scenario.js';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const bin = here('../dist/bin.js');
+const noAudio = async () => tone(100);
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+async function scenarioFile(body: object): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'psr-sim-'));
+  const file = join(dir, 'scenario.json');
+  await writeFile(file, JSON.stringify(body));
+  return file;
+}
+
+describe('scenario files', () => {
+  it('names the offending field of a bad scenario', async () => {
+    const bad = (root: unknown) => parseScenario(root, 'test.json', noAudio);
+    await expect(bad([])).rejects.toMatchObject({ code: 'INVALID_SCENARIO', path: '$' });
+    await expect(bad({ caller: [], expect: [] })).rejects.toMatchObject({ path: '$.caller' });
+    await expect(bad({ caller: [{ atMs: -5, say: 'x.wav' }], expect: [] })).rejects.toMatchObject({
+      path: '$.caller[0].atMs',
+      message: expect.stringContaining('number ≥ 0'),
+    });
+    await expect(
+      bad({ caller: [{ atMs: 0, say: 'x.wav' }], expect: [{ type: 'dance' }] }),
+    ).rejects.toMatchObject({
+      path: '$.expect[0].type',
+    });
+    await expect(
+      bad({
+        caller: [{ atMs: 0, say: 'x.wav' }],
+        expect: [{ type: 'reply', withinMs: 1, utterance: 0 }],
+      }),
+    ).rejects.toMatchObject({ path: '$.expect[0].utterance' });
+    await expect(
+      bad({ caller: [{ atMs: 0, say: 'x.wav' }], expect: [], volume: 3 }),
+    ).rejects.toMatchObject({
+      path: '$.volume',
+    });
+    await expect(
+      bad({ caller: [{ atMs: 0, say: 'x.wav' }], expect: [], channel: 'quad' }),
+    ).rejects.toMatchObject({
+      path: '$.channel',
+    });
+  });
+
+  it('reports a recording it cannot read and a file that is not JSON', async () => {
+    const missing = await scenarioFile({ caller: [{ atMs: 0, say: 'nowhere.wav' }], expect: [] });
+    await expect(loadScenario(missing)).rejects.toMatchObject({ code: 'INVALID_CALLER_AUDIO' });
+    const dir = await mkdtemp(join(tmpdir(), 'psr-sim-'));
+    await writeFile(join(dir, 'broken.json'), '{ "caller": [');
+    await expect(loadScenario(join(dir, 'broken.json'))).rejects.toMatchObject({
+      code: 'INVALID_SCENARIO',
+      message: expect.stringContaining('not JSON'),
+    });
+  });
+
+  it('the shipped example scenarios are valid', async () => {
+    const dir = here('../scenarios');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      const scenario = await loadScenario(join(dir, file));
+      expect(scenario.caller.length).toBeGreaterThan(0);
+      expect(scenario.expect.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs against a bot and checks every expectation', async () => {
+    const server = await startBotServer(turnTakingBot(1));
+    cleanups.push(() => server.close());
+    const scenario = await parseScenario(
+      {
+        name: 'answers and transfers',
+        caller: [{ atMs: 800, say: 'tone' }],
+        tailMs: 4000,
+        expect: [
+          { type: 'action', event: 'media', withinMs: 500 },
+          { type: 'reply', utterance: 1, withinMs: 1200 },
+          { type: 'bot-audio', minMs: 1000 },
+          { type: 'transfer', extension: '101' },
+          { type: 'no-violations' },
+          { type: 'no-underruns' },
+          { type: 'hangup' },
+          { type: 'barge-in', withinMs: 400 },
+        ],
+      },
+      'inline',
+      async () => tone(700, 300),
+    );
+    const result = await runScenario(scenario, { url: server.url });
+    const byType = Object.fromEntries(result.results.map((r) => [r.expectation.type, r]));
+    for (const type of [
+      'action',
+      'reply',
+      'bot-audio',
+      'transfer',
+      'no-violations',
+      'no-underruns',
+    ])
+      expect(byType[type], `${type}: ${byType[type]?.detail}`).toMatchObject({ passed: true });
+    // The bot never hangs up and the caller never spoke over it: these two fail, with the reason.
+    expect(byType['hangup']).toMatchObject({ passed: false, detail: 'no hangup' });
+    expect(byType['barge-in']).toMatchObject({
+      passed: false,
+      detail: 'the caller never spoke over the bot',
+    });
+    expect(result.passed).toBe(false);
+  });
+
+  it('psr-sim scenario exits 0 when every expectation holds and 1 when one fails', async () => {
+    const server = await startBotServer(turnTakingBot(1));
+    cleanups.push(() => server.close());
+    const say = here('../samples/hello.wav');
+    const base = { caller: [{ atMs: 300, say }], tailMs: 4000 };
+    const good = await scenarioFile({
+      ...base,
+      name: 'good',
+      expect: [{ type: 'transfer', extension: '101' }],
+    });
+    const bad = await scenarioFile({
+      ...base,
+      name: 'bad',
+      expect: [{ type: 'transfer', extension: '999' }],
+    });
+    const run = promisify(execFile);
+    const [ok, failed] = await Promise.all([
+      run(process.execPath, [bin, 'scenario', good, '--url', server.url]),
+      run(process.execPath, [bin, 'scenario', bad, '--url', server.url]).catch((e) => e),
+    ]);
+    expect(ok.stdout).toContain('✓ transfer to 101');
+    expect(ok.stdout).toContain('PASSED');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('✗ transfer to 999: transferred to 101');
+  }, 30_000);
+});

@@ -1,0 +1,392 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
+import type { CallReport } from './call-report.js';
+import { loadCallerAudio } from './caller-audio-file.js';
+import { SimulatorError } from './errors.js';
+import { type CallerSegment, type PlaceCallOptions, placeCall } from './place-call.js';
+
+/** Something the scenario expects of the bot; times are ms on the call's clock. */
+export type Expectation =
+  /** At least one action of `event` (by `withinMs` from the start, when given). */
+  | {
+      readonly type: 'action';
+      readonly event: 'media' | 'chunk' | 'transfer' | 'hangup';
+      readonly withinMs?: number;
+    }
+  /** The bot answered caller utterance `utterance` (1-based; default every one) within `withinMs` of its end. */
+  | { readonly type: 'reply'; readonly utterance?: number; readonly withinMs: number }
+  /** At least `minMs` of bot audio on the line in all. */
+  | { readonly type: 'bot-audio'; readonly minMs: number }
+  /** Each time the caller spoke over the bot, the bot went quiet within `withinMs`. */
+  | { readonly type: 'barge-in'; readonly withinMs: number }
+  /** The bot transferred the call (to `extension`, when given). */
+  | { readonly type: 'transfer'; readonly extension?: string; readonly withinMs?: number }
+  /** The bot hung up. */
+  | { readonly type: 'hangup'; readonly withinMs?: number }
+  /** No action broke the contract. */
+  | { readonly type: 'no-violations' }
+  /** No gaps inside chunk streams. */
+  | { readonly type: 'no-underruns' };
+
+/** A caller script: who calls, what they say when, and what the bot must do. */
+export interface Scenario {
+  readonly name: string;
+  /** Where it came from (for messages). */
+  readonly source: string;
+  /** The bot's URL, unless the runner gives one. */
+  readonly url?: string;
+  readonly tenant?: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly channel?: PsrChannel;
+  readonly caller: readonly CallerSegment[];
+  readonly tailMs?: number;
+  readonly expect: readonly Expectation[];
+}
+
+/** One expectation's outcome. */
+export interface ExpectationResult {
+  readonly expectation: Expectation;
+  readonly passed: boolean;
+  /** What was observed, in words. */
+  readonly detail: string;
+}
+
+export interface ScenarioResult {
+  readonly scenario: Scenario;
+  readonly report: CallReport;
+  readonly results: readonly ExpectationResult[];
+  readonly passed: boolean;
+}
+
+type Json = Record<string, unknown>;
+const fail = (path: string, message: string): never => {
+  throw new SimulatorError('INVALID_SCENARIO', path, message);
+};
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function field<T>(
+  object: Json,
+  key: string,
+  path: string,
+  kind: 'string' | 'number',
+  required: true,
+): T;
+function field<T>(
+  object: Json,
+  key: string,
+  path: string,
+  kind: 'string' | 'number',
+  required?: false,
+): T | undefined;
+function field(
+  object: Json,
+  key: string,
+  path: string,
+  kind: 'string' | 'number',
+  required = false,
+): unknown {
+  const value = object[key];
+  if (value === undefined) return required ? fail(`${path}.${key}`, 'is required') : undefined;
+  if (
+    typeof value !== kind ||
+    (kind === 'number' && (!Number.isFinite(value) || (value as number) < 0))
+  )
+    fail(
+      `${path}.${key}`,
+      `must be a ${kind === 'number' ? 'number ≥ 0' : kind}, got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+function onlyKeys(object: Json, allowed: readonly string[], path: string): void {
+  for (const key of Object.keys(object))
+    if (!allowed.includes(key))
+      fail(`${path}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
+}
+
+const EVENTS = ['media', 'chunk', 'transfer', 'hangup'] as const;
+
+function parseExpectation(value: unknown, path: string): Expectation {
+  if (!isObject(value)) return fail(path, 'must be an object');
+  const type = field<string>(value, 'type', path, 'string', true);
+  const within = () => field<number>(value, 'withinMs', path, 'number');
+  const optional = <K extends string>(key: K, v: unknown) =>
+    v === undefined ? {} : ({ [key]: v } as Record<K, never>);
+  switch (type) {
+    case 'action': {
+      onlyKeys(value, ['type', 'event', 'withinMs'], path);
+      const event = field<string>(value, 'event', path, 'string', true);
+      if (!(EVENTS as readonly string[]).includes(event))
+        fail(`${path}.event`, `must be one of ${EVENTS.join(', ')}, got ${JSON.stringify(event)}`);
+      return { type, event: event as (typeof EVENTS)[number], ...optional('withinMs', within()) };
+    }
+    case 'reply': {
+      onlyKeys(value, ['type', 'utterance', 'withinMs'], path);
+      const utterance = field<number>(value, 'utterance', path, 'number');
+      if (utterance !== undefined && (!Number.isInteger(utterance) || utterance < 1))
+        fail(`${path}.utterance`, `must be an utterance number from 1, got ${utterance}`);
+      return {
+        type,
+        withinMs: field<number>(value, 'withinMs', path, 'number', true),
+        ...optional('utterance', utterance),
+      };
+    }
+    case 'bot-audio':
+      onlyKeys(value, ['type', 'minMs'], path);
+      return { type, minMs: field<number>(value, 'minMs', path, 'number', true) };
+    case 'barge-in':
+      onlyKeys(value, ['type', 'withinMs'], path);
+      return { type, withinMs: field<number>(value, 'withinMs', path, 'number', true) };
+    case 'transfer':
+      onlyKeys(value, ['type', 'extension', 'withinMs'], path);
+      return {
+        type,
+        ...optional('extension', field<string>(value, 'extension', path, 'string')),
+        ...optional('withinMs', within()),
+      };
+    case 'hangup':
+      onlyKeys(value, ['type', 'withinMs'], path);
+      return { type, ...optional('withinMs', within()) };
+    case 'no-violations':
+    case 'no-underruns':
+      onlyKeys(value, ['type'], path);
+      return { type };
+    default:
+      return fail(
+        `${path}.type`,
+        `unknown expectation ${JSON.stringify(type)} (action, reply, bot-audio, barge-in, transfer, hangup, no-violations, no-underruns)`,
+      );
+  }
+}
+
+/**
+ * Reads a scenario file (JSON) and the caller recordings it names (paths relative to
+ * the file).
+ *
+ * ```json
+ * {
+ *   "name": "greets, answers, transfers",
+ *   "params": { "danh_xung": "anh" },
+ *   "caller": [{ "atMs": 1000, "say": "../samples/hello.wav" }],
+ *   "expect": [{ "type": "action", "event": "media", "withinMs": 2000 }, { "type": "no-violations" }]
+ * }
+ * ```
+ * @throws {SimulatorError} `INVALID_SCENARIO` naming the field (`$.caller[0].atMs`), or
+ *   `INVALID_CALLER_AUDIO` for a recording it cannot read
+ */
+export async function loadScenario(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new SimulatorError('INVALID_SCENARIO', path, `cannot read: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (cause) {
+    throw new SimulatorError('INVALID_SCENARIO', path, `not JSON: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  return parseScenario(root, path, (wav) => loadCallerAudio(resolve(dirname(path), wav)));
+}
+
+/** Checks a parsed scenario; `load` reads the recordings its `say` fields name. */
+export async function parseScenario(
+  root: unknown,
+  source: string,
+  load: (wav: string) => Promise<Int16Array>,
+): Promise<Scenario> {
+  if (!isObject(root)) return fail('$', 'a scenario is a JSON object');
+  onlyKeys(
+    root,
+    ['$schema', 'name', 'url', 'tenant', 'params', 'channel', 'caller', 'tailMs', 'expect'],
+    '$',
+  );
+  const channel = field<string>(root, 'channel', '$', 'string');
+  if (channel !== undefined && !(PSR_CHANNELS as readonly string[]).includes(channel))
+    fail('$.channel', `must be one of ${PSR_CHANNELS.join(', ')}, got ${JSON.stringify(channel)}`);
+  const params = root['params'];
+  if (params !== undefined) {
+    if (!isObject(params)) fail('$.params', 'must be an object of strings');
+    for (const [key, value] of Object.entries(params as Json))
+      if (typeof value !== 'string')
+        fail(`$.params.${key}`, `must be a string, got ${JSON.stringify(value)}`);
+  }
+  const caller = root['caller'];
+  if (!Array.isArray(caller) || caller.length === 0)
+    return fail('$.caller', 'must be a non-empty array of { atMs, say }');
+  const segments: CallerSegment[] = [];
+  for (const [i, step] of caller.entries()) {
+    const path = `$.caller[${i}]`;
+    if (!isObject(step)) return fail(path, 'must be an object { atMs, say }');
+    onlyKeys(step, ['atMs', 'say'], path);
+    const atMs = field<number>(step, 'atMs', path, 'number', true);
+    const say = field<string>(step, 'say', path, 'string', true);
+    segments.push({ atMs, samples: await load(say) });
+  }
+  const expectations = root['expect'];
+  if (!Array.isArray(expectations)) return fail('$.expect', 'must be an array of expectations');
+  const url = field<string>(root, 'url', '$', 'string');
+  const tenant = field<string>(root, 'tenant', '$', 'string');
+  const tailMs = field<number>(root, 'tailMs', '$', 'number');
+  return {
+    name: field<string>(root, 'name', '$', 'string') ?? source,
+    source,
+    caller: segments,
+    expect: expectations.map((e, i) => parseExpectation(e, `$.expect[${i}]`)),
+    ...(url !== undefined && { url }),
+    ...(tenant !== undefined && { tenant }),
+    ...(params !== undefined && { params: params as Record<string, string> }),
+    ...(channel !== undefined && { channel: channel as PsrChannel }),
+    ...(tailMs !== undefined && { tailMs }),
+  };
+}
+
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+/** Checks a call's report against expectations (pure: no sockets). */
+export function checkExpectations(
+  report: CallReport,
+  expectations: readonly Expectation[],
+): ExpectationResult[] {
+  return expectations.map((expectation) => checkExpectation(report, expectation));
+}
+
+function checkExpectation(report: CallReport, expectation: Expectation): ExpectationResult {
+  const result = (passed: boolean, detail: string): ExpectationResult => ({
+    expectation,
+    passed,
+    detail,
+  });
+  const inTime = (atMs: number | undefined, withinMs: number | undefined) =>
+    atMs !== undefined && (withinMs === undefined || atMs <= withinMs);
+  switch (expectation.type) {
+    case 'action': {
+      const first = report.actions.find((a) => a.type === expectation.event);
+      return result(
+        inTime(first?.atMs, expectation.withinMs),
+        first
+          ? `first ${expectation.event} at ${ms(first.atMs)}`
+          : `no ${expectation.event} action`,
+      );
+    }
+    case 'reply': {
+      const chosen =
+        expectation.utterance === undefined
+          ? report.utterances.map((u, i) => [u, i + 1] as const)
+          : [[report.utterances[expectation.utterance - 1], expectation.utterance] as const];
+      const missing = chosen.filter(([u]) => u === undefined);
+      if (missing.length > 0 || chosen.length === 0)
+        return result(false, `the caller made ${report.utterances.length} utterance(s)`);
+      const late = chosen.filter(
+        ([u]) => u!.firstReplyMs === undefined || u!.firstReplyMs > expectation.withinMs,
+      );
+      const times = chosen.map(
+        ([u, n]) => `#${n}: ${u!.firstReplyMs === undefined ? 'no reply' : ms(u!.firstReplyMs)}`,
+      );
+      return result(late.length === 0, `first reply ${times.join(', ')}`);
+    }
+    case 'bot-audio':
+      return result(
+        report.summary.botAudioMs >= expectation.minMs,
+        `${ms(report.summary.botAudioMs)} of bot audio`,
+      );
+    case 'barge-in': {
+      const stops = report.utterances.flatMap((u) =>
+        u.bargeIn ? [u.bargeIn.botStoppedAfterMs] : [],
+      );
+      if (stops.length === 0) return result(false, 'the caller never spoke over the bot');
+      return result(
+        stops.every((s) => s <= expectation.withinMs),
+        `the bot went quiet ${stops.map(ms).join(', ')} after the caller started`,
+      );
+    }
+    case 'transfer': {
+      const t = report.transfer;
+      const extensionOk = !expectation.extension || t?.extension === expectation.extension;
+      return result(
+        extensionOk && inTime(t?.atMs, expectation.withinMs),
+        t ? `transferred to ${t.extension} at ${ms(t.atMs)}` : 'no transfer',
+      );
+    }
+    case 'hangup':
+      return result(
+        inTime(report.hangup?.atMs, expectation.withinMs),
+        report.hangup ? `hung up at ${ms(report.hangup.atMs)}` : 'no hangup',
+      );
+    case 'no-violations':
+      return result(
+        report.violations.length === 0,
+        report.violations.length === 0
+          ? 'no violations'
+          : report.violations.map((v) => `${v.code} at ${ms(v.atMs)}`).join('; '),
+      );
+    case 'no-underruns':
+      return result(
+        report.underruns.length === 0,
+        `${report.underruns.length} underrun(s), ${ms(report.summary.underrunMs)} of gaps`,
+      );
+  }
+}
+
+/** Places the scenario's call and checks its expectations. */
+export async function runScenario(
+  scenario: Scenario,
+  options: Partial<Omit<PlaceCallOptions, 'caller'>> = {},
+): Promise<ScenarioResult> {
+  const url = options.url ?? scenario.url;
+  if (!url)
+    throw new SimulatorError(
+      'INVALID_OPTION',
+      'url',
+      `scenario ${scenario.name} has no url; pass one`,
+    );
+  const report = await placeCall({
+    ...(scenario.tenant !== undefined && { tenant: scenario.tenant }),
+    ...(scenario.params !== undefined && { params: scenario.params }),
+    ...(scenario.channel !== undefined && { channel: scenario.channel }),
+    ...(scenario.tailMs !== undefined && { tailMs: scenario.tailMs }),
+    ...options,
+    url,
+    caller: scenario.caller,
+  });
+  const results = checkExpectations(report, scenario.expect);
+  return { scenario, report, results, passed: results.every((r) => r.passed) };
+}
+
+/** The results as text: one ✓/✗ line per expectation. */
+export function formatScenarioResult(result: ScenarioResult): string {
+  const lines = [`scenario: ${result.scenario.name}`];
+  for (const r of result.results)
+    lines.push(`  ${r.passed ? '✓' : '✗'} ${describeExpectation(r.expectation)}: ${r.detail}`);
+  lines.push(result.passed ? 'PASSED' : 'FAILED');
+  return lines.join('\n');
+}
+
+function describeExpectation(e: Expectation): string {
+  const within = 'withinMs' in e && e.withinMs !== undefined ? ` within ${ms(e.withinMs)}` : '';
+  switch (e.type) {
+    case 'action':
+      return `a ${e.event} action${within}`;
+    case 'reply':
+      return `a reply to ${e.utterance === undefined ? 'each utterance' : `utterance ${e.utterance}`}${within}`;
+    case 'bot-audio':
+      return `at least ${ms(e.minMs)} of bot audio`;
+    case 'barge-in':
+      return `barge-in stops the bot${within}`;
+    case 'transfer':
+      return `transfer${e.extension ? ` to ${e.extension}` : ''}${within}`;
+    case 'hangup':
+      return `hangup${within}`;
+    case 'no-violations':
+      return 'no contract violations';
+    case 'no-underruns':
+      return 'no underruns';
+  }
+}
