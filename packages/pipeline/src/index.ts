@@ -51,3 +51,4 @@ export {
   type StageOutput,
   type StageRegistry,
 } from './stage-plugin.js';
+export type { TextToSpeech } from './text-to-speech.js';

@@ -1,0 +1,7 @@
+export {
+  createEspeakTts,
+  EspeakError,
+  type EspeakErrorCode,
+  type EspeakTtsOptions,
+  splitSentences,
+} from './espeak-tts.js';

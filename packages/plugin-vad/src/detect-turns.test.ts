@@ -1,0 +1,126 @@
+import { describeStageConformance } from '@psrkit/pipeline/testing';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { callerRecording, framesOf, noise } from './__fixtures__/caller.js';
+import { detectTurns, type TurnEvent } from './detect-turns.js';
+import { createVadPlugin } from './vad-plugin.js';
+import { createWebRtcVad, loadWebRtcVad } from './webrtc-vad.js';
+
+const openVad = await loadWebRtcVad();
+describeStageConformance(
+  await createVadPlugin(),
+  { describe, it, expect },
+  { stageOptions: { onTurn: () => {} } },
+);
+
+const turnsOf = (samples: Int16Array, options = {}) =>
+  lastValueFrom(from(framesOf(samples)).pipe(detectTurns({ openVad, ...options }), toArray()));
+
+describe('WebRTC VAD', () => {
+  it('tells speech from silence and from steady noise', async () => {
+    const vad = await createWebRtcVad({ mode: 3 });
+    const speech = callerRecording().subarray(8000 * 1.5, 8000 * 2.5); // inside "Hello, I would like…"
+    const voiced = framesOf(speech).filter((f) => vad.isSpeech(f.samples)).length;
+    vad.reset();
+    const hiss = framesOf(noise(8000, 300)).filter((f) => vad.isSpeech(f.samples)).length;
+    vad.close();
+    expect(voiced).toBeGreaterThan(35); // of 50
+    expect(hiss).toBeLessThan(10); // scattered single frames: a turn needs startMs in a row
+  });
+
+  it('refuses frames of the wrong length and use after close, with typed errors', async () => {
+    const vad = await createWebRtcVad();
+    expect(() => vad.isSpeech(new Int16Array(100))).toThrow(
+      expect.objectContaining({ code: 'INVALID_FRAME' }),
+    );
+    vad.close();
+    expect(() => vad.isSpeech(new Int16Array(160))).toThrow(
+      expect.objectContaining({ code: 'CLOSED' }),
+    );
+    await expect(createWebRtcVad({ sampleRate: 11025 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
+  });
+});
+
+describe('detectTurns', () => {
+  it('finds the three turns of the bundled caller, each with its audio', async () => {
+    const events = await turnsOf(callerRecording());
+    const ends = events.filter(
+      (e): e is Extract<TurnEvent, { type: 'speech-end' }> => e.type === 'speech-end',
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'speech-start',
+      'speech-end',
+      'speech-start',
+      'speech-end',
+      'speech-start',
+      'speech-end',
+    ]);
+    // Placed at 1.0 s, 10.6 s and 16.1 s (see the simulator's samples).
+    expect(events[0]!.atMs).toBeGreaterThan(950);
+    expect(events[0]!.atMs).toBeLessThan(1150);
+    expect(ends[0]!.atMs - ends[0]!.startMs).toBeGreaterThan(3000);
+    // A turn ends 700 ms after the last voice; its audio is the turn without the trailing silence.
+    expect(ends[0]!.reason).toBe('silence');
+    expect(ends[0]!.audio.length / 8).toBeGreaterThan(3400);
+    expect(ends[0]!.audio.length / 8).toBeLessThan(ends[0]!.atMs - ends[0]!.startMs - 500);
+    expect(ends[2]!.reason).toBe('stream-end'); // the recording ends 0.4 s after it
+  });
+
+  it('reacts to an onset within startMs, with the pre-roll in the audio', async () => {
+    const silence = new Int16Array(8000);
+    const speech = callerRecording().subarray(8000 * 1.0, 8000 * 2.0);
+    const events = await turnsOf(new Int16Array([...silence, ...speech, ...new Int16Array(8000)]), {
+      startMs: 40,
+    });
+    const start = events[0]!;
+    expect(start.type).toBe('speech-start');
+    expect(start.atMs).toBeGreaterThanOrEqual(1000);
+    expect(start.atMs).toBeLessThan(1100);
+    const end = events[1]!;
+    if (end.type !== 'speech-end') throw new Error('no end');
+    expect(end.startMs).toBeLessThanOrEqual(start.atMs - 150);
+  });
+
+  it('ends a turn that goes on too long, and the last one when the stream ends', async () => {
+    const speech = callerRecording().subarray(8000 * 1.0, 8000 * 4.0);
+    const long = await turnsOf(speech, { maxTurnMs: 1000 });
+    expect(long.find((e) => e.type === 'speech-end')).toMatchObject({ reason: 'max-length' });
+    const cut = await turnsOf(speech.subarray(0, 8000));
+    expect(cut.at(-1)).toMatchObject({ type: 'speech-end', reason: 'stream-end' });
+  });
+
+  it('re-cuts frames of any size', async () => {
+    const recording = callerRecording().subarray(0, 8000 * 6);
+    const odd = [];
+    for (let at = 0; at < recording.length; at += 333)
+      odd.push({
+        samples: recording.slice(at, at + 333),
+        sampleRate: 8000,
+        channel: 'a' as const,
+        startSample: at,
+      });
+    const events = await lastValueFrom(from(odd).pipe(detectTurns({ openVad }), toArray()));
+    const even = await turnsOf(recording);
+    expect(events.map((e) => [e.type, e.atMs])).toEqual(even.map((e) => [e.type, e.atMs]));
+  });
+
+  it('the plugin reports each side on its own', async () => {
+    const turns: string[] = [];
+    const plugin = await createVadPlugin();
+    const speech = callerRecording().subarray(8000 * 0.5, 8000 * 5);
+    const frames = framesOf(speech, 'a').flatMap((f, i) => [
+      f,
+      { ...framesOf(new Int16Array(speech.length), 'b')[i]! },
+    ]);
+    const out = await lastValueFrom(
+      from(frames).pipe(
+        plugin.createStage({ onTurn: (e) => turns.push(`${e.channel}:${e.type}`) }),
+        toArray(),
+      ),
+    );
+    expect(out).toHaveLength(frames.length);
+    expect(turns).toEqual(['a:speech-start', 'a:speech-end']);
+  });
+});
