@@ -113,7 +113,10 @@ export async function createEspeakTts(options: EspeakTtsOptions = {}): Promise<T
         let timer: NodeJS.Immediate | undefined;
         const next = (index: number): void => {
           if (subscriber.closed) return;
-          if (index >= sentences.length) return subscriber.complete();
+          if (index >= sentences.length) {
+            subscriber.complete();
+            return;
+          }
           try {
             // The engine is shared by every call in the process: set everything per sentence.
             if (worker.set_voice(voice) !== 0) throw new Error(`set_voice(${voice}) failed`);
