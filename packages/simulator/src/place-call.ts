@@ -345,9 +345,9 @@ function composeCaller(caller: Int16Array | readonly CallerSegment[]): Int16Arra
 
 /**
  * For each utterance: when the bot's next audio started (after its end, before the
- * next utterance ends), and if the bot was talking when it began, how long it went on —
- * until the decoded audio falls silent when there is some (codec delay and fades
- * included), else until the actions' nominal audio ends.
+ * next utterance ends), and if the bot was talking when it began, how long it went on:
+ * to the last audible sound of that stretch of bot audio when it was decoded (codec
+ * delay and fades included), else to the actions' nominal end.
  */
 function answerTimes(
   utterances: Utterance[],
@@ -362,7 +362,7 @@ function answerTimes(
     // Follow contiguous bot audio (a file running into a stream) to where it really stops.
     for (const b of bot)
       if (stop !== undefined && b.startMs <= stop && b.endMs > stop) stop = b.endMs;
-    if (stop !== undefined && heard) stop = silenceFrom(heard, u.startMs, stop);
+    if (stop !== undefined && heard) stop = lastAudible(heard, u.startMs, stop);
     return {
       ...u,
       ...(reply && { firstReplyMs: reply.startMs - u.endMs }),
@@ -371,21 +371,18 @@ function answerTimes(
   });
 }
 
-/** The first moment from `fromMs` after which `pcm` stays below −50 dBFS for 40 ms (at most `limitMs`). */
-function silenceFrom(pcm: Int16Array, fromMs: number, limitMs: number): number {
+/** Where `pcm` was last audible (above −50 dBFS in 10 ms blocks) between `fromMs` and `limitMs`. */
+function lastAudible(pcm: Int16Array, fromMs: number, limitMs: number): number {
   const block = 10 * RATE;
-  let quietSince: number | undefined;
+  const from = Math.floor(fromMs / 10) * block;
   for (
-    let at = Math.floor(fromMs / 10) * block;
-    at < Math.min(pcm.length, limitMs * RATE);
-    at += block
+    let end = Math.min(pcm.length, Math.ceil(limitMs / 10) * block);
+    end - block >= from;
+    end -= block
   ) {
     let sum = 0;
-    const end = Math.min(at + block, pcm.length);
-    for (let i = at; i < end; i++) sum += pcm[i]! * pcm[i]!;
-    if (Math.sqrt(sum / (end - at)) >= 104) quietSince = undefined;
-    else if (quietSince === undefined) quietSince = at;
-    if (quietSince !== undefined && at + block - quietSince >= 40 * RATE) return quietSince / RATE;
+    for (let i = end - block; i < end; i++) sum += pcm[i]! * pcm[i]!;
+    if (Math.sqrt(sum / block) >= 104) return Math.min(end / RATE, limitMs);
   }
-  return quietSince === undefined ? limitMs : Math.min(quietSince / RATE, limitMs);
+  return fromMs;
 }
