@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { AudioChunk } from './audio-frame.js';
@@ -103,5 +104,24 @@ describe('pace (virtual time)', () => {
     });
     // Two wakes at 0 ms (one per arriving chunk), then retries at 10 and 20 ms.
     expect(waits).toBe(4);
+  });
+});
+
+describe('pacing lag', () => {
+  it('reports how late each timed wake ran', () => {
+    const testScheduler = newScheduler();
+    // A loaded event loop: every timer runs 7 ms after it was due.
+    const late: SchedulerLike = {
+      now: () => testScheduler.now(),
+      schedule: (work, delay, state) => testScheduler.schedule(work, (delay ?? 0) + 7, state),
+    };
+    const lags: number[] = [];
+    testScheduler.run(({ cold }) => {
+      cold('(abc|)', { a: chunk(100), b: chunk(100), c: chunk(100) })
+        .pipe(pace({ leadMs: 100, scheduler: late, onLag: (ms) => lags.push(ms) }))
+        .subscribe();
+    });
+    expect(lags.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(lags)).toEqual(new Set([7]));
   });
 });

@@ -18,6 +18,8 @@ export interface PacerOptions {
   readonly onBlocked?: () => void;
   /** Poll interval while blocked (default 10 ms). */
   readonly retryMs?: number;
+  /** Each timed wake's lateness, ms (timer due → ran): the pacing send lag, for metrics. */
+  readonly onLag?: (lateMs: number) => void;
 }
 
 /** The pacing loop shared by the `pace` operator and the playout scheduler. */
@@ -50,9 +52,11 @@ export function createPacer(
 
   const schedule = (delay: number): void => {
     timer?.unsubscribe();
+    const dueAt = scheduler.now() + Math.max(0, delay);
     timer = scheduler.schedule(
       () => {
         timer = undefined;
+        options.onLag?.(Math.max(0, scheduler.now() - dueAt));
         wake();
       },
       Math.max(0, delay),

@@ -97,6 +97,8 @@ export interface PlayoutSchedulerOptions {
   /** Backpressure from the transport; see `createPacer`. */
   readonly canSend?: () => boolean;
   readonly onBlocked?: () => void;
+  /** Lateness of each paced send, ms (see `createPacer`'s `onLag`): feed a histogram. */
+  readonly onPacingLag?: (lateMs: number) => void;
 }
 
 /** A call's single playout line. */
@@ -405,6 +407,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             clock,
             ...(options.canSend && { canSend: options.canSend }),
             ...(options.onBlocked && { onBlocked: options.onBlocked }),
+            ...(options.onPacingLag && { onLag: options.onPacingLag }),
           },
         );
         upstream = pcm$.subscribe({
