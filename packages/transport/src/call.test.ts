@@ -299,3 +299,29 @@ describe('Call over a real WebSocket', () => {
     expect(connection.isOpen).toBe(false);
   });
 });
+
+describe('actionsSent$', () => {
+  it('reports every action as it goes onto the socket, in order, then completes', async () => {
+    const sent: string[] = [];
+    let completed = false;
+    const server = await serve(async (call) => {
+      call.actionsSent$.subscribe({
+        next: ({ action, atMs }) => {
+          expect(atMs).toBeGreaterThanOrEqual(0);
+          sent.push(action.type);
+        },
+        complete: () => {
+          completed = true;
+        },
+      });
+      await call.play({ sampleRate: 8000, channels: 1, samples: new Int16Array(400) }).done;
+      call.hangup();
+    });
+    const { psr, received } = await callIn(server);
+    await until(() => actionsOf(received).some((a) => a.type === 'hangup'));
+    psr.sendClosed(); // as PSR does after a hangup
+    await until(() => completed);
+    expect(sent).toEqual(actionsOf(received).map((a) => a.type));
+    expect(sent).toEqual(['media', 'hangup']);
+  });
+});

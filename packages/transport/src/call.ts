@@ -114,6 +114,12 @@ export interface CallOptions {
 }
 
 /** One phone call, as a bot sees it. */
+/** An action the call sent, and when (ms since the call was accepted). */
+export interface SentAction {
+  readonly action: PsrAction;
+  readonly atMs: number;
+}
+
 export interface Call {
   /** PSR's `call_id`. */
   readonly id: string;
@@ -128,6 +134,8 @@ export interface Call {
   readonly state: 'open' | 'ending' | 'closed';
   /** Everything that happens on the call. Hot; completes when the call ends. */
   readonly events$: Observable<CallEvent>;
+  /** Every action as it went onto the socket (recordings, audits). Hot; completes when the call ends. */
+  readonly actionsSent$: Observable<SentAction>;
   /** Caller audio, 20 ms frames at 8000 Hz, side `a` and (stereo) `b`. Hot. */
   readonly audio$: Observable<AudioFrame>;
   /** Caller audio of one side and/or at another rate (e.g. 16 kHz for ASR). */
@@ -206,6 +214,7 @@ export function createCall(init: CallInit): CallController {
   const startedAt = scheduler.now();
   const events = new Subject<CallEvent>();
   const audio = new Subject<AudioFrame>();
+  const sent = new Subject<SentAction>();
   const abort = new AbortController();
   let resolveClosed: (end: CallEnd) => void = () => undefined;
   const closed = new Promise<CallEnd>((resolve) => {
@@ -249,6 +258,7 @@ export function createCall(init: CallInit): CallController {
       s.actionsSent[action.type]++;
       s.bytesOut += text.length;
     });
+    sent.next({ action, atMs: scheduler.now() - startedAt });
     return true;
   }
 
@@ -379,6 +389,7 @@ export function createCall(init: CallInit): CallController {
     events.next({ type: 'call-closed', ...outcome });
     audio.complete();
     events.complete();
+    sent.complete();
     abort.abort(
       new TransportError('CALL_CLOSED', `call ended: ${finalReason}`, { callId: query.callId }),
     );
@@ -455,6 +466,7 @@ export function createCall(init: CallInit): CallController {
       return state;
     },
     events$: events.asObservable(),
+    actionsSent$: sent.asObservable(),
     audio$: audio.asObservable(),
     audio: (audioOptions) => audio.pipe(callerAudio(audioOptions)),
     closed,

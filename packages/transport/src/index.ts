@@ -18,6 +18,7 @@ export {
   type CallOptions,
   createCall,
   type SendResult,
+  type SentAction,
 } from './call.js';
 export { type CallStats, createCallStats } from './call-stats.js';
 export { type CallerAudioOptions, callerAudio } from './caller-audio.js';

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('has a default for everything', () => {
+    expect(parseConfig([], {})).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      path: '/',
+      tokens: [],
+      leadMs: 400,
+      bitrateKbps: 32,
+      framesPerChunk: 2,
+      chunkFormat: 'mp3',
+      heartbeatMs: 15_000,
+      workers: 1,
+      logFormat: 'json',
+      bot: '@psrkit/demo-bot',
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = {
+      PORT: '9000',
+      PSRKIT_TOKENS: 'a, b',
+      PSRKIT_LEAD_MS: '300',
+      PSRKIT_CHUNK_FORMAT: 'pcm16',
+    };
+    expect(parseConfig([], env)).toMatchObject({
+      port: 9000,
+      tokens: ['a', 'b'],
+      leadMs: 300,
+      chunkFormat: 'pcm16',
+    });
+    expect(parseConfig(['--port', '9100', '--tokens', 'c'], env)).toMatchObject({
+      port: 9100,
+      tokens: ['c'],
+      leadMs: 300,
+    });
+  });
+
+  it('names the option that is wrong', () => {
+    const error = (argv: string[], env = {}) => {
+      try {
+        parseConfig(argv, env);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('no error');
+    };
+    expect(error(['--port', 'abc'])).toMatchObject({ option: '--port', code: 'INVALID_CONFIG' });
+    expect(error([], { PSRKIT_LEAD_MS: '-1' })).toBeInstanceOf(ConfigError);
+    expect(error(['--path', 'ws'])).toMatchObject({ option: '--path' });
+    expect(error(['--chunk-format', 'ogg']).message).toMatch(/chunk-format/);
+    expect(error(['--no-such-flag']).message).toMatch(/unknown option/);
+  });
+
+  it('does not change the process environment', () => {
+    const before = { ...process.env };
+    parseConfig(['--port', '1234'], { PSRKIT_HOST: '::1' });
+    expect(process.env).toEqual(before);
+  });
+});

@@ -1,0 +1,223 @@
+import { Command, Option } from 'commander';
+
+/** The reference server's configuration, validated. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly tokens: readonly string[];
+  readonly tenants: readonly string[];
+  readonly leadMs: number;
+  readonly bitrateKbps: number;
+  readonly framesPerChunk: number;
+  readonly chunkFormat: 'mp3' | 'pcm16';
+  readonly heartbeatMs: number;
+  readonly maxPayloadBytes: number;
+  readonly recordings: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logFormat: 'json' | 'pretty';
+  readonly workers: number;
+  readonly drainTimeoutMs: number;
+  readonly duplicateCallId: 'reject' | 'replace';
+  readonly bot: string;
+}
+
+/** A configuration value is wrong: `option` names the flag. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'INVALID_CONFIG';
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`${option}: ${message}`);
+  }
+}
+
+const integer = (option: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(
+      option,
+      `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  return n;
+};
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** The command line: every option, its environment variable and its default (`--help`). */
+export function configCommand(): Command {
+  const option = (flags: string, description: string, env: string) =>
+    new Option(flags, description).env(env);
+  return new Command('psrkit-server')
+    .description(
+      'Runs a voice bot on PSR calls: WebSocket, health, readiness and metrics on one port.',
+    )
+    .addOption(option('--host <host>', 'interface to listen on', 'PSRKIT_HOST').default('0.0.0.0'))
+    .addOption(
+      option('--port <port>', 'port for WebSocket, /healthz, /readyz, /metrics', 'PORT')
+        .default(8080)
+        .argParser(integer('--port', 0, 65535)),
+    )
+    .addOption(
+      option('--path <path>', 'WebSocket path PSR connects to', 'PSRKIT_PATH').default('/'),
+    )
+    .addOption(
+      option(
+        '--tokens <list>',
+        'accepted tokens, comma-separated (query ?token= or Authorization: Bearer); none = no auth',
+        'PSRKIT_TOKENS',
+      ).argParser(list),
+    )
+    .addOption(
+      option(
+        '--tenants <list>',
+        'allowed tenants, comma-separated; none = any',
+        'PSRKIT_TENANTS',
+      ).argParser(list),
+    )
+    .addOption(
+      option(
+        '--lead-ms <ms>',
+        'most bot audio a caller still hears after a barge-in',
+        'PSRKIT_LEAD_MS',
+      )
+        .default(400)
+        .argParser(integer('--lead-ms', 0, 10_000)),
+    )
+    .addOption(
+      option('--bitrate <kbps>', 'MP3 bitrate', 'PSRKIT_MP3_BITRATE')
+        .default(32)
+        .argParser(integer('--bitrate', 8, 64)),
+    )
+    .addOption(
+      option(
+        '--frames-per-chunk <n>',
+        'MP3 frames (72 ms each) per chunk action',
+        'PSRKIT_FRAMES_PER_CHUNK',
+      )
+        .default(2)
+        .argParser(integer('--frames-per-chunk', 1, 50)),
+    )
+    .addOption(
+      option('--chunk-format <format>', 'format of streamed chunks', 'PSRKIT_CHUNK_FORMAT')
+        .choices(['mp3', 'pcm16'])
+        .default('mp3'),
+    )
+    .addOption(
+      option(
+        '--heartbeat-ms <ms>',
+        'WebSocket ping interval; a call silent for twice this ends',
+        'PSRKIT_HEARTBEAT_MS',
+      )
+        .default(15_000)
+        .argParser(integer('--heartbeat-ms', 100, 3_600_000)),
+    )
+    .addOption(
+      option('--max-payload <bytes>', 'largest inbound frame', 'PSRKIT_MAX_PAYLOAD')
+        .default(2 * 1024 * 1024)
+        .argParser(integer('--max-payload', 1024, 256 * 1024 * 1024)),
+    )
+    .addOption(
+      option(
+        '--recordings <dir>',
+        'write a stereo WAV per call here (caller left, bot right)',
+        'PSRKIT_RECORDINGS',
+      ),
+    )
+    .addOption(
+      option('--log-level <level>', 'log level', 'PSRKIT_LOG_LEVEL')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
+    )
+    .addOption(
+      option(
+        '--log-format <format>',
+        'log lines (default: pretty on a terminal, else JSON)',
+        'PSRKIT_LOG_FORMAT',
+      ).choices(['json', 'pretty']),
+    )
+    .addOption(
+      option('--workers <n>', 'processes sharing the port (node:cluster)', 'PSRKIT_WORKERS')
+        .default(1)
+        .argParser(integer('--workers', 1, 256)),
+    )
+    .addOption(
+      option(
+        '--drain-timeout-ms <ms>',
+        'on SIGTERM, how long live calls may go on',
+        'PSRKIT_DRAIN_TIMEOUT_MS',
+      )
+        .default(10_000)
+        .argParser(integer('--drain-timeout-ms', 0, 3_600_000)),
+    )
+    .addOption(
+      option(
+        '--duplicate-call-id <policy>',
+        'a second connection with a live call_id',
+        'PSRKIT_DUPLICATE_CALL_ID',
+      )
+        .choices(['reject', 'replace'])
+        .default('reject'),
+    )
+    .addOption(
+      option(
+        '--bot <module>',
+        'bot module: a path or package name whose default export is a bot',
+        'PSRKIT_BOT',
+      ).default('@psrkit/demo-bot'),
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+}
+
+/**
+ * Reads the configuration from flags and the environment (flags win).
+ * @throws {ConfigError} naming the option; commander's own errors for unknown flags
+ */
+export function parseConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  isTty = false,
+): ServerConfig {
+  const command = configCommand();
+  const given = { ...env };
+  const saved = { ...process.env };
+  // commander reads process.env: give it exactly `env` for the parse.
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('PSRKIT_') || key === 'PORT') delete process.env[key];
+  Object.assign(process.env, given);
+  try {
+    command.parse(['node', 'psrkit-server', ...argv]);
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+  const o = command.opts();
+  if (!String(o['path']).startsWith('/'))
+    throw new ConfigError('--path', `must start with "/", got ${JSON.stringify(o['path'])}`);
+  return {
+    host: o['host'],
+    port: o['port'],
+    path: o['path'],
+    tokens: o['tokens'] ?? [],
+    tenants: o['tenants'] ?? [],
+    leadMs: o['leadMs'],
+    bitrateKbps: o['bitrate'],
+    framesPerChunk: o['framesPerChunk'],
+    chunkFormat: o['chunkFormat'],
+    heartbeatMs: o['heartbeatMs'],
+    maxPayloadBytes: o['maxPayload'],
+    recordings: o['recordings'],
+    logLevel: o['logLevel'],
+    logFormat: o['logFormat'] ?? (isTty ? 'pretty' : 'json'),
+    workers: o['workers'],
+    drainTimeoutMs: o['drainTimeoutMs'],
+    duplicateCallId: o['duplicateCallId'],
+    bot: o['bot'],
+  };
+}

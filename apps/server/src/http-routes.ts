@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PsrServer } from '@psrkit/transport';
+import type { Registry } from 'prom-client';
+
+/** `GET /healthz` (alive), `GET /readyz` (accepting calls), `GET /metrics` (Prometheus). */
+export function healthRoutes(psr: () => PsrServer | undefined, registry: Registry) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const reply = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed\n');
+    switch (path) {
+      case '/healthz':
+        return reply(200, 'ok\n');
+      case '/readyz': {
+        const server = psr();
+        const ready = server?.isAccepting === true;
+        return reply(
+          ready ? 200 : 503,
+          ready ? `ready: ${server!.activeCalls} active calls\n` : 'not accepting calls\n',
+        );
+      }
+      case '/metrics':
+        return reply(200, await registry.metrics(), registry.contentType);
+      default:
+        return reply(404, 'not found\n');
+    }
+  };
+}

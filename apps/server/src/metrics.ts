@@ -1,0 +1,144 @@
+import type { Mp3EncoderBackendFactory } from '@psrkit/pipeline';
+import type { CallStats, PsrServer } from '@psrkit/transport';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The server's Prometheus metrics (`GET /metrics`). */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** Observes one paced send's lateness (wire to the playout's `onPacingLag`). */
+  observePacingLag(lateMs: number): void;
+  /** Wraps an MP3 backend so each encode and flush is timed. */
+  timedMp3(backend: Mp3EncoderBackendFactory): Mp3EncoderBackendFactory;
+  /** Counts calls by outcome and follows the server's totals. */
+  watch(server: PsrServer): void;
+}
+
+export function createServerMetrics(): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({
+    register: registry,
+    prefix: 'psrkit_',
+    eventLoopMonitoringPrecision: 10,
+  });
+  let server: PsrServer | undefined;
+  const totals = (): CallStats | undefined => server?.totals;
+
+  // Counters that mirror the transport's running totals, read at scrape time.
+  const mirrored = (name: string, help: string, read: (t: CallStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const t = totals();
+        if (t) this.reset(), this.inc(read(t));
+      },
+    });
+  const mirroredBy = <K extends string>(
+    name: string,
+    help: string,
+    label: string,
+    read: (t: CallStats) => Partial<Record<K, number>>,
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      collect() {
+        const t = totals();
+        if (!t) return;
+        this.reset();
+        for (const [key, value] of Object.entries(read(t)) as [K, number][])
+          this.inc({ [label]: key }, value);
+      },
+    });
+
+  mirrored('psrkit_inbound_frames_total', 'WebSocket frames received from PSR', (t) => t.framesIn);
+  mirrored('psrkit_inbound_bytes_total', 'bytes received from PSR', (t) => t.bytesIn);
+  mirrored('psrkit_outbound_bytes_total', 'bytes of actions sent to PSR', (t) => t.bytesOut);
+  mirrored(
+    'psrkit_barge_ins_total',
+    'playback items stopped by an interruption',
+    (t) => t.interruptions,
+  );
+  mirrored(
+    'psrkit_backpressure_waits_total',
+    'times playout waited for the socket buffer',
+    (t) => t.backpressureWaits,
+  );
+  mirrored(
+    'psrkit_unknown_events_total',
+    'frames with an event this version does not know',
+    (t) => t.unknownEvents,
+  );
+  mirroredBy(
+    'psrkit_actions_sent_total',
+    'actions sent to PSR, by event',
+    'event',
+    (t) => t.actionsSent,
+  );
+  mirroredBy(
+    'psrkit_frame_errors_total',
+    'refused inbound frames, by error code',
+    'code',
+    (t) => t.frameErrors,
+  );
+
+  new Gauge({
+    name: 'psrkit_active_calls',
+    help: 'calls in progress',
+    registers: [registry],
+    collect() {
+      this.set(server?.activeCalls ?? 0);
+    },
+  });
+  const outcomes = new Counter({
+    name: 'psrkit_calls_total',
+    help: 'ended calls, by how they ended',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const pacingLag = new Histogram({
+    name: 'psrkit_pacing_send_lag_seconds',
+    help: 'how late paced chunk sends ran after they were due',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+  const encodeTime = new Histogram({
+    name: 'psrkit_mp3_encode_seconds',
+    help: 'CPU time of one MP3 encode (or flush) call',
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    observePacingLag: (lateMs) => pacingLag.observe(lateMs / 1000),
+    timedMp3(factory) {
+      return (options) => {
+        const backend = factory(options);
+        const timed =
+          <A extends unknown[]>(work: (...args: A) => Uint8Array) =>
+          (...args: A) => {
+            const end = encodeTime.startTimer();
+            try {
+              return work(...args);
+            } finally {
+              end();
+            }
+          };
+        return {
+          delaySamples: backend.delaySamples,
+          encode: timed((samples: Int16Array) => backend.encode(samples)),
+          flush: timed(() => backend.flush()),
+          close: () => backend.close(),
+        };
+      };
+    },
+    watch(target) {
+      server = target;
+      target.on('call-closed', (_call, end) => outcomes.inc({ outcome: end.reason }));
+    },
+  };
+}

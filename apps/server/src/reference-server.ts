@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { lameJsBackend } from '@psrkit/pipeline';
+import {
+  type AuthHook,
+  allOf,
+  type Bot,
+  createPsrServer,
+  type PsrServer,
+  type TransportLogger,
+  tenantAllowList,
+  tokenAuth,
+} from '@psrkit/transport';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+import { healthRoutes } from './http-routes.js';
+import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import { recordCalls } from './recording.js';
+
+export interface ReferenceServer {
+  readonly psr: PsrServer;
+  readonly http: Server;
+  readonly metrics: ServerMetrics;
+  /** `ws://host:port/path`. */
+  readonly url: string;
+  readonly address: AddressInfo;
+  /** Graceful shutdown: not ready at once, new calls refused, live calls drain up to the timeout, then end. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts the reference server: the bot on PSR calls, with health, readiness and metrics on the same port. */
+export async function startReferenceServer(
+  config: ServerConfig,
+  bot: Bot,
+  logger: Logger,
+): Promise<ReferenceServer> {
+  const metrics = createServerMetrics();
+  let psr: PsrServer | undefined;
+  const routes = healthRoutes(() => psr, metrics.registry);
+  const http = createServer((req, res) => {
+    routes(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'http route failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  const hooks: AuthHook[] = [];
+  if (config.tokens.length > 0) hooks.push(tokenAuth({ tokens: config.tokens }));
+  if (config.tenants.length > 0) hooks.push(tenantAllowList(config.tenants));
+  if (hooks.length === 0) logger.warn('no --tokens: any client can place calls');
+  psr = createPsrServer({
+    bot,
+    server: http,
+    path: config.path,
+    ...(hooks.length > 0 && { authenticate: allOf(...hooks) }),
+    duplicateCallId: config.duplicateCallId,
+    maxFrameBytes: config.maxPayloadBytes,
+    heartbeatIntervalMs: config.heartbeatMs,
+    logger: logger as unknown as TransportLogger,
+    call: {
+      playout: {
+        leadMs: config.leadMs,
+        format: config.chunkFormat,
+        bitrateKbps: config.bitrateKbps,
+        framesPerChunk: config.framesPerChunk,
+        mp3Backend: metrics.timedMp3(lameJsBackend),
+        onPacingLag: metrics.observePacingLag,
+      },
+    },
+  });
+  metrics.watch(psr);
+  if (config.recordings) await recordCalls(psr, config.recordings, logger);
+  psr.on('upgrade-rejected', (r) =>
+    logger.info(
+      { status: r.status, reason: r.reason, call_id: r.callId, tenant: r.tenant },
+      'upgrade refused',
+    ),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${config.path}`;
+  logger.info({ url, bot: config.bot, pid: process.pid }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    psr,
+    http,
+    metrics,
+    url,
+    address,
+    shutdown() {
+      stopping ??= (async () => {
+        logger.info(
+          { active_calls: psr.activeCalls, drain_timeout_ms: config.drainTimeoutMs },
+          'shutting down',
+        );
+        await psr.close({ drainTimeoutMs: config.drainTimeoutMs });
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        });
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
