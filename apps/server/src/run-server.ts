@@ -75,5 +75,7 @@ export async function runServer(
   });
   await server.shutdown();
   logger.flush();
+  // A cluster worker stays alive while its IPC channel to the primary is open.
+  cluster.worker?.disconnect();
   return 0;
 }
