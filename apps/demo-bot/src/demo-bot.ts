@@ -1,7 +1,7 @@
 import { resample, type TextToSpeech } from '@psrkit/pipeline';
 import { createEspeakTts } from '@psrkit/plugin-tts-espeak';
 import { detectTurns, loadWebRtcVad, type OpenVad, type TurnEvent } from '@psrkit/plugin-vad';
-import { checkExtension } from '@psrkit/protocol';
+import { checkExtension, concatPcm } from '@psrkit/protocol';
 import type { Bot, Call } from '@psrkit/transport';
 import { concat, lastValueFrom, type Observable, of, toArray } from 'rxjs';
 
@@ -95,7 +95,10 @@ export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): 
     const greeting = await lastValueFrom(
       say(script.greeting(call.params['danh_xung'])).pipe(toArray()),
     );
-    call.play({ sampleRate: PCM_RATE, channels: 1, samples: joinPcm(greeting) }, { mode: 'queue' });
+    call.play(
+      { sampleRate: PCM_RATE, channels: 1, samples: concatPcm(greeting) },
+      { mode: 'queue' },
+    );
 
     let turns = 0;
     let callerSpeaking = false;
@@ -156,14 +159,4 @@ export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): 
     turnsSubscription.unsubscribe();
   };
   return Object.assign(bot, { prepare: async () => void (await prepare()) });
-}
-
-function joinPcm(pieces: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

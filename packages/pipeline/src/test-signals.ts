@@ -1,3 +1,4 @@
+import { concatPcm } from '@psrkit/protocol';
 /** Signals for tests and benchmarks (not exported from the package). */
 
 /** A sine tone. */
@@ -46,15 +47,7 @@ export function levelDb(samples: Int16Array, edge = 0.1): number {
 }
 
 /** Concatenates sample arrays. */
-export function concatSamples(parts: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+export const concatSamples = concatPcm;
 
 /** Pearson correlation of two equally long signals. */
 export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -1,4 +1,5 @@
 import { describeTtsConformance } from '@psrkit/pipeline/testing';
+import { concatPcm } from '@psrkit/protocol';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createEspeakTts, EspeakError, splitSentences } from './espeak-tts.js';
@@ -6,16 +7,8 @@ import { createEspeakTts, EspeakError, splitSentences } from './espeak-tts.js';
 const tts = await createEspeakTts();
 describeTtsConformance(tts, { describe, it, expect }, { voice: 'en-us' });
 
-const pcmOf = async (text: string, voice?: string) => {
-  const pieces = await lastValueFrom(tts.synthesize(text, voice ? { voice } : {}).pipe(toArray()));
-  const out = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const pcmOf = async (text: string, voice?: string) =>
+  concatPcm(await lastValueFrom(tts.synthesize(text, voice ? { voice } : {}).pipe(toArray())));
 
 describe('eSpeak NG plugin', () => {
   it('speaks English and Vietnamese at 22 050 Hz', async () => {

@@ -52,7 +52,7 @@ export {
   transferAction,
   type UnknownAction,
 } from './outbound-action.js';
-export { HOST_IS_LITTLE_ENDIAN, pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
+export { concatPcm, HOST_IS_LITTLE_ENDIAN, pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
 export { VERSION } from './version.js';
 export {
   type DecodedWav,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
+import { concatPcm, pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
 
 describe('pcm16FromBytes', () => {
   it('reads little-endian samples without copying when aligned', () => {
@@ -25,5 +25,14 @@ describe('pcm16FromBytes', () => {
   it('pcm16ToBytes is its inverse', () => {
     const samples = Int16Array.from([0, 1, -1, 32767, -32768]);
     expect(pcm16FromBytes(pcm16ToBytes(samples))).toEqual(samples);
+  });
+});
+
+describe('concatPcm', () => {
+  it('joins pieces in order, empty ones included', () => {
+    expect(concatPcm([new Int16Array([1, 2]), new Int16Array(0), new Int16Array([3])])).toEqual(
+      new Int16Array([1, 2, 3]),
+    );
+    expect(concatPcm([])).toEqual(new Int16Array(0));
   });
 });

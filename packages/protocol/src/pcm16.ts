@@ -37,3 +37,14 @@ export function pcm16ToBytes(samples: Int16Array): Uint8Array {
   for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i]!, true);
   return bytes;
 }
+
+/** Joins PCM pieces into one array (e.g. what a TTS stream emitted). */
+export function concatPcm(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createResampler } from '@psrkit/pipeline';
-import { decodeWav, isProtocolError, PSR_SAMPLE_RATE } from '@psrkit/protocol';
+import { concatPcm, decodeWav, isProtocolError, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { SimulatorError } from './errors.js';
 
 /**
@@ -37,7 +37,7 @@ export function toMono8k(samples: Int16Array, sampleRate: number, channels: numb
   const mono = mixDown(samples, channels);
   if (sampleRate === PSR_SAMPLE_RATE) return mono;
   const resampler = createResampler({ inputRate: sampleRate, outputRate: PSR_SAMPLE_RATE });
-  return concat(resampler.push(mono), resampler.flush());
+  return concatPcm([resampler.push(mono), resampler.flush()]);
 }
 
 function mixDown(samples: Int16Array, channels: number): Int16Array {
@@ -48,12 +48,5 @@ function mixDown(samples: Int16Array, channels: number): Int16Array {
     for (let c = 0; c < channels; c++) sum += samples[i * channels + c]!;
     out[i] = Math.round(sum / channels);
   }
-  return out;
-}
-
-function concat(a: Int16Array, b: Int16Array): Int16Array {
-  const out = new Int16Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
   return out;
 }
