@@ -111,10 +111,11 @@ describe('pacing lag', () => {
   it('reports how late each timed wake ran', () => {
     const testScheduler = newScheduler();
     // A loaded event loop: every timer runs 7 ms after it was due.
-    const late: SchedulerLike = {
+    const late = {
       now: () => testScheduler.now(),
-      schedule: (work, delay, state) => testScheduler.schedule(work, (delay ?? 0) + 7, state),
-    };
+      schedule: (work: never, delay = 0, state?: never) =>
+        testScheduler.schedule(work, delay + 7, state),
+    } as unknown as SchedulerLike;
     const lags: number[] = [];
     testScheduler.run(({ cold }) => {
       cold('(abc|)', { a: chunk(100), b: chunk(100), c: chunk(100) })
