@@ -31,7 +31,9 @@ export function createServerMetrics(): ServerMetrics {
       registers: [registry],
       collect() {
         const t = totals();
-        if (t) this.reset(), this.inc(read(t));
+        if (!t) return;
+        this.reset();
+        this.inc(read(t));
       },
     });
   const mirroredBy = <K extends string>(

@@ -91,7 +91,7 @@ async function recordCall(call: Call, dir: string): Promise<void> {
   );
   line.close();
   await file.close();
-  await rename(partPath, partPath.slice(0, -PART.length) + '.wav');
+  await rename(partPath, `${partPath.slice(0, -PART.length)}.wav`);
 }
 
 /** Takes `count` samples off the front of the caller's queued pieces (silence if short). */
