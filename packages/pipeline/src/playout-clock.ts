@@ -30,6 +30,14 @@ export class PlayoutClock {
     this.sent += durationMs;
   }
 
+  /**
+   * The line is busy with earlier audio until `atMs` (the clock's time base): audio
+   * committed from now on plays after it, and counts against the lead from now.
+   */
+  continueAfter(atMs: number): void {
+    this.playoutEnd = Math.max(this.playoutEnd ?? atMs, atMs);
+  }
+
   /** Audio sent but not yet played: what an interruption now would leave behind. */
   bufferedMs(): number {
     return this.playoutEnd === undefined ? 0 : Math.max(0, this.playoutEnd - this.now());
@@ -37,7 +45,7 @@ export class PlayoutClock {
 
   /** Audio the listener has heard so far. */
   playedMs(): number {
-    return this.sent - this.bufferedMs();
+    return Math.max(0, this.sent - this.bufferedMs());
   }
 
   /** Audio sent so far. */

@@ -255,3 +255,75 @@ describe('createPlayoutScheduler', () => {
     );
   });
 });
+
+describe('streams queued back to back', () => {
+  /** Simulates PSR's line: returns the gaps (ms) between audio of successive chunks. */
+  const lineGaps = (chunks: { at: number; ms: number }[]) => {
+    let end = 0;
+    const gaps: number[] = [];
+    for (const [i, chunk] of chunks.entries()) {
+      if (i > 0 && chunk.at > end) gaps.push(chunk.at - end);
+      end = Math.max(end, chunk.at) + chunk.ms;
+    }
+    return gaps;
+  };
+
+  for (const format of ['mp3', 'pcm16'] as const) {
+    it(`${format}: the next stream is sent while the first still plays, so the line never runs dry`, () => {
+      const log = record({ leadMs: 400, format }, (line, scheduler) => {
+        // Sentence by sentence, as a bot streaming TTS does; each source is a little slow to start.
+        const late = (samples: Int16Array) =>
+          new Observable<Int16Array>((subscriber) => {
+            const timer = scheduler.schedule(() => {
+              subscriber.next(samples);
+              subscriber.complete();
+            }, 15);
+            return () => timer.unsubscribe();
+          });
+        line.stream(late(speechLike(8000, 1)), { sampleRate: 8000 });
+        line.stream(late(speechLike(8000, 2)), { sampleRate: 8000 });
+        line.stream(late(speechLike(8000, 3)), { sampleRate: 8000 });
+      });
+      const chunks = actions(log)
+        .filter((a) => a.type === 'chunk')
+        .map((a) => ({
+          at: a.at,
+          ms:
+            a.type === 'chunk'
+              ? format === 'mp3'
+                ? splitMp3Frames(a.payload).frames.length * 72
+                : a.payload.length / 16
+              : 0,
+        }));
+      expect(lineGaps(chunks)).toEqual([]);
+      // Marks: each stream starts exactly when the one before ends.
+      const marks = events(log).map((e) => `${e.type}:${e.id}@${e.at}`);
+      const ends = events(log).filter((e) => e.type === 'playback-end');
+      const starts = events(log).filter((e) => e.type === 'playback-start');
+      expect(ends).toHaveLength(3);
+      expect(starts[1]!.at).toBe(ends[0]!.at);
+      expect(starts[2]!.at).toBe(ends[1]!.at);
+      expect(marks.indexOf(`playback-end:1@${ends[0]!.at}`)).toBeLessThan(
+        marks.indexOf(`playback-start:2@${starts[1]!.at}`),
+      );
+    });
+  }
+
+  it('an interruption stops both the playing stream and the one already continuing it', () => {
+    const log = record({ leadMs: 400 }, (line, scheduler) => {
+      line.stream(pcmOf(speechLike(8000, 1, 0.5), 8000), { sampleRate: 8000 });
+      const second = line.stream(pcmOf(speechLike(8000, 2, 3), 8000), { sampleRate: 8000 });
+      void second;
+      scheduler.schedule(() => line.interrupt(), 700);
+    });
+    const outcomes = events(log).filter(
+      (e) => e.type === 'playback-end' || e.type === 'playback-interrupted',
+    );
+    // The first was still playing (its last audio on the line), the second already continuing it.
+    expect(outcomes.map((e) => `${e.type}:${e.id}`).sort()).toEqual([
+      'playback-interrupted:1',
+      'playback-interrupted:2',
+    ]);
+    expect(actions(log).filter((a) => a.at > 700)).toEqual([]);
+  });
+});

@@ -141,7 +141,11 @@ interface Item {
   readonly kind: 'file' | 'stream';
   readonly events$: Observable<PlaybackEvent>;
   readonly done: Promise<PlaybackOutcome>;
-  start(): void;
+  /**
+   * Starts playing; `afterMs` (streams): the line is busy until then with the previous
+   * stream, which this one continues without a seam. Idempotent.
+   */
+  start(afterMs?: number): void;
   /** `successor`: the item that preempts this one, if any. */
   stop(reason: InterruptReason, error?: Error, successor?: Item): void;
   playedMs(): number;
@@ -194,6 +198,16 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     if (current || closed) return;
     current = queue.shift();
     current?.start();
+  };
+
+  /**
+   * A stream has sent all it has: a stream queued after it starts now, paced as the
+   * continuation of the same line, so PSR plays the two back to back.
+   */
+  const handOver = (from: Item, lineBusyUntil: number): void => {
+    const line = current ? [current, ...queue] : queue;
+    const next = line[line.indexOf(from) + 1];
+    if (next?.kind === 'stream' && !closed && line.includes(from)) next.start(lineBusyUntil);
   };
 
   /** Builds the bookkeeping every item shares: events, progress timer, exactly-once end. */
@@ -321,9 +335,12 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     let upstream: Subscription | undefined;
     let endTimer: Subscription | undefined;
     let pacer: Pacer | undefined;
+    let started = false;
+    let announce: Subscription | undefined; // playback-start of a stream continuing another
     const life = track(id, 'stream', clock, () => {
       upstream?.unsubscribe();
       pacer?.stop();
+      announce?.unsubscribe();
       endTimer?.unsubscribe();
       encoder?.close();
     });
@@ -382,6 +399,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         () => life.finish({ type: 'playback-end', id, playedMs: clock.sentMs }),
         clock.bufferedMs(),
       );
+      handOver(item, scheduler.now() + clock.bufferedMs());
     };
 
     const item: Item = {
@@ -390,7 +408,15 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       events$: life.events$,
       done: life.done,
       playedMs: () => clock.playedMs(),
-      start() {
+      start(afterMs) {
+        if (started) return;
+        started = true;
+        // Continuing a stream still playing: this one is heard (starts) when that one ends.
+        const waitMs = afterMs === undefined ? 0 : afterMs - scheduler.now();
+        if (waitMs > 0) {
+          clock.continueAfter(afterMs!);
+          announce = scheduler.schedule(() => life.started(), waitMs);
+        }
         // The encoder holds its delay's worth of audio that the caller will still hear
         // after an interruption (in the fade tail): it counts against the lead.
         if (format === 'mp3') encoder ??= newEncoder();
@@ -398,7 +424,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         pacer = createPacer(
           pull,
           (chunk) => {
-            if (clock.startedAt === undefined) life.started();
+            if (clock.startedAt === undefined && !announce) life.started();
             send(chunkAction(chunk.data, { format: chunk.format }));
           },
           {
@@ -433,8 +459,10 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         if (life.ended) return;
         upstream?.unsubscribe();
         pacer?.stop();
+        announce?.unsubscribe();
         const playedMs = clock.playedMs();
-        if (reason !== 'closed' && clock.startedAt !== undefined) sendFadeTail();
+        // Cut mid-source: end on a fade. Fully sent (drained): it ends as its source did.
+        if (reason !== 'closed' && clock.startedAt !== undefined && !endTimer) sendFadeTail();
         life.finish({
           type: 'playback-interrupted',
           id,

@@ -1,6 +1,6 @@
 import { encodeAction, encodeBase64, encodeWav, hangupAction, mediaAction } from '@psrkit/protocol';
 import { isTransportError } from '@psrkit/transport';
-import { filter, first, firstValueFrom, of } from 'rxjs';
+import { filter, first, firstValueFrom, map, of, timer } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { concatBytes, mp3FramesOf, rms, tone } from './__fixtures__/audio.js';
 import { startBotServer, startRawServer } from './__fixtures__/servers.js';
@@ -154,6 +154,26 @@ describe('placeCall against a psrkit bot on loopback', () => {
       (e: unknown) => e,
     );
     expect(isTransportError(error) && error.code).toBe('CONNECT_FAILED');
+  });
+});
+
+describe('queued streams on a real line', () => {
+  it('three streams queued back to back play without a gap', async () => {
+    // Each sentence's source takes a moment to start, as TTS does.
+    const sentence = (hz: number) => timer(15).pipe(map(() => tone(700, hz)));
+    const server = await startBotServer(async (call) => {
+      call.stream(sentence(300), { sampleRate: 8000 });
+      call.stream(sentence(400), { sampleRate: 8000 });
+      await call.stream(sentence(500), { sampleRate: 8000 }).done;
+      call.hangup();
+    });
+    cleanups.push(() => server.close());
+    const report = await placeCall({ url: server.url, caller: new Int16Array(0), tailMs: 5000 });
+    expect(report.underruns).toEqual([]);
+    expect(report.violations).toEqual([]);
+    const streams = report.botAudio.filter((b) => b.kind === 'stream');
+    expect(streams).toHaveLength(1); // one continuous stretch of audio
+    expect(streams[0]!.endMs - streams[0]!.startMs).toBeGreaterThanOrEqual(2100);
   });
 });
 
