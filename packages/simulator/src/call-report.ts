@@ -53,7 +53,7 @@ export type TimelineEntry =
       readonly atMs: number;
       readonly kind: 'bot-audio';
       readonly endMs: number;
-      readonly source: 'file' | 'stream';
+      readonly source: 'file' | 'stream' | 'prompt';
     }
   | { readonly atMs: number; readonly kind: 'underrun'; readonly gapMs: number }
   | { readonly atMs: number; readonly kind: 'cut'; readonly cutMs: number; readonly by: string }

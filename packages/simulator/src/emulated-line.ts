@@ -14,7 +14,8 @@ export type DecodeMode = 'stream' | 'independent' | 'none';
 export interface LineInterval {
   readonly startMs: number;
   readonly endMs: number;
-  readonly kind: 'file' | 'stream';
+  /** `prompt`: audio PSR plays itself (create-stream's `audio_file`), not the bot's. */
+  readonly kind: 'file' | 'stream' | 'prompt';
 }
 
 export interface EmulatedLineOptions {
@@ -38,7 +39,7 @@ export class EmulatedLine {
   readonly cuts: { atMs: number; cutMs: number; by: 'media' | 'hangup' | 'transfer' }[] = [];
   private readonly tape = new PcmTape();
   private readonly intervals: {
-    kind: 'file' | 'stream';
+    kind: LineInterval['kind'];
     start: number;
     end: number;
     cut?: boolean;
@@ -54,13 +55,13 @@ export class EmulatedLine {
     this.streamGap = (options.streamGapMs ?? 1000) * RATE;
   }
 
-  /** A `media` file arrived at sample `at`. */
-  playFile(pcm: Int16Array, isSync: boolean, at: number): void {
+  /** A `media` file arrived at sample `at` (or PSR plays a `prompt` of its own). */
+  playFile(pcm: Int16Array, isSync: boolean, at: number, kind: 'file' | 'prompt' = 'file'): void {
     if (!isSync) this.cut(at, 'media');
     this.stream = undefined;
     const start = Math.max(at, this.cursor);
     this.tape.write(start, pcm);
-    this.place('file', start, start + pcm.length);
+    this.place(kind, start, start + pcm.length);
   }
 
   /**
@@ -144,7 +145,7 @@ export class EmulatedLine {
     this.decoder = undefined;
   }
 
-  private place(kind: 'file' | 'stream', start: number, end: number): void {
+  private place(kind: LineInterval['kind'], start: number, end: number): void {
     this.intervals.push({ kind, start, end });
     this.cursor = Math.max(this.cursor, end);
   }

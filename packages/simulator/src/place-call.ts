@@ -37,6 +37,11 @@ export interface PlaceCallOptions {
   readonly channel?: PsrChannel;
   /** The caller: one recording from t = 0 (mono, 8 kHz), or pieces placed in time. */
   readonly caller: Int16Array | readonly CallerSegment[];
+  /**
+   * Audio PSR plays to the caller itself once connected, before any action (create-stream's
+   * `audio_file`): mono, 8 kHz. On the line and in `heard`, not counted as bot audio.
+   */
+  readonly prompt?: Int16Array;
   /** Audio per `media` event, ms (default 20). */
   readonly pieceMs?: number;
   /** Run the call's clock this many times faster than real time (default 1). Gaps and latencies are only meaningful at 1. */
@@ -240,6 +245,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
 
   await client.opened;
   t0 = performance.now();
+  if (options.prompt?.length) line.playFile(options.prompt, true, 0, 'prompt');
   client.sendConnected();
   note({ atMs: 0, kind: 'connected', callId: client.callId });
 
@@ -277,7 +283,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   note({ kind: 'closed', ...finalEnd });
 
   const endSample = Math.max(Math.round(finalEnd.atMs * RATE), 0);
-  const botAudio = line.botAudio();
+  const botAudio = line.botAudio().filter((b) => b.kind !== 'prompt');
   const heard = line.heard();
   const utterances = answerTimes(
     findUtterances(caller.subarray(0, Math.min(caller.length, endSample))),

@@ -1,10 +1,12 @@
-import { createStream, PsrApiError } from '@psrkit/protocol';
+import { createStream, encodeWav, PsrApiError } from '@psrkit/protocol';
 import type { Call } from '@psrkit/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tone } from './__fixtures__/audio.js';
 import { startBotServer } from './__fixtures__/servers.js';
 import { startPsrApiEmulator } from './psr-api-emulator.js';
 
+const tone16k = (ms: number) =>
+  Int16Array.from({ length: ms * 16 }, (_, i) => 8000 * Math.sin((2 * Math.PI * 440 * i) / 16000));
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
@@ -39,7 +41,7 @@ describe('psr-sim serve-api: the create-stream REST API, emulated', () => {
       destination: '0901234567',
       app: 'bot',
       channel: 'mono_a',
-      audioFile: new Uint8Array(44),
+      audioFile: encodeWav({ sampleRate: 16000, channels: 1, samples: tone16k(400) }),
       parameter: { danh_xung: 'chị', order: 427 },
     });
     expect(result.status).toBe('in-progress');
@@ -49,8 +51,13 @@ describe('psr-sim serve-api: the create-stream REST API, emulated', () => {
     expect(api.calls[0]!.request).toMatchObject({
       destination: '0901234567',
       app: 'bot',
-      audioFileBytes: 44,
+      audioFileBytes: 44 + 400 * 32,
     });
+    // PSR played the audio file to the callee first: heard, but not counted as the bot's audio.
+    let sum = 0;
+    for (let i = 400; i < 2800; i++) sum += report!.heard[i]! ** 2;
+    expect(Math.sqrt(sum / 2400)).toBeGreaterThan(2000);
+    expect(report!.botAudio.every((b) => b.kind !== 'prompt')).toBe(true);
     // The bot got the call PSR announced, with `parameter` as dynamic query parameters.
     expect(calls).toHaveLength(1);
     expect(calls[0]!.id).toBe(result.callId);

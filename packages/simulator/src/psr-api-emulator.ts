@@ -2,7 +2,9 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CREATE_STREAM_PATH, PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
+import { inspectWav } from './action-checks.js';
 import type { CallReport } from './call-report.js';
+import { toMono8k } from './caller-audio-file.js';
 import { type PlaceCallOptions, placeCall } from './place-call.js';
 
 export interface PsrApiEmulatorOptions {
@@ -56,7 +58,8 @@ export interface PsrApiEmulator {
 /**
  * PSR's create-stream REST API, emulated: `POST /psr/v1/call/stream` with a bearer
  * token and a multipart form, answered with the contract's JSON; then the call is placed
- * to the form's `url` with `parameter` as dynamic query parameters.
+ * to the form's `url` with `parameter` as dynamic query parameters; with `app=bot`, the
+ * `audio_file` plays to the callee first (unless `is_silence`).
  */
 export async function startPsrApiEmulator(options: PsrApiEmulatorOptions): Promise<PsrApiEmulator> {
   const tokens = options.tokens.map((t) => Buffer.from(t));
@@ -112,6 +115,15 @@ export async function startPsrApiEmulator(options: PsrApiEmulatorOptions): Promi
     }
     const parsed = parseForm(form);
     if (typeof parsed === 'string') return answer(res, 400, 'INVALID_REQUEST', parsed);
+    // app=bot: PSR plays audio_file to the callee once they answer (unless is_silence).
+    let prompt: Int16Array | undefined;
+    const file = form.get('audio_file');
+    if (parsed.app === 'bot' && !parsed.isSilence && file instanceof Blob) {
+      const wav = inspectWav(new Uint8Array(await file.arrayBuffer()));
+      if (!wav.pcm)
+        return answer(res, 400, 'INVALID_REQUEST', `audio_file: ${wav.problems[0]?.message}`);
+      prompt = toMono8k(wav.pcm, wav.sampleRate, wav.channels);
+    }
     const request: CreateStreamRequest = { callId: randomUUID(), ...parsed };
     const recordings = options.recordingBaseUrl ?? `${baseUrl}/record`;
     answer(res, 200, 'OK', 'OK', {
@@ -127,6 +139,7 @@ export async function startPsrApiEmulator(options: PsrApiEmulatorOptions): Promi
       channel: request.channel,
       params: request.parameter,
       caller: options.callee,
+      ...(prompt && { prompt }),
     }).then(
       (report) => {
         options.onCall?.({ request, report });
