@@ -65,12 +65,18 @@ describe('scenario files', () => {
       code: 'INVALID_SCENARIO',
       message: expect.stringContaining('not JSON'),
     });
+    await writeFile(join(dir, 'broken.yaml'), 'caller: [unclosed');
+    await expect(loadScenario(join(dir, 'broken.yaml'))).rejects.toMatchObject({
+      code: 'INVALID_SCENARIO',
+      message: expect.stringContaining('not YAML'),
+    });
   });
 
   it('the shipped example scenarios are valid', async () => {
     const dir = here('../scenarios');
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    const files = (await readdir(dir)).filter((f) => /\.(json|ya?ml)$/.test(f));
+    expect(files.some((f) => f.endsWith('.json'))).toBe(true);
+    expect(files.some((f) => f.endsWith('.yaml'))).toBe(true);
     for (const file of files) {
       const scenario = await loadScenario(join(dir, file));
       expect(scenario.caller.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
+import { parse as parseYaml } from 'yaml';
 import type { CallReport } from './call-report.js';
 import { loadCallerAudio } from './caller-audio-file.js';
 import { SimulatorError } from './errors.js';
@@ -162,8 +163,8 @@ function parseExpectation(value: unknown, path: string): Expectation {
 }
 
 /**
- * Reads a scenario file (JSON) and the caller recordings it names (paths relative to
- * the file).
+ * Reads a scenario file (JSON, or YAML when it ends in `.yaml`/`.yml`) and the caller
+ * recordings it names (paths relative to the file).
  *
  * ```json
  * {
@@ -185,13 +186,20 @@ export async function loadScenario(path: string): Promise<Scenario> {
       cause,
     });
   }
+  const yaml = /\.ya?ml$/i.test(path);
   let root: unknown;
   try {
-    root = JSON.parse(text);
+    root = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (cause) {
-    throw new SimulatorError('INVALID_SCENARIO', path, `not JSON: ${(cause as Error).message}`, {
-      cause,
-    });
+    const format = yaml ? 'YAML' : 'JSON';
+    throw new SimulatorError(
+      'INVALID_SCENARIO',
+      path,
+      `not ${format}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
   return parseScenario(root, path, (wav) => loadCallerAudio(resolve(dirname(path), wav)));
 }
