@@ -20,13 +20,13 @@ export async function recordCalls(server: PsrServer, dir: string, logger: Logger
   await mkdir(dir, { recursive: true });
   await recoverRecordings(dir, logger);
   server.on('call-open', (call) => {
-    recordCall(call, dir).catch((error: unknown) =>
+    recordCall(call, dir, logger).catch((error: unknown) =>
       logger.error({ err: error, call_id: call.id, tenant: call.tenant }, 'recording failed'),
     );
   });
 }
 
-async function recordCall(call: Call, dir: string): Promise<void> {
+async function recordCall(call: Call, dir: string, logger: Logger): Promise<void> {
   const line = new EmulatedLine({ decode: 'stream' });
   const caller: Int16Array[] = [];
   let callerSamples = 0; // the call's clock
@@ -40,22 +40,26 @@ async function recordCall(call: Call, dir: string): Promise<void> {
   });
   call.actionsSent$.subscribe(({ action }) => {
     const at = callerSamples;
-    playing = playing.then(async () => {
-      if (action.type === 'media') {
-        const wav = inspectWav(action.payload);
-        line.playFile(
-          wav.pcm ? toMono8k(wav.pcm, wav.sampleRate, wav.channels) : new Int16Array(0),
-          action.isSync,
-          at,
-        );
-      } else if (action.type === 'chunk') {
-        const samples =
-          action.format === 'pcm16'
-            ? action.payload.length >> 1
-            : inspectMp3(action.payload).samples;
-        await line.playChunk(action.format, action.payload, samples, at);
-      } else line.stop(at, action.type);
-    });
+    playing = playing
+      .then(async () => {
+        if (action.type === 'media') {
+          const wav = inspectWav(action.payload);
+          line.playFile(
+            wav.pcm ? toMono8k(wav.pcm, wav.sampleRate, wav.channels) : new Int16Array(0),
+            action.isSync,
+            at,
+          );
+        } else if (action.type === 'chunk') {
+          const samples =
+            action.format === 'pcm16'
+              ? action.payload.length >> 1
+              : inspectMp3(action.payload).samples;
+          await line.playChunk(action.format, action.payload, samples, at);
+        } else line.stop(at, action.type);
+      })
+      .catch((error: unknown) =>
+        logger.warn({ err: error, call_id: call.id }, 'recording skipped an action'),
+      );
   });
 
   // Listen first (the bot may speak at once), then open the file.

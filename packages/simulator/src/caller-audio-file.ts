@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createResampler } from '@psrkit/pipeline';
+import { createResampler, PipelineError } from '@psrkit/pipeline';
 import { concatPcm, decodeWav, isProtocolError, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { SimulatorError } from './errors.js';
 
@@ -32,11 +32,25 @@ export async function loadCallerAudio(source: string | Uint8Array): Promise<Int1
   return toMono8k(wav.samples, wav.sampleRate, wav.channels);
 }
 
-/** Mixes interleaved PCM down to mono and resamples it to 8000 Hz. */
+/**
+ * Mixes interleaved PCM down to mono and resamples it to 8000 Hz.
+ * @throws {SimulatorError} `INVALID_CALLER_AUDIO` for a rate the resampler cannot take
+ */
 export function toMono8k(samples: Int16Array, sampleRate: number, channels: number): Int16Array {
   const mono = mixDown(samples, channels);
   if (sampleRate === PSR_SAMPLE_RATE) return mono;
-  const resampler = createResampler({ inputRate: sampleRate, outputRate: PSR_SAMPLE_RATE });
+  let resampler: ReturnType<typeof createResampler>;
+  try {
+    resampler = createResampler({ inputRate: sampleRate, outputRate: PSR_SAMPLE_RATE });
+  } catch (cause) {
+    if (!(cause instanceof PipelineError)) throw cause;
+    throw new SimulatorError(
+      'INVALID_CALLER_AUDIO',
+      'sampleRate',
+      `cannot play audio at ${sampleRate} Hz`,
+      { cause },
+    );
+  }
   return concatPcm([resampler.push(mono), resampler.flush()]);
 }
 

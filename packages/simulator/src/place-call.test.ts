@@ -211,3 +211,19 @@ describe('placeCall checks every action strictly', () => {
     expect(report.summary.violations).toBe(7);
   });
 });
+
+describe('placeCall survives what it cannot play', () => {
+  it('a WAV at a rate no resampler takes is a violation, and the call goes on', async () => {
+    const wav = wavOf(tone(100), 8000);
+    new DataView(wav.buffer).setUint32(24, 401_216, true); // a lying sample rate
+    const raw = await startRawServer([
+      encodeAction(mediaAction(wav)),
+      encodeAction(hangupAction()),
+    ]);
+    cleanups.push(raw.close);
+    const report = await placeCall({ url: raw.url, caller: new Int16Array(800) });
+    expect(report.violations.map((v) => v.code)).toContain('WAV_FORMAT');
+    expect(report.violations.find((v) => v.message.includes('401216'))).toBeDefined();
+    expect(report.hangup).toBeDefined();
+  });
+});

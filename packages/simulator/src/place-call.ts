@@ -159,7 +159,13 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       case 'media': {
         const wav = inspectWav(action.payload);
         audioProblems(atMs, wav.problems, received.frame);
-        const pcm = wav.pcm ? toMono8k(wav.pcm, wav.sampleRate, wav.channels) : new Int16Array(0);
+        let pcm: Int16Array = new Int16Array(0);
+        try {
+          if (wav.pcm) pcm = toMono8k(wav.pcm, wav.sampleRate, wav.channels);
+        } catch (error) {
+          if (!(error instanceof SimulatorError)) throw error;
+          violation(atMs, 'WAV_FORMAT', error.message, received.frame);
+        }
         line.playFile(pcm, action.isSync, at);
         record = {
           atMs,
@@ -220,7 +226,17 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   let queue = Promise.resolve();
   client.actions$.subscribe((received) => {
     const atMs = nowMs();
-    queue = queue.then(() => obey(received, atMs));
+    // A failure in the emulator itself is reported as such and never stalls the queue.
+    queue = queue
+      .then(() => obey(received, atMs))
+      .catch((error: unknown) =>
+        violation(
+          atMs,
+          'EMULATOR_ERROR',
+          `the emulator failed on this action: ${(error as Error).message}`,
+          received.frame,
+        ),
+      );
   });
 
   let timer: NodeJS.Timeout | undefined;

@@ -122,7 +122,11 @@ export async function startPsrApiEmulator(options: PsrApiEmulatorOptions): Promi
       const wav = inspectWav(new Uint8Array(await file.arrayBuffer()));
       if (!wav.pcm)
         return answer(res, 400, 'INVALID_REQUEST', `audio_file: ${wav.problems[0]?.message}`);
-      prompt = toMono8k(wav.pcm, wav.sampleRate, wav.channels);
+      try {
+        prompt = toMono8k(wav.pcm, wav.sampleRate, wav.channels);
+      } catch (error) {
+        return answer(res, 400, 'INVALID_REQUEST', `audio_file: ${(error as Error).message}`);
+      }
     }
     const request: CreateStreamRequest = { callId: randomUUID(), ...parsed };
     const recordings = options.recordingBaseUrl ?? `${baseUrl}/record`;
