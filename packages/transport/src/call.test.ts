@@ -325,3 +325,22 @@ describe('actionsSent$', () => {
     expect(sent).toEqual(['media', 'hangup']);
   });
 });
+
+describe('a peer that never reads again', () => {
+  it('ends the call once unsent data passes maxBufferedBytes, even with files that skip backpressure', async () => {
+    const { bot, call: calling } = captured();
+    const server = await serve(bot, { call: { maxBufferedBytes: 1024 * 1024 } });
+    const { psr } = await callIn(server);
+    const call = await calling;
+    psr.socket.pause();
+    // A bot cutting in with one 60 s prompt after another (0.96 MB each): each goes out whole at
+    // once, so without a cap they would pile up in memory without bound.
+    const prompt = { sampleRate: 8000, channels: 1, samples: new Int16Array(8000 * 60) };
+    const timer = setInterval(() => call.play(prompt, { mode: 'interrupt' }), 5);
+    const end = await call.closed;
+    clearInterval(timer);
+    expect(end).toMatchObject({ reason: 'send-buffer-full', code: 1008 });
+    expect(server.activeCalls).toBe(0);
+    psr.terminate();
+  }, 30_000);
+});

@@ -47,7 +47,9 @@ export type CallEndReason =
   /** The server shut down before the call ended. */
   | 'shutdown'
   /** A frame over the size limit (close code 1009). */
-  | 'payload-too-large';
+  | 'payload-too-large'
+  /** The peer stopped reading and our unsent data passed `maxBufferedBytes` (close 1008). */
+  | 'send-buffer-full';
 
 /** How a call ended; `closed` resolves with it once. */
 export interface CallEnd {
@@ -103,6 +105,12 @@ export interface CallOptions {
   readonly stereoOrder?: readonly [CallSide, CallSide];
   /** Send-buffer watermark in bytes above which playout waits (default 64 KiB). */
   readonly sendHighWaterMark?: number;
+  /**
+   * Unsent bytes at which the call ends (`send-buffer-full`) because the peer stopped
+   * reading: `media` files go out whole and are not held back by the watermark, so this
+   * is what bounds memory (default 16 MiB).
+   */
+  readonly maxBufferedBytes?: number;
   /** Largest decoded `media` payload, bytes (default 1 MiB). */
   readonly maxPayloadBytes?: number;
   /** After `hangup`/`transfer`, close the socket ourselves if PSR has not within this (default 5000 ms). */
@@ -200,6 +208,12 @@ export function createCall(init: CallInit): CallController {
     1024,
     1 << 30,
   );
+  const maxBufferedBytes = checkOption(
+    options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    'call.maxBufferedBytes',
+    highWaterMark,
+    1 << 30,
+  );
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const endingTimeoutMs = checkOption(
     options.endingTimeoutMs ?? 5000,
@@ -259,6 +273,13 @@ export function createCall(init: CallInit): CallController {
       s.bytesOut += text.length;
     });
     sent.next({ action, atMs: scheduler.now() - startedAt });
+    if (connection.bufferedAmount > maxBufferedBytes) {
+      logger.warn(
+        { bufferedAmount: connection.bufferedAmount, maxBufferedBytes },
+        'the peer stopped reading: ending the call',
+      );
+      end('send-buffer-full', { code: 1008, detail: 'the peer stopped reading', terminate: true });
+    }
     return true;
   }
 
