@@ -16,6 +16,12 @@ describe('parseConfig', () => {
       workers: 1,
       logFormat: 'json',
       bot: '@psrkit/demo-bot',
+      onBotError: { action: 'hangup' },
+      handshakeTimeoutMs: 10_000,
+    });
+    expect(parseConfig(['--on-bot-error', 'transfer:101'], {}).onBotError).toEqual({
+      action: 'transfer',
+      extension: '101',
     });
   });
 
@@ -53,6 +59,8 @@ describe('parseConfig', () => {
     expect(error(['--path', 'ws'])).toMatchObject({ option: '--path' });
     expect(error(['--chunk-format', 'ogg']).message).toMatch(/chunk-format/);
     expect(error(['--no-such-flag']).message).toMatch(/unknown option/);
+    expect(error(['--on-bot-error', 'explode'])).toMatchObject({ option: '--on-bot-error' });
+    expect(error(['--on-bot-error', 'transfer:'])).toMatchObject({ option: '--on-bot-error' });
   });
 
   it('does not change the process environment', () => {

@@ -1,3 +1,4 @@
+import { checkExtension } from '@psrkit/protocol';
 import { Command, Option } from 'commander';
 
 /** The reference server's configuration, validated. */
@@ -19,6 +20,12 @@ export interface ServerConfig {
   readonly workers: number;
   readonly drainTimeoutMs: number;
   readonly duplicateCallId: 'reject' | 'replace';
+  /** What a call does when its bot fails: hang up, or transfer to an extension. */
+  readonly onBotError:
+    | { readonly action: 'hangup' }
+    | { readonly action: 'transfer'; readonly extension: string };
+  /** An HTTP request or WebSocket upgrade that has not arrived whole within this ends. */
+  readonly handshakeTimeoutMs: number;
   readonly bot: string;
 }
 
@@ -42,6 +49,21 @@ const integer = (option: string, min: number, max: number) => (value: string) =>
       `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
     );
   return n;
+};
+const botErrorPolicy = (value: string): ServerConfig['onBotError'] => {
+  if (value === 'hangup') return { action: 'hangup' };
+  const match = /^transfer:(.+)$/.exec(value);
+  if (match) {
+    try {
+      return { action: 'transfer', extension: checkExtension(match[1]!, '--on-bot-error') };
+    } catch (error) {
+      throw new ConfigError('--on-bot-error', (error as Error).message);
+    }
+  }
+  throw new ConfigError(
+    '--on-bot-error',
+    `must be "hangup" or "transfer:<extension>", got ${JSON.stringify(value)}`,
+  );
 };
 const list = (value: string) =>
   value
@@ -166,6 +188,24 @@ export function configCommand(): Command {
     )
     .addOption(
       option(
+        '--on-bot-error <policy>',
+        'when a bot throws: "hangup" or "transfer:<extension>"',
+        'PSRKIT_ON_BOT_ERROR',
+      )
+        .default('hangup')
+        .argParser(botErrorPolicy),
+    )
+    .addOption(
+      option(
+        '--handshake-timeout-ms <ms>',
+        'slow or half-open HTTP requests and upgrades are cut after this',
+        'PSRKIT_HANDSHAKE_TIMEOUT_MS',
+      )
+        .default(10_000)
+        .argParser(integer('--handshake-timeout-ms', 100, 600_000)),
+    )
+    .addOption(
+      option(
         '--bot <module>',
         'bot module: a path or package name whose default export is a bot',
         'PSRKIT_BOT',
@@ -218,6 +258,9 @@ export function parseConfig(
     workers: o['workers'],
     drainTimeoutMs: o['drainTimeoutMs'],
     duplicateCallId: o['duplicateCallId'],
+    onBotError:
+      typeof o['onBotError'] === 'string' ? botErrorPolicy(o['onBotError']) : o['onBotError'],
+    handshakeTimeoutMs: o['handshakeTimeoutMs'],
     bot: o['bot'],
   };
 }

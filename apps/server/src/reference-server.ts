@@ -37,12 +37,20 @@ export async function startReferenceServer(
   const metrics = createServerMetrics();
   let psr: PsrServer | undefined;
   const routes = healthRoutes(() => psr, metrics.registry);
-  const http = createServer((req, res) => {
-    routes(req, res).catch((error: unknown) => {
-      logger.error({ err: error }, 'http route failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  // Slow or half-open requests (and upgrades) are cut: headers must arrive within the timeout.
+  const http = createServer(
+    {
+      headersTimeout: config.handshakeTimeoutMs,
+      requestTimeout: config.handshakeTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.handshakeTimeoutMs),
+    },
+    (req, res) => {
+      routes(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, 'http route failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    },
+  );
   const hooks: AuthHook[] = [];
   if (config.tokens.length > 0) hooks.push(tokenAuth({ tokens: config.tokens }));
   if (config.tenants.length > 0) hooks.push(tenantAllowList(config.tenants));
@@ -57,6 +65,7 @@ export async function startReferenceServer(
     heartbeatIntervalMs: config.heartbeatMs,
     logger: logger as unknown as TransportLogger,
     call: {
+      onBotError: config.onBotError,
       playout: {
         leadMs: config.leadMs,
         format: config.chunkFormat,

@@ -1,0 +1,554 @@
+// The fault and bad-input matrix, run against the reference server with a real bot on
+// real loopback sockets. Each row checks: the process stays up, a bystander call keeps
+// streaming without a gap, the metric for the fault moves, the log names the call and
+// the error. The suite writes what it tried to docs/reliability.md.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeWav, encodeEvent, mediaEvent } from '@psrkit/protocol';
+import { placeCall } from '@psrkit/simulator';
+import { type Bot, type Call, connectAsPsr, type PsrClient } from '@psrkit/transport';
+import pino from 'pino';
+import { Observable, of } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+import { type ReferenceServer, startReferenceServer } from './reference-server.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const tone = (ms: number, hz = 440) =>
+  Int16Array.from({ length: ms * 8 }, (_, i) => 6000 * Math.sin((2 * Math.PI * hz * i) / 8000));
+
+// ---- the report ------------------------------------------------------------------------
+interface Row {
+  readonly area: string;
+  readonly fault: string;
+  readonly tried: number;
+  readonly outcome: string;
+}
+const rows: Row[] = [];
+const record = (area: string, fault: string, tried: number, outcome: string) =>
+  rows.push({ area, fault, tried, outcome });
+
+afterAll(async () => {
+  const fuzz =
+    'Property-based fuzzing (fast-check) of every decoder of untrusted bytes: inbound events, actions, base64, connection queries, WAV, MP3 frame headers and splitting, the emulator’s WAV/MP3 checks, its MP3 line, caller WAV loading — a few hundred inputs each in the suite, 1,000,000 each with `pnpm fuzz`. Outcome: a result or the typed error, never anything else; no header can make a reader allocate more than its input holds.';
+  const table = rows
+    .map((r) => `| ${r.area} | ${r.fault} | ${r.tried} | ${r.outcome} |`)
+    .join('\n');
+  await writeFile(
+    join(root, 'docs/reliability.md'),
+    `# Reliability: faults and bad input tried\n\nWritten by \`apps/server/src/faults.test.ts\` on every run of the suite: each row ran against the reference server with a real bot on loopback sockets, while a bystander call streamed alongside; a row is here only if every assertion of it held. In every row the server process stayed up.\n\n| area | fault or bad input | tried | outcome |\n| --- | --- | --- | --- |\n${table}\n\n## Fuzzing\n\n${fuzz}\n\n## Soak\n\n\`pnpm soak\` (not in CI): the server under a steady number of emulated calls for 10 minutes, RSS and handles sampled from \`/metrics\`; results in \`bench/results/soak-*.json\`.\n`,
+  );
+});
+
+// ---- a bot with a behaviour per call (`mode` parameter) --------------------------------
+const talk = async (call: Call) => {
+  // Talks without a pause until the call ends.
+  await call.stream(of(tone(120_000, 300)), { sampleRate: 8000 }).done;
+};
+const faultBot: Bot = (call, context) => {
+  switch (call.params['mode']) {
+    case 'sync-throw':
+      throw new Error('the bot failed at once');
+    case 'reject':
+      return Promise.reject(new Error('the bot failed later'));
+    case 'never':
+      call.play({ sampleRate: 8000, channels: 1, samples: tone(200) });
+      return new Promise<void>(() => {});
+    case 'tts-error':
+      return (async () => {
+        const failingTts = new Observable<Int16Array>((subscriber) => {
+          subscriber.next(tone(300));
+          setTimeout(() => subscriber.error(new Error('TTS engine crashed mid-utterance')), 50);
+        });
+        const outcome = await call.stream(failingTts, { sampleRate: 8000 }).done;
+        if (outcome.type === 'playback-interrupted' && outcome.error) throw outcome.error;
+      })();
+    case 'big-files': {
+      const prompt = { sampleRate: 8000, channels: 1, samples: new Int16Array(8000 * 60) };
+      const timer = setInterval(() => call.play(prompt, { mode: 'interrupt' }), 5);
+      return call.closed.then(() => clearInterval(timer));
+    }
+    default:
+      void context;
+      return talk(call);
+  }
+};
+
+// ---- harness ---------------------------------------------------------------------------
+const logs: Record<string, unknown>[] = [];
+const logger = pino(
+  { level: 'info' },
+  { write: (line: string) => void logs.push(JSON.parse(line)) },
+);
+const servers: ReferenceServer[] = [];
+async function start(argv: string[] = []): Promise<ReferenceServer> {
+  const config = parseConfig(
+    [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--max-payload',
+      '65536',
+      '--heartbeat-ms',
+      '200',
+      ...argv,
+    ],
+    {},
+  );
+  const server = await startReferenceServer(config, faultBot, logger);
+  servers.push(server);
+  return server;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.shutdown()));
+});
+// Warm-up: this process also runs the emulator, whose first MP3 decoder compiles its WASM
+// and would stall the first row's bystander (a property of the test harness, not the server).
+beforeAll(async () => {
+  const server = await start();
+  await bystander(server, 1000);
+  await server.shutdown();
+  servers.length = 0;
+  logs.length = 0;
+});
+
+async function metric(server: ReferenceServer, name: string, labels = ''): Promise<number> {
+  const text = await server.metrics.registry.metrics();
+  const escaped = labels.replace(/[{}]/g, '\\$&');
+  const match = new RegExp(`^${name}${escaped} ([0-9.e+-]+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : 0;
+}
+/** A call that streams alongside the fault and must not notice it. */
+const bystander = (server: ReferenceServer, ms = 3000) =>
+  placeCall({
+    url: server.url,
+    tenant: 'bystander',
+    caller: new Int16Array(0),
+    tailMs: ms,
+    decode: 'stream',
+  });
+const expectUndisturbed = async (report: Awaited<ReturnType<typeof bystander>>) => {
+  expect(report.underruns).toEqual([]);
+  expect(report.violations).toEqual([]);
+  expect(report.end.by).toBe('caller');
+  expect(report.summary.botAudioMs).toBeGreaterThan(1500);
+};
+async function psrCall(
+  server: ReferenceServer,
+  params: Record<string, string> = {},
+): Promise<PsrClient> {
+  const psr = connectAsPsr(server.url, { tenant: 'faults', channel: 'mono_a', params });
+  await psr.opened;
+  psr.sendConnected();
+  return psr;
+}
+const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+const logFor = (callId: string, field: string, value: unknown) =>
+  logs.find((l) => l['call_id'] === callId && l[field] === value);
+
+// ---- rows --------------------------------------------------------------------------------
+describe('bad input on a live call: a typed frame error, counted and logged; the call goes on', () => {
+  const media = (callId: string, payload: string) =>
+    `{"timestamp":1,"event":"media","media":{"payload":${payload}},"data":{"call_id":"${callId}","channel":"mono_a"}}`;
+  const badFrames: [string, (callId: string) => string | Uint8Array, string][] = [
+    ['malformed JSON', () => '{"event": "media", "media": {', 'INVALID_JSON'],
+    ['valid JSON of the wrong shape', () => '[1, 2, 3]', 'INVALID_FIELD'],
+    ['a field of the wrong type', (id) => media(id, '12345'), 'INVALID_FIELD'],
+    ['bad base64', (id) => media(id, '"@@not base64@@"'), 'INVALID_BASE64'],
+    ['an odd PCM byte count', (id) => media(id, '"AAEC"'), 'ODD_PCM_LENGTH'],
+    ['a binary frame', () => new Uint8Array([1, 2, 3, 4]), 'BINARY_FRAME'],
+  ];
+  for (const [fault, frame, code] of badFrames) {
+    it(fault, async () => {
+      const server = await start();
+      const watching = bystander(server);
+      const psr = await psrCall(server);
+      const callId = psr.callId;
+      const before = await metric(server, 'psrkit_frame_errors_total', `{code="${code}"}`);
+      for (let i = 0; i < 5; i++) psr.sendRaw(frame(callId));
+      psr.sendMedia(tone(20)); // and valid audio after it
+      await until(
+        async () =>
+          (await metric(server, 'psrkit_frame_errors_total', `{code="${code}"}`)) === before + 5,
+      );
+      expect(logFor(callId, 'code', code)).toMatchObject({
+        tenant: 'faults',
+        msg: 'frame refused',
+      });
+      // The call is still up and the bot still talking on it.
+      const chunksBefore = server.psr.totals.actionsSent.chunk;
+      await until(() => server.psr.totals.actionsSent.chunk > chunksBefore + 2);
+      expect(server.psr.calls.has(callId)).toBe(true);
+      await expectUndisturbed(await watching);
+      psr.terminate();
+      record(
+        'bad input',
+        fault,
+        5,
+        `\`${code}\` frame error, counted and logged with the call; the call went on`,
+      );
+    });
+  }
+
+  it('an unknown event', async () => {
+    const server = await start();
+    const watching = bystander(server);
+    const psr = await psrCall(server);
+    for (let i = 0; i < 5; i++) psr.sendRaw('{"event":"dtmf","digit":"5"}');
+    await until(async () => (await metric(server, 'psrkit_unknown_events_total')) === 5);
+    expect(
+      logs.some((l) => l['call_id'] === psr.callId && String(l['msg']).includes('unknown event')),
+    ).toBe(true);
+    await expectUndisturbed(await watching);
+    psr.terminate();
+    record(
+      'bad input',
+      'an unknown event',
+      5,
+      '`unknown-event` for the bot, counted and logged; the call went on',
+    );
+  });
+});
+
+describe('limits and dead peers', () => {
+  it('a frame over maxPayload closes that call with 1009, only that one', async () => {
+    const server = await start();
+    const watching = bystander(server);
+    const psr = await psrCall(server);
+    psr.sendRaw(
+      encodeEvent(
+        mediaEvent({ callId: psr.callId, channel: 'mono_a', samples: new Int16Array(40_000) }),
+      ),
+    );
+    expect((await psr.closed).code).toBe(1009);
+    await until(
+      async () =>
+        (await metric(server, 'psrkit_calls_total', '{outcome="payload-too-large"}')) === 1,
+    );
+    expect(logFor(psr.callId, 'reason', 'payload-too-large')).toBeDefined();
+    await expectUndisturbed(await watching);
+    record(
+      'limits',
+      'a frame over `--max-payload`',
+      1,
+      'close 1009 for that call only; outcome counted',
+    );
+  });
+
+  it('a flood of caller audio at 10× real time', async () => {
+    const server = await start();
+    const watching = bystander(server, 4000);
+    const psr = await psrCall(server);
+    const rssBefore = process.memoryUsage().rss;
+    const frame = tone(20);
+    // 10 × 20 ms of audio every 20 ms, for 3 s: 1500 frames.
+    const sent = 1500;
+    for (let i = 0; i < sent / 10; i++) {
+      for (let k = 0; k < 10; k++) psr.sendMedia(frame);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await until(() => server.psr.totals.framesIn >= sent);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+    expect(server.psr.calls.has(psr.callId)).toBe(true); // it kept up
+    await expectUndisturbed(await watching);
+    psr.terminate();
+    record(
+      'limits',
+      'a flood of caller audio, 10× real time for 3 s',
+      sent,
+      'every frame taken in, memory bounded (< 64 MB more), the call kept up',
+    );
+  });
+
+  it('the peer vanishes mid-stream (stops answering, no close frame)', async () => {
+    const server = await start();
+    const watching = bystander(server);
+    const psr = await psrCall(server);
+    const callId = psr.callId;
+    psr.socket.pause(); // no more reads: no pongs, no close
+    const ended = Date.now();
+    await until(
+      async () =>
+        (await metric(server, 'psrkit_calls_total', '{outcome="heartbeat-timeout"}')) === 1,
+      3000,
+    );
+    expect(Date.now() - ended).toBeLessThan(1500); // heartbeat 200 ms, timeout 400 ms
+    expect(server.psr.calls.has(callId)).toBe(false);
+    expect(logFor(callId, 'reason', 'heartbeat-timeout')).toBeDefined();
+    await expectUndisturbed(await watching);
+    psr.terminate();
+    record(
+      'dead peers',
+      'the peer vanishes mid-stream (no close frame, no pongs)',
+      1,
+      'ended within the heartbeat timeout; its resources released',
+    );
+  });
+
+  it('the socket is destroyed mid-stream', async () => {
+    const server = await start();
+    const watching = bystander(server);
+    const psr = await psrCall(server);
+    psr.terminate();
+    await until(
+      async () => (await metric(server, 'psrkit_calls_total', '{outcome="socket-closed"}')) === 1,
+    );
+    expect(server.psr.activeCalls).toBe(1); // the bystander only
+    await expectUndisturbed(await watching);
+    record(
+      'dead peers',
+      'the socket is destroyed mid-stream',
+      1,
+      'ended at once (`socket-closed`); resources released',
+    );
+  });
+
+  it('the peer stops reading while the bot sends large files', async () => {
+    const server = await start();
+    const watching = bystander(server, 4000);
+    const psr = await psrCall(server, { mode: 'big-files' });
+    psr.socket.pause();
+    await until(
+      async () =>
+        (await metric(server, 'psrkit_calls_total', '{outcome="send-buffer-full"}')) === 1,
+      20_000,
+    );
+    expect(process.memoryUsage().rss).toBeLessThan(1024 * 1024 * 1024);
+    await expectUndisturbed(await watching);
+    psr.terminate();
+    record(
+      'dead peers',
+      'the peer stops reading while the bot sends large files',
+      1,
+      'send buffer capped (16 MiB): the call ended with `send-buffer-full`, close 1008',
+    );
+  }, 30_000);
+});
+
+describe('bots that fail: the configured fallback, exactly once', () => {
+  for (const [mode, fault] of [
+    ['sync-throw', 'a bot that throws synchronously'],
+    ['reject', 'a bot that rejects'],
+    ['tts-error', 'a bot whose TTS errors mid-utterance'],
+  ] as const) {
+    for (const policy of ['hangup', 'transfer:199'] as const) {
+      it(`${fault} → ${policy}`, async () => {
+        const server = await start(['--on-bot-error', policy]);
+        const report = await placeCall({
+          url: server.url,
+          tenant: 'faults',
+          params: { mode },
+          caller: new Int16Array(0),
+          tailMs: 3000,
+        });
+        if (policy === 'hangup') expect(report.summary.actions.hangup).toBe(1);
+        else expect(report.transfer).toMatchObject({ extension: '199' });
+        expect(report.summary.actions.hangup + report.summary.actions.transfer).toBe(1);
+        expect(logFor(report.callId, 'msg', 'bot failed')).toMatchObject({
+          policy: policy.split(':')[0],
+        });
+        if (mode === 'tts-error') {
+          const call = logs.filter((l) => l['call_id'] === report.callId);
+          expect(call.some((l) => l['msg'] === 'bot failed')).toBe(true);
+        }
+        record(
+          'bots',
+          `${fault}, \`--on-bot-error ${policy}\``,
+          1,
+          `${policy === 'hangup' ? '`hangup`' : '`transfer` to 199'} sent exactly once; logged with the call`,
+        );
+      });
+    }
+  }
+
+  it('a bot that never returns', async () => {
+    const server = await start();
+    const report = await placeCall({
+      url: server.url,
+      tenant: 'faults',
+      params: { mode: 'never' },
+      caller: tone(300),
+      tailMs: 1000,
+    });
+    expect(report.summary.actions.media).toBe(1);
+    await until(() => server.psr.activeCalls === 0);
+    record(
+      'bots',
+      'a bot that never returns',
+      1,
+      'the call still ends when PSR closes it; nothing left behind',
+    );
+  });
+});
+
+describe('who may call', () => {
+  it('unauthenticated or wrong-tenant upgrades are refused before any call exists', async () => {
+    const server = await start(['--tokens', 's3cret', '--tenants', 'acme']);
+    const opened: string[] = [];
+    server.psr.on('call-open', (call) => opened.push(call.id));
+    const refused = async (options: { tenant: string; params?: Record<string, string> }) => {
+      const psr = connectAsPsr(server.url, { channel: 'mono_a', ...options });
+      return psr.opened.then(
+        () => 0,
+        (error: { status?: number }) => error.status ?? -1,
+      );
+    };
+    expect(await refused({ tenant: 'acme' })).toBe(401);
+    expect(await refused({ tenant: 'acme', params: { token: 'wrong' } })).toBe(401);
+    expect(await refused({ tenant: 'evil', params: { token: 's3cret' } })).toBe(403);
+    expect(opened).toEqual([]);
+    expect(server.psr.totals.framesIn).toBe(0);
+    record(
+      'access',
+      'no token, a wrong token, a wrong tenant',
+      3,
+      '401/401/403 at the upgrade; no call object was made',
+    );
+  });
+
+  it('a slow or half-open handshake times out', async () => {
+    const server = await start(['--handshake-timeout-ms', '300']);
+    const socket = connect(server.address.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET /?call_id=c1&tenant=t HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n'); // and never more
+    const started = Date.now();
+    let answer = '';
+    socket.on('data', (data: Buffer) => {
+      answer += data.toString();
+    });
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(server.psr.activeCalls).toBe(0);
+    record(
+      'access',
+      'a half-open upgrade request (headers never finish)',
+      1,
+      'the socket is closed after `--handshake-timeout-ms`',
+    );
+  });
+
+  it('the same call_id twice: rejected (409), or the first replaced', async () => {
+    const rejecting = await start();
+    const first = connectAsPsr(rejecting.url, {
+      tenant: 'faults',
+      callId: 'dup-1',
+      channel: 'mono_a',
+    });
+    await first.opened;
+    const second = connectAsPsr(rejecting.url, {
+      tenant: 'faults',
+      callId: 'dup-1',
+      channel: 'mono_a',
+    });
+    await expect(second.opened).rejects.toMatchObject({ status: 409 });
+    expect([...rejecting.psr.calls.keys()].filter((id) => id === 'dup-1')).toHaveLength(1);
+    first.terminate();
+
+    const replacing = await start(['--duplicate-call-id', 'replace']);
+    const old = connectAsPsr(replacing.url, {
+      tenant: 'faults',
+      callId: 'dup-2',
+      channel: 'mono_a',
+    });
+    await old.opened;
+    const fresh = connectAsPsr(replacing.url, {
+      tenant: 'faults',
+      callId: 'dup-2',
+      channel: 'mono_a',
+    });
+    await fresh.opened;
+    expect((await old.closed).code).toBe(4001);
+    await until(() => [...replacing.psr.calls.keys()].filter((id) => id === 'dup-2').length === 1);
+    fresh.terminate();
+    record(
+      'access',
+      'the same `call_id` twice, both policies',
+      2,
+      '`reject`: 409, one call; `replace`: the first closed with 4001, one call',
+    );
+  });
+});
+
+describe('shutdown under load', () => {
+  it('SIGTERM with 50 calls live: not ready at once, new calls refused, calls drain, recordings valid, exit 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psrkit-faults-'));
+    const botFile = join(dir, 'bot.mjs');
+    await writeFile(
+      botFile,
+      `export default async (call) => {
+  const tone = Int16Array.from({ length: 4000 }, (_, i) => 6000 * Math.sin(i / 3));
+  call.play({ sampleRate: 8000, channels: 1, samples: tone });
+  await call.closed;
+};\n`,
+    );
+    const server = spawn(
+      process.execPath,
+      [
+        `${root}apps/server/dist/bin.js`,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--log-format',
+        'json',
+        '--bot',
+        botFile,
+        '--recordings',
+        join(dir, 'rec'),
+        '--drain-timeout-ms',
+        '1500',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    const url = await new Promise<string>((resolve) => {
+      let buffer = '';
+      server.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        for (const line of buffer.split('\n').slice(0, -1)) {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          if (entry['msg'] === 'listening') resolve(entry['url'] as string);
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      });
+    });
+    const http = url.replace('ws://', 'http://');
+    const calls = Array.from({ length: 50 }, () =>
+      placeCall({ url, tenant: 'load', caller: new Int16Array(0), tailMs: 60_000, decode: 'none' }),
+    );
+    await until(
+      async () => (await (await fetch(`${http}metrics`)).text()).includes('psrkit_active_calls 50'),
+      20_000,
+    );
+    server.kill('SIGTERM');
+    await until(async () => (await fetch(`${http}readyz`)).status === 503, 2000);
+    await expect(placeCall({ url, caller: new Int16Array(0) })).rejects.toMatchObject({
+      code: 'CONNECT_FAILED',
+    });
+    const reports = await Promise.all(calls);
+    expect(reports.every((r) => r.end.by === 'server' && r.end.code === 1001)).toBe(true);
+    expect(await exited).toBe(0);
+    const files = (await readdir(join(dir, 'rec'))).filter((f) => f.endsWith('.wav'));
+    expect(files).toHaveLength(50);
+    for (const file of files)
+      expect(decodeWav(await readFile(join(dir, 'rec', file)))).toMatchObject({ channels: 2 });
+    record(
+      'shutdown',
+      'SIGTERM with 50 calls live',
+      50,
+      'readyz 503 at once, new upgrades refused, calls drained then ended (1001), 50 valid recordings, exit 0',
+    );
+  }, 60_000);
+});
