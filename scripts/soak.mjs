@@ -55,6 +55,7 @@ async function slot() {
       violations += report.violations.length;
     } catch (error) {
       failed++;
+      console.error(`call failed: ${error.message}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
