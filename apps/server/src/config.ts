@@ -12,6 +12,8 @@ export interface ServerConfig {
   readonly bitrateKbps: number;
   readonly framesPerChunk: number;
   readonly chunkFormat: 'mp3' | 'pcm16';
+  /** `lamejs` (built in) or `wasm` (LAME in WebAssembly, @psrkit/plugin-mp3-wasm). */
+  readonly mp3Encoder: 'lamejs' | 'wasm';
   readonly heartbeatMs: number;
   readonly maxPayloadBytes: number;
   readonly recordings: string | undefined;
@@ -188,6 +190,15 @@ export function configCommand(): Command {
     )
     .addOption(
       option(
+        '--mp3-encoder <engine>',
+        'MP3 encoder: lamejs (built in) or wasm (LAME in WebAssembly, ~4× faster)',
+        'PSRKIT_MP3_ENCODER',
+      )
+        .choices(['lamejs', 'wasm'])
+        .default('lamejs'),
+    )
+    .addOption(
+      option(
         '--on-bot-error <policy>',
         'when a bot throws: "hangup" or "transfer:<extension>"',
         'PSRKIT_ON_BOT_ERROR',
@@ -250,6 +261,7 @@ export function parseConfig(
     bitrateKbps: o['bitrate'],
     framesPerChunk: o['framesPerChunk'],
     chunkFormat: o['chunkFormat'],
+    mp3Encoder: o['mp3Encoder'],
     heartbeatMs: o['heartbeatMs'],
     maxPayloadBytes: o['maxPayload'],
     recordings: o['recordings'],

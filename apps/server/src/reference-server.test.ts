@@ -58,6 +58,18 @@ describe('the reference server', () => {
     expect((await http(server, '/nope')).status).toBe(404);
   });
 
+  it('streams MP3 from the WASM encoder with --mp3-encoder wasm', async () => {
+    const server = await start(['--mp3-encoder', 'wasm']);
+    const report = await placeCall({ url: server.url, caller: tone(500, 300), tailMs: 3000 });
+    expect(report.violations).toEqual([]); // every chunk whole 8 kHz mono frames that decode
+    expect(report.summary.actions.chunk).toBeGreaterThan(3);
+    let sum = 0;
+    const stream = report.botAudio.find((b) => b.kind === 'stream')!;
+    for (let i = (stream.startMs + 300) * 8; i < (stream.startMs + 700) * 8; i++)
+      sum += report.heard[i]! ** 2;
+    expect(Math.sqrt(sum / 3200)).toBeGreaterThan(2000); // the decoded tone
+  });
+
   it('refuses calls without a token or from another tenant before any call exists', async () => {
     const server = await start(['--tokens', 's3cret', '--tenants', 'acme']);
     await expect(placeCall({ url: server.url, caller: tone(100) })).rejects.toMatchObject({

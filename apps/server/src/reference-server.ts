@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lameJsBackend } from '@psrkit/pipeline';
+import { createWasmMp3Backend } from '@psrkit/plugin-mp3-wasm';
 import {
   type AuthHook,
   allOf,
@@ -71,7 +72,9 @@ export async function startReferenceServer(
         format: config.chunkFormat,
         bitrateKbps: config.bitrateKbps,
         framesPerChunk: config.framesPerChunk,
-        mp3Backend: metrics.timedMp3(lameJsBackend),
+        mp3Backend: metrics.timedMp3(
+          config.mp3Encoder === 'wasm' ? await createWasmMp3Backend() : lameJsBackend,
+        ),
         onPacingLag: metrics.observePacingLag,
       },
     },

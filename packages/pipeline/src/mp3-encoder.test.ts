@@ -3,9 +3,10 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMp3 } from './encode-mp3.js';
 import { mp3Chunks } from './mp3-chunks.js';
-import { createMp3Encoder, type Mp3Frame } from './mp3-encoder.js';
+import { createMp3Encoder, lameJsBackend, type Mp3Frame } from './mp3-encoder.js';
 import { parseMp3FrameHeader, splitMp3Frames } from './mp3-frame-header.js';
 import { concatSamples, correlation, speechLike } from './test-signals.js';
+import { describeMp3BackendConformance } from './testing/index.js';
 
 let decoder: MPEGDecoder;
 beforeAll(async () => {
@@ -132,3 +133,21 @@ describe('encodeMp3 + mp3Chunks', () => {
     expect(concatSamples([])).toHaveLength(0);
   });
 });
+
+describeMp3BackendConformance(
+  'lamejs',
+  lameJsBackend,
+  { describe, it, expect },
+  {
+    decode: async (bytes) => {
+      const decoder = new MPEGDecoder();
+      await decoder.ready;
+      try {
+        const { channelData, sampleRate } = decoder.decode(bytes);
+        return { samples: channelData[0] ?? new Float32Array(0), sampleRate };
+      } finally {
+        decoder.free();
+      }
+    },
+  },
+);
