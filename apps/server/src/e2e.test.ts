@@ -1,44 +1,23 @@
 // End to end: the built reference server with the demo bot in its own process, real
 // loopback WebSockets, the emulator as PSR, real MP3 decoding of what the bot streamed.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type CallReport, loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root, spawnServer } from './__fixtures__/spawn-server.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const LEAD_MS = 400;
 let server: ChildProcess;
 let url: string;
 let exited: Promise<number | null>;
-const logs: Record<string, unknown>[] = [];
+let logs: Record<string, unknown>[];
 
 beforeAll(async () => {
-  server = spawn(
-    process.execPath,
-    [
-      `${root}apps/server/dist/bin.js`,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--log-format',
-      'json',
-      '--lead-ms',
-      String(LEAD_MS),
-    ],
-    { env: { ...process.env, DEMO_SILENCE_MS: '4000' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
-  url = await new Promise<string>((resolve, reject) => {
-    server.once('exit', () => reject(new Error('the server exited before listening')));
-    createInterface({ input: server.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      logs.push(entry);
-      if (entry['msg'] === 'listening') resolve(entry['url'] as string);
-    });
+  const spawned = await spawnServer(['--lead-ms', String(LEAD_MS)], {
+    env: { DEMO_SILENCE_MS: '4000' },
   });
+  ({ url, exited, logs } = spawned);
+  server = spawned.process;
 }, 60_000);
 
 afterAll(() => {

@@ -2,22 +2,20 @@
 // real loopback sockets. Each row checks: the process stays up, a bystander call keeps
 // streaming without a gap, the metric for the fault moves, the log names the call and
 // the error. The suite writes what it tried to docs/reliability.md.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeWav, encodeEvent, mediaEvent } from '@psrkit/protocol';
 import { placeCall } from '@psrkit/simulator';
 import { type Bot, type Call, connectAsPsr, type PsrClient } from '@psrkit/transport';
 import pino from 'pino';
 import { Observable, of } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { root, spawnServer } from './__fixtures__/spawn-server.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const tone = (ms: number, hz = 440) =>
   Int16Array.from({ length: ms * 8 }, (_, i) => 6000 * Math.sin((2 * Math.PI * hz * i) / 8000));
 
@@ -49,7 +47,7 @@ const talk = async (call: Call) => {
   // Talks without a pause until the call ends.
   await call.stream(of(tone(120_000, 300)), { sampleRate: 8000 }).done;
 };
-const faultBot: Bot = (call, context) => {
+const faultBot: Bot = (call) => {
   switch (call.params['mode']) {
     case 'sync-throw':
       throw new Error('the bot failed at once');
@@ -80,7 +78,6 @@ const faultBot: Bot = (call, context) => {
       return call.closed.then(() => clearInterval(timer));
     }
     default:
-      void context;
       return talk(call);
   }
 };
@@ -529,37 +526,18 @@ describe('shutdown under load', () => {
   await call.closed;
 };\n`,
     );
-    const server = spawn(
-      process.execPath,
-      [
-        `${root}apps/server/dist/bin.js`,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '0',
-        '--log-format',
-        'json',
-        '--bot',
-        botFile,
-        '--recordings',
-        join(dir, 'rec'),
-        '--drain-timeout-ms',
-        '1500',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
-    const url = await new Promise<string>((resolve) => {
-      let buffer = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        for (const line of buffer.split('\n').slice(0, -1)) {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          if (entry['msg'] === 'listening') resolve(entry['url'] as string);
-        }
-        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-      });
-    });
+    const {
+      process: server,
+      url,
+      exited,
+    } = await spawnServer([
+      '--bot',
+      botFile,
+      '--recordings',
+      join(dir, 'rec'),
+      '--drain-timeout-ms',
+      '1500',
+    ]);
     const http = url.replace('ws://', 'http://');
     const calls = Array.from({ length: 50 }, () =>
       placeCall({ url, tenant: 'load', caller: new Int16Array(0), tailMs: 60_000, decode: 'none' }),

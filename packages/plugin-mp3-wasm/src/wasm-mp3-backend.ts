@@ -60,7 +60,7 @@ export async function createWasmMp3Backend(
     await readFile(fileURLToPath(import.meta.resolve('wasm-media-encoders/wasm/mp3'))),
   );
   const pool: Encoder[] = [];
-  const stats = { created: 0, reused: 0, fallbacks: 0, idle: 0 };
+  const stats = { created: 0, reused: 0, fallbacks: 0 };
   let filling = false;
   const topUp = async (): Promise<void> => {
     if (filling) return;
@@ -69,7 +69,6 @@ export async function createWasmMp3Backend(
       while (pool.length < target) {
         pool.push(await createEncoder('audio/mpeg', module as Parameters<typeof createEncoder>[1]));
         stats.created++;
-        stats.idle = pool.length;
       }
     } finally {
       filling = false;
@@ -83,7 +82,6 @@ export async function createWasmMp3Backend(
       backendOptions.sampleRate === 8000 && WASM_BITRATES.includes(bitrate)
         ? pool.pop()
         : undefined;
-    stats.idle = pool.length;
     void topUp();
     if (!encoder) {
       stats.fallbacks++;
@@ -92,10 +90,11 @@ export async function createWasmMp3Backend(
     stats.reused++;
     return wasmBackend(encoder, bitrate, (done) => {
       if (pool.length < target * 2) pool.push(done);
-      stats.idle = pool.length;
     });
   };
-  return Object.assign(factory, { stats });
+  return Object.defineProperty(factory, 'stats', {
+    get: () => ({ ...stats, idle: pool.length }),
+  }) as WasmMp3Backend;
 }
 
 function wasmBackend(
@@ -104,9 +103,10 @@ function wasmBackend(
   release: (e: Encoder) => void,
 ): Mp3EncoderBackend {
   let live: Encoder | undefined = encoder;
-  const configure = () =>
-    live!.configure({ sampleRate: 8000, channels: 1, bitrate, outputSampleRate: 8000 });
-  configure();
+  /** (Re)starts a stream: also what drops an encoder's state before it is reused. */
+  const configure = (target: Encoder) =>
+    target.configure({ sampleRate: 8000, channels: 1, bitrate, outputSampleRate: 8000 });
+  configure(encoder);
   let scratch = new Float32Array(0);
   const use = (): Encoder => {
     if (!live) throw new PipelineError('ENCODER_FAILED', 'wasmMp3', 'the encoder was closed');
@@ -125,14 +125,14 @@ function wasmBackend(
     flush() {
       const encoder = use();
       const tail = encoder.finalize().slice();
-      configure(); // a new stream may follow
+      configure(encoder); // a new stream may follow
       return tail;
     },
     close() {
       if (!live) return;
       const done = live;
       live = undefined;
-      done.configure({ sampleRate: 8000, channels: 1, bitrate, outputSampleRate: 8000 }); // drop its state
+      configure(done);
       release(done);
     },
   };

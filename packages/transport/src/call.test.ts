@@ -5,8 +5,9 @@ import { Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   callIn,
+  closeServers,
   decodeMp3,
-  startServer,
+  serve,
   tonePiece,
   until,
   wavOf,
@@ -15,17 +16,8 @@ import type { Bot } from './bot.js';
 import { type Call, type CallEvent, createCall } from './call.js';
 import type { PsrConnection, PsrConnectionEvents } from './connection.js';
 import { silentLogger } from './logger.js';
-import type { PsrServer } from './psr-server.js';
 
-const servers: PsrServer[] = [];
-async function serve(bot: Bot, options: Parameters<typeof startServer>[1] = {}) {
-  const server = await startServer(bot, options);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(closeServers);
 
 /** A bot that hands its call to the test. */
 function captured(): { bot: Bot; call: Promise<Call>; events: CallEvent[] } {

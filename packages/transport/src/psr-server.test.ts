@@ -2,23 +2,15 @@ import { createServer } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callIn, startServer, tonePiece, until } from './__fixtures__/loopback.js';
+import { callIn, closeServers, serve, tonePiece, until } from './__fixtures__/loopback.js';
 import { allOf, tenantAllowList, tokenAuth } from './auth.js';
 import type { Bot } from './bot.js';
 import type { Call, CallEnd } from './call.js';
 import { silentLogger } from './logger.js';
 import { connectAsPsr } from './psr-client.js';
-import { CLOSE_REPLACED, createPsrServer, type PsrServer } from './psr-server.js';
+import { CLOSE_REPLACED, createPsrServer } from './psr-server.js';
 
-const servers: PsrServer[] = [];
-async function serve(bot: Bot, options: Parameters<typeof startServer>[1] = {}) {
-  const server = await startServer(bot, options);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(closeServers);
 
 const idle: Bot = () => undefined;
 

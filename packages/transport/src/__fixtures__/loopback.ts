@@ -16,6 +16,18 @@ export async function startServer(
   return server;
 }
 
+const started: PsrServer[] = [];
+/** `startServer`, remembered so `closeServers` (in `afterEach`) closes it. */
+export async function serve(bot: Bot, options: Omit<PsrServerOptions, 'bot'> = {}): Promise<PsrServer> {
+  const server = await startServer(bot, options);
+  started.push(server);
+  return server;
+}
+/** Closes every server `serve` started. */
+export async function closeServers(): Promise<void> {
+  await Promise.all(started.splice(0).map((server) => server.close()));
+}
+
 /** A PSR client that has connected (and sent `connected`). */
 export async function callIn(
   server: PsrServer,
