@@ -34,6 +34,7 @@ export {
   type PlayMode,
   type PlayoutScheduler,
   type PlayoutSchedulerOptions,
+  type PlayoutTiming,
 } from './playout-scheduler.js';
 export { type PsrWav, toPsrWav } from './psr-wav.js';
 export { resample } from './resample.js';
@@ -43,6 +44,12 @@ export {
   type ResamplerOptions,
   type ResamplerQuality,
 } from './resampler.js';
+export {
+  createSharedTimerScheduler,
+  type SharedTimerScheduler,
+  type SharedTimerSchedulerOptions,
+  type TimerFunctions,
+} from './shared-timer-scheduler.js';
 export {
   type AudioStagePlugin,
   checkStagePlugin,

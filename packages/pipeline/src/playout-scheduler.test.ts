@@ -7,6 +7,7 @@ import {
   createPlayoutScheduler,
   type PlaybackEvent,
   type PlayoutSchedulerOptions,
+  type PlayoutTiming,
 } from './playout-scheduler.js';
 import { speechLike, tone } from './test-signals.js';
 
@@ -244,6 +245,45 @@ describe('createPlayoutScheduler', () => {
         .filter((e) => e.type === 'playback-progress')
         .map((e) => e.type === 'playback-progress' && e.playedMs),
     ).toEqual([100, 200, 300]);
+  });
+
+  it('reports first-chunk latency on an idle line and the stale audio left by an interruption', () => {
+    const timings: PlayoutTiming[] = [];
+    record({ leadMs: 400, onTiming: (t) => timings.push(t) }, (line, scheduler) => {
+      // A real-time source: one 20 ms piece at 24 kHz every 20 ms.
+      const speech = speechLike(24000, 3);
+      const live = new Observable<Int16Array>((subscriber) =>
+        scheduler.schedule<number>(
+          function piece(at = 0) {
+            subscriber.next(speech.subarray(at, at + 480));
+            if (at + 480 < speech.length) this.schedule(at + 480, 20);
+            else subscriber.complete();
+          },
+          0,
+          0,
+        ),
+      );
+      const first = line.stream(live, { sampleRate: 24000 });
+      line.stream(pcmOf(speechLike(24000, 1), 24000), { sampleRate: 24000 });
+      scheduler.schedule(() => first.interrupt(), 1000);
+    });
+    const firstChunks = timings.filter((t) => t.type === 'first-chunk');
+    // The live stream waited for two 72 ms MP3 frames of audio plus the encoder's delay, at
+    // real time; the queued one, started by the cut with all its audio there, waited for
+    // nothing. Processing takes no virtual time.
+    expect(firstChunks).toEqual([
+      { type: 'first-chunk', id: '1', processingMs: 0, sinceFirstPcmMs: expect.any(Number) },
+      { type: 'first-chunk', id: '2', processingMs: 0, sinceFirstPcmMs: 0 },
+    ]);
+    const wait = (firstChunks[0] as { sinceFirstPcmMs: number }).sinceFirstPcmMs;
+    expect(wait).toBeGreaterThanOrEqual(144);
+    expect(wait).toBeLessThanOrEqual(144 + 138 + 20);
+    const cuts = timings.filter((t) => t.type === 'interrupt');
+    expect(cuts).toEqual([{ type: 'interrupt', id: '1', stopMs: 0, staleMs: expect.any(Number) }]);
+    const stale = (cuts[0] as { staleMs: number }).staleMs;
+    // What the caller still hears: at most the lead plus the fade (and a frame's rounding).
+    expect(stale).toBeGreaterThan(0);
+    expect(stale).toBeLessThanOrEqual(400 + 20 + 72);
   });
 
   it('rejects bad options with typed errors', () => {

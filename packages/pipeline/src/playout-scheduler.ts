@@ -99,7 +99,33 @@ export interface PlayoutSchedulerOptions {
   readonly onBlocked?: () => void;
   /** Lateness of each paced send, ms (see `createPacer`'s `onLag`): feed a histogram. */
   readonly onPacingLag?: (lateMs: number) => void;
+  /** Latency figures of streams as they happen (see {@link PlayoutTiming}): feed histograms. */
+  readonly onTiming?: (timing: PlayoutTiming) => void;
 }
+
+/**
+ * What the line measures on the scheduler's clock, ms.
+ * - `first-chunk`: a stream that started on an idle line sent its first chunk:
+ *   `sinceFirstPcmMs` from its first PCM piece, `processingMs` from the piece that
+ *   completed the chunk (resampling, encoding and the write; the wait for enough audio
+ *   excluded).
+ * - `interrupt`: a playing stream was cut: `stopMs` to stop it and send its last
+ *   (fade) chunk, `staleMs` of audio the caller still hears after the cut (the lead
+ *   sent ahead, the codec's delay and the fade).
+ */
+export type PlayoutTiming =
+  | {
+      readonly type: 'first-chunk';
+      readonly id: string;
+      readonly sinceFirstPcmMs: number;
+      readonly processingMs: number;
+    }
+  | {
+      readonly type: 'interrupt';
+      readonly id: string;
+      readonly stopMs: number;
+      readonly staleMs: number;
+    };
 
 /** A call's single playout line. */
 export interface PlayoutScheduler {
@@ -337,6 +363,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     let pacer: Pacer | undefined;
     let started = false;
     let announce: Subscription | undefined; // playback-start of a stream continuing another
+    let firstPcmAt: number | undefined; // set while the first chunk is awaited on an idle line
     const life = track(id, 'stream', clock, () => {
       upstream?.unsubscribe();
       pacer?.stop();
@@ -421,11 +448,22 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         // after an interruption (in the fade tail): it counts against the lead.
         if (format === 'mp3') encoder ??= newEncoder();
         const codecDelayMs = encoder ? (encoder.delaySamples * 1000) / PSR_SAMPLE_RATE : 0;
+        let pushedAt: number | undefined;
         pacer = createPacer(
           pull,
           (chunk) => {
             if (clock.startedAt === undefined && !announce) life.started();
             send(chunkAction(chunk.data, { format: chunk.format }));
+            if (firstPcmAt !== undefined && pushedAt !== undefined) {
+              const now = scheduler.now();
+              options.onTiming?.({
+                type: 'first-chunk',
+                id,
+                sinceFirstPcmMs: now - firstPcmAt,
+                processingMs: now - pushedAt,
+              });
+              firstPcmAt = undefined;
+            }
           },
           {
             leadMs: Math.max(0, leadMs - codecDelayMs),
@@ -436,8 +474,11 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             ...(options.onPacingLag && { onLag: options.onPacingLag }),
           },
         );
+        const timeFirstChunk = options.onTiming !== undefined && !(waitMs > 0);
         upstream = pcm$.subscribe({
           next(samples) {
+            pushedAt = scheduler.now();
+            if (timeFirstChunk && clock.startedAt === undefined) firstPcmAt ??= pushedAt;
             pending.push(resampler ? resampler.push(samples) : samples);
             pacer!.wake();
           },
@@ -449,6 +490,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             item.stop('error', failure);
           },
           complete() {
+            pushedAt = scheduler.now();
             if (resampler) pending.push(resampler.flush());
             sourceDone = true;
             pacer!.wake();
@@ -457,12 +499,20 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       },
       stop(reason, error) {
         if (life.ended) return;
+        const stopAt = scheduler.now();
         upstream?.unsubscribe();
         pacer?.stop();
         announce?.unsubscribe();
         const playedMs = clock.playedMs();
         // Cut mid-source: end on a fade. Fully sent (drained): it ends as its source did.
         if (reason !== 'closed' && clock.startedAt !== undefined && !endTimer) sendFadeTail();
+        if (reason === 'interrupted' && clock.startedAt !== undefined)
+          options.onTiming?.({
+            type: 'interrupt',
+            id,
+            stopMs: scheduler.now() - stopAt,
+            staleMs: clock.bufferedMs(),
+          });
         life.finish({
           type: 'playback-interrupted',
           id,

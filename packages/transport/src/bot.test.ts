@@ -1,6 +1,6 @@
 import type { PlaybackEvent } from '@psrkit/pipeline';
 import type { PsrAction } from '@psrkit/protocol';
-import { NEVER, type Observable } from 'rxjs';
+import { NEVER, Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callIn, startServer, tonePiece, until } from './__fixtures__/loopback.js';
 import type { Bot } from './bot.js';
@@ -74,6 +74,39 @@ describe('a failing bot ends its call by policy, never the process', () => {
         error: expect.objectContaining({ message: 'handler bug' }),
       }),
     ]);
+  });
+
+  it('throws in a handler run by the shared timer (a playback mark) → only that call fails', async () => {
+    const ends = new Map<string, CallEnd>();
+    const bot: Bot = (call) => {
+      const forever = new Observable<Int16Array>((subscriber) => {
+        const pump = setInterval(() => subscriber.next(new Int16Array(1600)), 100);
+        return () => clearInterval(pump);
+      });
+      call.stream(forever, { sampleRate: 8000 });
+      void call.closed.then((end) => ends.set(call.params['who']!, end));
+      if (call.params['who'] === 'faulty')
+        call.events$.subscribe((e) => {
+          if (e.type === 'playback-progress') throw new Error('progress handler bug');
+        });
+    };
+    const server = await startServer(bot, { call: { endingTimeoutMs: 100 } });
+    servers.push(server);
+    const faulty = await callIn(server, { params: { who: 'faulty' } });
+    const healthy = await callIn(server, { params: { who: 'healthy' } });
+    await until(() => ends.has('faulty'));
+    expect(ends.get('faulty')).toMatchObject({
+      reason: 'hangup',
+      error: { message: 'progress handler bug' },
+    });
+    const chunksBefore = healthy.received.length;
+    await until(() => healthy.received.length > chunksBefore + 2);
+    expect(ends.has('healthy')).toBe(false);
+    expect(server.activeCalls).toBe(1);
+    // Both calls' pacing and marks ran from the server's one timer.
+    expect(server.timers.runs).toBeGreaterThan(0);
+    faulty.psr.sendClosed();
+    healthy.psr.sendClosed();
   });
 
   it('rejects with a non-Error → a typed BOT_FAILED error', async () => {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { createSharedTimerScheduler, type SharedTimerScheduler } from '@psrkit/pipeline';
 import { type ConnectionQuery, isProtocolError, parseConnectionQuery } from '@psrkit/protocol';
 import { WebSocketServer } from 'ws';
 import type { AuthHook } from './auth.js';
@@ -83,6 +84,11 @@ export function createPsrServer(options: PsrServerOptions): PsrServer {
 export class PsrServer extends EventEmitter<PsrServerEvents> {
   /** Totals over every call since the start. */
   readonly totals: CallStats = createCallStats();
+  /**
+   * One timer for every call's pacing and playback marks (unless `call.scheduler` is
+   * given): its `wakes` against its `runs` show how many sends each wake served.
+   */
+  readonly timers: SharedTimerScheduler = createSharedTimerScheduler();
   private readonly http: Server;
   private readonly ownsHttp: boolean;
   private readonly wss: WebSocketServer;
@@ -294,13 +300,17 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
   private accept(ws: WsConnection, query: ConnectionQuery): void {
     const logger = this.logger.child({ call_id: query.callId, tenant: query.tenant });
     let controller: CallController | undefined;
+    const runAs = <T>(work: () => T): T => asCall(controller!, work);
     controller = createCall({
       connection: ws,
       query,
       logger: this.logger,
       totals: this.totals,
-      ...(this.options.call && { options: this.options.call }),
-      runAs: (work) => asCall(controller!, work),
+      options: {
+        ...this.options.call,
+        scheduler: this.options.call?.scheduler ?? this.timers.within(runAs),
+      },
+      runAs,
     });
     const entry = { controller, ws };
     this.live.set(query.callId, entry);
