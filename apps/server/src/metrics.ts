@@ -1,4 +1,4 @@
-import type { Mp3EncoderBackendFactory } from '@psrkit/pipeline';
+import type { Mp3EncoderBackendFactory, PlayoutTiming } from '@psrkit/pipeline';
 import type { CallStats, PsrServer } from '@psrkit/transport';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -7,6 +7,8 @@ export interface ServerMetrics {
   readonly registry: Registry;
   /** Observes one paced send's lateness (wire to the playout's `onPacingLag`). */
   observePacingLag(lateMs: number): void;
+  /** Observes first-chunk latencies and barge-in cuts (wire to the playout's `onTiming`). */
+  observeTiming(timing: PlayoutTiming): void;
   /** Wraps an MP3 backend so each encode and flush is timed. */
   timedMp3(backend: Mp3EncoderBackendFactory): Mp3EncoderBackendFactory;
   /** Counts calls by outcome and follows the server's totals. */
@@ -65,6 +67,16 @@ export function createServerMetrics(): ServerMetrics {
     (t) => t.interruptions,
   );
   mirrored(
+    'psrkit_timer_wakes_total',
+    'times the shared playout timer fired',
+    () => server?.timers.wakes ?? 0,
+  );
+  mirrored(
+    'psrkit_timer_runs_total',
+    'timed playout actions run (paced sends, marks) by the shared timer',
+    () => server?.timers.runs ?? 0,
+  );
+  mirrored(
     'psrkit_backpressure_waits_total',
     'times playout waited for the socket buffer',
     (t) => t.backpressureWaits,
@@ -101,10 +113,34 @@ export function createServerMetrics(): ServerMetrics {
     labelNames: ['outcome'],
     registers: [registry],
   });
+  // Fine buckets: the load benchmark reads percentiles from them.
+  const latencyBuckets = [
+    0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4,
+    0.5, 0.75, 1,
+  ];
   const pacingLag = new Histogram({
     name: 'psrkit_pacing_send_lag_seconds',
     help: 'how late paced chunk sends ran after they were due',
-    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const firstChunk = new Histogram({
+    name: 'psrkit_first_chunk_seconds',
+    help: 'a stream started on an idle line: its first PCM piece → its first chunk written (part="total"), or the piece that completed the chunk → written (part="processing")',
+    labelNames: ['part'],
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const interruptStop = new Histogram({
+    name: 'psrkit_barge_in_stop_seconds',
+    help: 'an interruption → the stream stopped and its last (fade) chunk written',
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const staleAudio = new Histogram({
+    name: 'psrkit_barge_in_stale_audio_seconds',
+    help: 'audio the caller still hears after an interruption (sent ahead, codec delay, fade)',
+    buckets: latencyBuckets,
     registers: [registry],
   });
   const encodeTime = new Histogram({
@@ -117,6 +153,15 @@ export function createServerMetrics(): ServerMetrics {
   return {
     registry,
     observePacingLag: (lateMs) => pacingLag.observe(lateMs / 1000),
+    observeTiming(timing) {
+      if (timing.type === 'first-chunk') {
+        firstChunk.observe({ part: 'total' }, timing.sinceFirstPcmMs / 1000);
+        firstChunk.observe({ part: 'processing' }, timing.processingMs / 1000);
+      } else {
+        interruptStop.observe(timing.stopMs / 1000);
+        staleAudio.observe(timing.staleMs / 1000);
+      }
+    },
     timedMp3(factory) {
       return (options) => {
         const backend = factory(options);

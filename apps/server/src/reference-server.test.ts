@@ -54,6 +54,10 @@ describe('the reference server', () => {
     expect(text).toMatch(/psrkit_active_calls 0/);
     expect(text).toMatch(/psrkit_mp3_encode_seconds_count [1-9]/);
     expect(text).toMatch(/psrkit_pacing_send_lag_seconds_count [1-9]/);
+    expect(text).toMatch(/psrkit_first_chunk_seconds_count\{part="total"\} 1\n/);
+    expect(text).toMatch(/psrkit_first_chunk_seconds_count\{part="processing"\} 1\n/);
+    expect(text).toMatch(/psrkit_timer_wakes_total [1-9]/);
+    expect(text).toMatch(/psrkit_timer_runs_total [1-9]/);
     expect(text).toMatch(/psrkit_nodejs_eventloop_lag_seconds/);
     expect((await http(server, '/nope')).status).toBe(404);
   });

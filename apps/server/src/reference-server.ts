@@ -76,6 +76,7 @@ export async function startReferenceServer(
           config.mp3Encoder === 'wasm' ? await createWasmMp3Backend() : lameJsBackend,
         ),
         onPacingLag: metrics.observePacingLag,
+        onTiming: metrics.observeTiming,
       },
     },
   });

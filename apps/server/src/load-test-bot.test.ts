@@ -1,0 +1,65 @@
+import { placeCall } from '@psrkit/simulator';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+import { loadBot } from './load-bot.js';
+import { createLoadTestBot, loadTestBotOptionsFromEnv } from './load-test-bot.js';
+import { type ReferenceServer, startReferenceServer } from './reference-server.js';
+
+const servers: ReferenceServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.shutdown()));
+});
+const tone = (ms: number) =>
+  Int16Array.from({ length: ms * 8 }, (_, i) => 6000 * Math.sin((2 * Math.PI * 300 * i) / 8000));
+
+describe('the load-test bot', () => {
+  it('talks without a gap, and cuts itself off within the lead when the caller speaks over it', async () => {
+    const server = await startReferenceServer(
+      parseConfig(['--host', '127.0.0.1', '--port', '0'], {}),
+      createLoadTestBot({ sentenceMs: 1000 }),
+      pino({ level: 'silent' }),
+    );
+    servers.push(server);
+    const report = await placeCall({
+      url: server.url,
+      caller: [
+        { atMs: 1500, samples: tone(600) },
+        { atMs: 3500, samples: tone(600) },
+      ],
+      tailMs: 1500,
+    });
+    expect(report.violations).toEqual([]);
+    expect(report.underruns).toEqual([]);
+    // Sentences of 1 s back to back from the start to the end: one stretch of bot audio
+    // per barge-in, each running on to the call's end.
+    const streamed = report.botAudio.reduce((sum, b) => sum + b.endMs - b.startMs, 0);
+    expect(streamed).toBeGreaterThan(report.durationMs - 1000);
+    expect(report.utterances).toHaveLength(2);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.address.port}/metrics`)).text();
+    // The bot answers each barge-in at once, so the caller hears it go on: what the cut
+    // bounds is the stale audio before the answer, at most the lead (400 ms) + fade (20 ms).
+    expect(metrics).toMatch(/psrkit_barge_in_stale_audio_seconds_count 2\n/);
+    const staleSum = Number(/psrkit_barge_in_stale_audio_seconds_sum (\S+)/.exec(metrics)![1]);
+    expect(staleSum).toBeGreaterThan(0);
+    expect(staleSum).toBeLessThanOrEqual(2 * 0.42);
+    expect(metrics).toMatch(/psrkit_barge_in_stop_seconds_count 2\n/);
+    // The first sentence of the call and the answer to each barge-in started on an idle line.
+    expect(metrics).toMatch(/psrkit_first_chunk_seconds_count\{part="processing"\} 3\n/);
+  }, 15_000);
+
+  it('is the module the server loads by name, configured from the environment', async () => {
+    const module = await loadBot('@psrkit/server/load-test-bot');
+    expect(typeof module.bot).toBe('function');
+    expect(typeof module.prepare).toBe('function');
+    expect(
+      loadTestBotOptionsFromEnv({ LOAD_BOT_RATE: '16000', LOAD_BOT_BARGE_IN_MS: '40' }),
+    ).toEqual({
+      sampleRate: 16000,
+      bargeInMs: 40,
+    });
+    expect(() => loadTestBotOptionsFromEnv({ LOAD_BOT_RATE: 'fast' })).toThrow(
+      /LOAD_BOT_RATE must be a number from 8000 to 48000, got "fast"/,
+    );
+  });
+});
