@@ -59,3 +59,4 @@ export {
   type StageRegistry,
 } from './stage-plugin.js';
 export type { TextToSpeech } from './text-to-speech.js';
+export { createWorkQueue, type WorkQueue, type WorkQueueOptions } from './work-queue.js';

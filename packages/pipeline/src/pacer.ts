@@ -50,12 +50,18 @@ export function createPacer(
   let timer: Subscription | undefined;
   let stopped = false;
 
+  let timerDue = Number.POSITIVE_INFINITY;
   const schedule = (delay: number): void => {
-    timer?.unsubscribe();
     const dueAt = scheduler.now() + Math.max(0, delay);
+    // A wake already due no later does the same check: keep it (sources wake the pacer
+    // with every piece they give, often while it waits for room in the lead).
+    if (timer && timerDue <= dueAt) return;
+    timer?.unsubscribe();
+    timerDue = dueAt;
     timer = scheduler.schedule(
       () => {
         timer = undefined;
+        timerDue = Number.POSITIVE_INFINITY;
         options.onLag?.(Math.max(0, scheduler.now() - dueAt));
         wake();
       },

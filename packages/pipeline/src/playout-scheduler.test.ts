@@ -2,6 +2,7 @@ import { decodeWav, encodeWav, type PsrAction } from '@psrkit/protocol';
 import { finalize, Observable, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { lameJsBackend, type Mp3EncoderBackendFactory } from './mp3-encoder.js';
 import { splitMp3Frames } from './mp3-frame-header.js';
 import {
   createPlayoutScheduler,
@@ -10,6 +11,7 @@ import {
   type PlayoutTiming,
 } from './playout-scheduler.js';
 import { speechLike, tone } from './test-signals.js';
+import { createWorkQueue, type WorkQueue } from './work-queue.js';
 
 interface Logged {
   at: number;
@@ -19,14 +21,18 @@ interface Logged {
 
 /** Runs `script` against a playout line in virtual time; returns what it sent and emitted. */
 function record(
-  options: PlayoutSchedulerOptions,
+  options: PlayoutSchedulerOptions | ((scheduler: TestScheduler) => PlayoutSchedulerOptions),
   script: (line: ReturnType<typeof createPlayoutScheduler>, scheduler: TestScheduler) => void,
   untilMs = 20_000,
 ): Logged[] {
   const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
   const log: Logged[] = [];
   scheduler.run(() => {
-    const line = createPlayoutScheduler({ scheduler, progressIntervalMs: 0, ...options });
+    const line = createPlayoutScheduler({
+      scheduler,
+      progressIntervalMs: 0,
+      ...(typeof options === 'function' ? options(scheduler) : options),
+    });
     line.actions$.subscribe((action) => log.push({ at: scheduler.now(), action }));
     line.events$.subscribe((event) => log.push({ at: scheduler.now(), event }));
     script(line, scheduler);
@@ -281,9 +287,62 @@ describe('createPlayoutScheduler', () => {
     const cuts = timings.filter((t) => t.type === 'interrupt');
     expect(cuts).toEqual([{ type: 'interrupt', id: '1', stopMs: 0, staleMs: expect.any(Number) }]);
     const stale = (cuts[0] as { staleMs: number }).staleMs;
-    // What the caller still hears: at most the lead plus the fade (and a frame's rounding).
-    expect(stale).toBeGreaterThan(0);
-    expect(stale).toBeLessThanOrEqual(400 + 20 + 72);
+    // What the caller still hears: at most the lead plus the fade (silent padding aside).
+    expect(stale).toBeGreaterThan(400 - 144);
+    expect(stale).toBeLessThanOrEqual(400 + 20);
+  });
+
+  it('prepareAhead: chunks are made on the work queue after each send, not when due; output unchanged', () => {
+    const speech = speechLike(24000, 2);
+    let inJob = false;
+    let sends = 0;
+    let encodesInJobs = 0;
+    const sendsWithEncoding = new Set<number>(); // sends whose chunk was encoded on the send path
+    const counting: Mp3EncoderBackendFactory = (o) => {
+      const backend = lameJsBackend(o);
+      return {
+        ...backend,
+        encode(samples) {
+          if (inJob) encodesInJobs++;
+          else sendsWithEncoding.add(sends);
+          return backend.encode(samples);
+        },
+      };
+    };
+    const workOn = (scheduler: TestScheduler): WorkQueue => {
+      const queue = createWorkQueue({
+        now: () => scheduler.now(),
+        defer: (slice) => scheduler.schedule(slice),
+      });
+      return {
+        ...queue,
+        add: (job) =>
+          queue.add(() => {
+            inJob = true;
+            job();
+            inJob = false;
+          }),
+      };
+    };
+    const play = (line: ReturnType<typeof createPlayoutScheduler>) => {
+      line.actions$.subscribe(() => sends++);
+      line.stream(pcmOf(speech, 24000), { sampleRate: 24000 });
+    };
+    const plain = actions(record({ leadMs: 400 }, play));
+    sends = 0;
+    const ahead = actions(
+      record(
+        (scheduler) => ({ leadMs: 400, mp3Backend: counting, prepareAhead: workOn(scheduler) }),
+        play,
+      ),
+    );
+    // The same chunks at the same times.
+    expect(ahead).toEqual(plain);
+    // Only the chunks that filled the lead while the source gave its audio were encoded
+    // on the send path; every later one was ready before it was due.
+    expect(encodesInJobs).toBeGreaterThan(20);
+    expect(sendsWithEncoding.size).toBeGreaterThan(0);
+    expect(Math.max(...sendsWithEncoding)).toBeLessThanOrEqual(3);
   });
 
   it('rejects bad options with typed errors', () => {

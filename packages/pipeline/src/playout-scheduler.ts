@@ -29,6 +29,7 @@ import { createPacer, type Pacer } from './pacer.js';
 import { PlayoutClock } from './playout-clock.js';
 import { toPsrWav } from './psr-wav.js';
 import { createResampler, type Resampler, type ResamplerQuality } from './resampler.js';
+import type { WorkQueue } from './work-queue.js';
 
 /** `queue`: play after everything before it. `interrupt`: stop everything, play now. */
 export type PlayMode = 'queue' | 'interrupt';
@@ -99,6 +100,12 @@ export interface PlayoutSchedulerOptions {
   readonly onBlocked?: () => void;
   /** Lateness of each paced send, ms (see `createPacer`'s `onLag`): feed a histogram. */
   readonly onPacingLag?: (lateMs: number) => void;
+  /**
+   * Prepare each stream's next chunk (resample, encode) on this queue right after a send,
+   * instead of when it is due: shared by many calls, it keeps one call's encoding from
+   * delaying another's send (default: none, chunks are made when due).
+   */
+  readonly prepareAhead?: WorkQueue;
   /** Latency figures of streams as they happen (see {@link PlayoutTiming}): feed histograms. */
   readonly onTiming?: (timing: PlayoutTiming) => void;
 }
@@ -351,7 +358,9 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             ...(options.resamplerQuality && { quality: options.resamplerQuality }),
           });
     const clock = new PlayoutClock(() => scheduler.now());
-    const pending = new PcmQueue();
+    const input = new PieceQueue(); // as the source gave it, at `sampleRate`
+    let resamplerFlushed = resampler === undefined;
+    const pending = new PcmQueue(); // at 8 kHz, not yet encoded or sent
     let encoder: Mp3Encoder | undefined;
     const frames: Mp3Frame[] = [];
     let encoderFlushed = false;
@@ -364,6 +373,10 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     let started = false;
     let announce: Subscription | undefined; // playback-start of a stream continuing another
     let firstPcmAt: number | undefined; // set while the first chunk is awaited on an idle line
+    let pushedAt: number | undefined; // when the source last gave audio
+    let fedSamples = 0; // PCM given to the MP3 encoder
+    let codecDelayMs = 0;
+    let prepareQueued = false;
     const life = track(id, 'stream', clock, () => {
       upstream?.unsubscribe();
       pacer?.stop();
@@ -391,37 +404,85 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     const feed = (samples: Int16Array): void => {
       encoder ??= newEncoder();
       frames.push(...encoder.encode(samples));
+      fedSamples += samples.length;
       if (samples.length > 0) lastSample = samples[samples.length - 1]!;
     };
     const takeFrames = (count: number): AudioChunk | undefined =>
       frames.length === 0 ? undefined : joinMp3Frames(frames.splice(0, count));
 
-    /** The next chunk the pacer may send, encoding just enough PCM for it. */
-    const pull = (): AudioChunk | undefined => {
-      if (format === 'pcm16') {
-        if (pending.length >= pcmChunkSamples || (sourceDone && pending.length > 0))
-          return pcmChunk(pending.take(pcmChunkSamples));
-        finishIfDrained();
-        return undefined;
+    /** Resamples source audio, a piece at a time, until `count` samples wait at 8 kHz or it runs out. */
+    const fill = (count: number): void => {
+      while (pending.length < count) {
+        const piece = input.shift();
+        if (piece) pending.push(resampler ? resampler.push(piece) : piece);
+        else if (sourceDone && !resamplerFlushed) {
+          pending.push(resampler!.flush());
+          resamplerFlushed = true;
+        } else return;
       }
-      while (frames.length < framesPerChunk && !encoderFlushed) {
+    };
+    /** Every sample of the source is at 8 kHz in `pending`. */
+    const allIn = (): boolean => sourceDone && resamplerFlushed && input.length === 0;
+
+    /** Encodes until `count` MP3 frames are ready or the audio runs out. */
+    const encodeUpTo = (count: number): void => {
+      while (frames.length < count && !encoderFlushed) {
+        fill(576);
         if (pending.length >= 576) feed(pending.take(576));
-        else if (sourceDone) {
+        else if (allIn()) {
           feed(pending.take(pending.length));
           frames.push(...encoder!.flush());
           encoderFlushed = true;
         } else break;
       }
-      const chunk =
-        frames.length >= framesPerChunk || encoderFlushed ? takeFrames(framesPerChunk) : undefined;
+    };
+
+    /** The next chunk the pacer may send: prepared ahead, or made now. */
+    const pull = (): AudioChunk | undefined => {
+      let chunk: AudioChunk | undefined;
+      if (format === 'pcm16') {
+        fill(pcmChunkSamples);
+        if (pending.length >= pcmChunkSamples || (allIn() && pending.length > 0))
+          chunk = pcmChunk(pending.take(pcmChunkSamples));
+      } else {
+        encodeUpTo(framesPerChunk);
+        if (frames.length >= framesPerChunk || encoderFlushed) chunk = takeFrames(framesPerChunk);
+      }
       if (!chunk) finishIfDrained();
       return chunk;
     };
 
+    /**
+     * Prepares the next chunk on the work queue, off the send path: the timer wake that
+     * sends it then only writes it.
+     */
+    const prepareAhead = (): void => {
+      const work = options.prepareAhead;
+      if (!work || prepareQueued || life.ended) return;
+      prepareQueued = true;
+      work.add(() => {
+        prepareQueued = false;
+        if (life.ended) return;
+        try {
+          if (format === 'pcm16') fill(pcmChunkSamples);
+          else encodeUpTo(framesPerChunk);
+        } catch (error) {
+          item.stop(
+            'error',
+            error instanceof Error
+              ? error
+              : new PipelineError('STAGE_FAILED', `stream ${id}`, String(error)),
+          );
+        }
+      });
+    };
+
     const finishIfDrained = (): void => {
       const drained =
-        format === 'pcm16' ? pending.length === 0 : encoderFlushed && frames.length === 0;
-      if (!sourceDone || !drained || life.ended || endTimer) return;
+        format === 'pcm16'
+          ? allIn() && pending.length === 0
+          : encoderFlushed && frames.length === 0;
+      if (!drained || life.ended || endTimer) return;
       endTimer = scheduler.schedule(
         () => life.finish({ type: 'playback-end', id, playedMs: clock.sentMs }),
         clock.bufferedMs(),
@@ -447,13 +508,13 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         // The encoder holds its delay's worth of audio that the caller will still hear
         // after an interruption (in the fade tail): it counts against the lead.
         if (format === 'mp3') encoder ??= newEncoder();
-        const codecDelayMs = encoder ? (encoder.delaySamples * 1000) / PSR_SAMPLE_RATE : 0;
-        let pushedAt: number | undefined;
+        codecDelayMs = encoder ? (encoder.delaySamples * 1000) / PSR_SAMPLE_RATE : 0;
         pacer = createPacer(
           pull,
           (chunk) => {
             if (clock.startedAt === undefined && !announce) life.started();
             send(chunkAction(chunk.data, { format: chunk.format }));
+            prepareAhead();
             if (firstPcmAt !== undefined && pushedAt !== undefined) {
               const now = scheduler.now();
               options.onTiming?.({
@@ -479,8 +540,9 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           next(samples) {
             pushedAt = scheduler.now();
             if (timeFirstChunk && clock.startedAt === undefined) firstPcmAt ??= pushedAt;
-            pending.push(resampler ? resampler.push(samples) : samples);
+            input.push(samples);
             pacer!.wake();
+            prepareAhead();
           },
           error(error: unknown) {
             const failure =
@@ -491,7 +553,6 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           },
           complete() {
             pushedAt = scheduler.now();
-            if (resampler) pending.push(resampler.flush());
             sourceDone = true;
             pacer!.wake();
           },
@@ -511,7 +572,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             type: 'interrupt',
             id,
             stopMs: scheduler.now() - stopAt,
-            staleMs: clock.bufferedMs(),
+            staleMs: audibleAheadMs(),
           });
         life.finish({
           type: 'playback-interrupted',
@@ -524,8 +585,22 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       },
     };
 
+    /**
+     * Source audio sent but not yet heard. PCM chunks are all audio; MP3 output starts
+     * with the encoder's delay and ends in padding, so count the PCM fed to the encoder
+     * against what the caller has heard of it.
+     */
+    const audibleAheadMs = (): number =>
+      format === 'pcm16'
+        ? clock.bufferedMs()
+        : Math.max(
+            0,
+            (fedSamples * 1000) / PSR_SAMPLE_RATE - Math.max(0, clock.playedMs() - codecDelayMs),
+          );
+
     /** Ends what was sent with a short fade instead of a click (see the README). */
     const sendFadeTail = (): void => {
+      fill(fadeSamples);
       const next = pending.take(Math.min(fadeSamples, pending.length));
       const tail =
         next.length >= fadeSamples
@@ -600,6 +675,30 @@ const SILENCE_WAV = toPsrWav({
   channels: 1,
   samples: new Int16Array(160),
 }).wav;
+
+/** A FIFO of PCM pieces taken whole. */
+class PieceQueue {
+  private pieces: Int16Array[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.pieces.length - this.head;
+  }
+
+  push(piece: Int16Array): void {
+    if (piece.length > 0) this.pieces.push(piece);
+  }
+
+  shift(): Int16Array | undefined {
+    if (this.head === this.pieces.length) return undefined;
+    const piece = this.pieces[this.head++]!;
+    if (this.head === this.pieces.length) {
+      this.pieces = [];
+      this.head = 0;
+    }
+    return piece;
+  }
+}
 
 /** A FIFO of PCM pieces read in arbitrary sizes. */
 class PcmQueue {

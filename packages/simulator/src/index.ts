@@ -25,6 +25,7 @@ export {
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type FindUtterancesOptions, findUtterances, type Utterance } from './find-utterances.js';
 export {
+  chunkJitter,
   formatLoadSummary,
   type LoadOptions,
   type LoadSummary,

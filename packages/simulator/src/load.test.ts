@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tone } from './__fixtures__/audio.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
-import { percentiles, runLoad } from './load.js';
+import type { ActionRecord } from './call-report.js';
+import { chunkJitter, percentiles, runLoad } from './load.js';
 
 describe('percentiles', () => {
   it('takes the nearest rank', () => {
@@ -9,6 +10,29 @@ describe('percentiles', () => {
     expect(percentiles(values)).toEqual({ count: 100, p50: 50, p99: 99, max: 100 });
     expect(percentiles([7])).toEqual({ count: 1, p50: 7, p99: 7, max: 7 });
     expect(percentiles([])).toBeUndefined();
+  });
+});
+
+describe('chunkJitter', () => {
+  const chunk = (atMs: number, audioMs = 144): ActionRecord => ({
+    atMs,
+    type: 'chunk',
+    bytes: 576,
+    audioMs,
+  });
+  it('measures paced gaps against the audio they follow, and leaves bursts out', () => {
+    const actions: ActionRecord[] = [
+      chunk(0),
+      chunk(1), // the lead filling: a burst
+      chunk(33), // still filling (under half a chunk)
+      chunk(177), // paced, on time
+      chunk(331), // 10 ms late
+      { atMs: 400, type: 'media', bytes: 1000, audioMs: 500 }, // not a chunk
+      chunk(465, 72), // 10 ms early
+      chunk(540), // after a 72 ms chunk: 3 ms late
+    ];
+    expect(chunkJitter(actions)).toEqual([0, 10, 10, 3]);
+    expect(chunkJitter([])).toEqual([]);
   });
 });
 
@@ -42,6 +66,8 @@ describe('runLoad', () => {
       // Every call heard the greeting, spoke once (0.3–0.8 s) and got an answer.
       expect(summary.firstReplyMs?.count).toBe(8);
       expect(summary.firstReplyMs!.p99).toBeLessThan(3000);
+      expect(summary.chunkJitterMs?.count).toBeGreaterThan(0);
+      expect(summary.emulatorLoopDelayMs?.count).toBeGreaterThan(0);
       expect(peak).toBe(8);
       expect(ends).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     } finally {

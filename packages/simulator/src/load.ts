@@ -1,5 +1,6 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isTransportError } from '@psrkit/transport';
-import type { CallReport } from './call-report.js';
+import type { ActionRecord, CallReport } from './call-report.js';
 import { checkRange } from './errors.js';
 import { type PlaceCallOptions, placeCall } from './place-call.js';
 
@@ -29,6 +30,10 @@ export interface LoadSummary {
   readonly underrunMs: number;
   /** Calls with at least one underrun. */
   readonly callsWithUnderruns: number;
+  /** Arrival jitter of paced chunks, ms (see {@link chunkJitter}). */
+  readonly chunkJitterMs: Percentiles | undefined;
+  /** The emulator's own event-loop delay, ms: when it is high, the figures above are the emulator's. */
+  readonly emulatorLoopDelayMs: Percentiles | undefined;
   readonly violations: number;
   /** Connect errors by message (first 5). */
   readonly errors: readonly string[];
@@ -71,6 +76,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   } = options;
   const caller = loop(recording, Math.round(durationMs * 8));
   const started = Date.now();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let done = 0;
   const outcomes = await Promise.all(
     Array.from({ length: calls }, async (_, i) => {
@@ -87,6 +94,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       }
     }),
   );
+  loopDelay.disable();
   const reports = outcomes.flatMap((o): CallReport[] => ('report' in o ? [o.report] : []));
   const errors = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
   return {
@@ -102,10 +110,40 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     underruns: reports.reduce((sum, r) => sum + r.summary.underrunCount, 0),
     underrunMs: reports.reduce((sum, r) => sum + r.summary.underrunMs, 0),
     callsWithUnderruns: reports.filter((r) => r.summary.underrunCount > 0).length,
+    chunkJitterMs: percentiles(reports.flatMap((r) => chunkJitter(r.actions))),
+    emulatorLoopDelayMs:
+      loopDelay.count > 0
+        ? {
+            count: loopDelay.count,
+            p50: loopDelay.percentile(50) / 1e6,
+            p99: loopDelay.percentile(99) / 1e6,
+            max: loopDelay.max / 1e6,
+          }
+        : undefined,
     violations: reports.reduce((sum, r) => sum + r.summary.violations, 0),
     errors: [...new Set(errors)].slice(0, 5),
     wallMs: Date.now() - started,
   };
+}
+
+/**
+ * Arrival jitter of a call's paced chunks, ms: for each chunk that came at least half the
+ * previous chunk's length after it, how far that gap was from the previous chunk's
+ * length (a paced stream sends one chunk per chunk of audio). Chunks closer together
+ * than that are a burst by design (the lead filling at a stream's start or after a
+ * barge-in) and are left out.
+ */
+export function chunkJitter(actions: readonly ActionRecord[]): number[] {
+  const jitter: number[] = [];
+  let previous: ActionRecord | undefined;
+  for (const action of actions) {
+    if (action.type !== 'chunk') continue;
+    const expected = previous?.audioMs ?? 0;
+    if (previous && expected > 0 && action.atMs - previous.atMs >= expected / 2)
+      jitter.push(Math.abs(action.atMs - previous.atMs - expected));
+    previous = action;
+  }
+  return jitter;
 }
 
 /** The summary as text. */
@@ -119,6 +157,8 @@ export function formatLoadSummary(s: LoadSummary): string {
     `first reply: ${p(s.firstReplyMs)}`,
     `barge-in stop: ${p(s.bargeInStopMs)}`,
     `underruns ${s.underruns} (${Math.round(s.underrunMs)} ms) in ${s.callsWithUnderruns} call(s); violations ${s.violations}`,
+    `chunk arrival jitter: ${p(s.chunkJitterMs)}`,
+    `emulator event-loop delay: ${p(s.emulatorLoopDelayMs)}`,
     ...s.errors.map((e) => `error: ${e}`),
     `wall time ${(s.wallMs / 1000).toFixed(1)} s`,
   ].join('\n');

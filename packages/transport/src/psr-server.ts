@@ -2,7 +2,12 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createSharedTimerScheduler, type SharedTimerScheduler } from '@psrkit/pipeline';
+import {
+  createSharedTimerScheduler,
+  createWorkQueue,
+  type SharedTimerScheduler,
+  type WorkQueue,
+} from '@psrkit/pipeline';
 import { type ConnectionQuery, isProtocolError, parseConnectionQuery } from '@psrkit/protocol';
 import { WebSocketServer } from 'ws';
 import type { AuthHook } from './auth.js';
@@ -89,6 +94,11 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
    * given): its `wakes` against its `runs` show how many sends each wake served.
    */
   readonly timers: SharedTimerScheduler = createSharedTimerScheduler();
+  /**
+   * Where every call's next chunk is prepared (resampled, encoded) right after a send,
+   * in time slices between timers and I/O (unless `call.playout.prepareAhead` is given).
+   */
+  readonly work: WorkQueue = createWorkQueue();
   private readonly http: Server;
   private readonly ownsHttp: boolean;
   private readonly wss: WebSocketServer;
@@ -309,6 +319,7 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       options: {
         ...this.options.call,
         scheduler: this.options.call?.scheduler ?? this.timers.within(runAs),
+        playout: { prepareAhead: this.work.within(runAs), ...this.options.call?.playout },
       },
       runAs,
     });

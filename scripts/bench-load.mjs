@@ -1,0 +1,488 @@
+#!/usr/bin/env node
+// `pnpm bench:load`: how many full-duplex talking calls one core serves.
+//
+// For each configuration (MP3 encoder × server workers) it steps the number of calls up.
+// Each step starts the reference server with the load-test bot (it talks without a pause:
+// 24 kHz speech resampled, MP3-encoded and paced, and cuts itself off when the caller
+// speaks) in its own process pinned to core 0, and the emulator's load mode in another
+// process pinned to core 1, every call sending caller audio in real time (20 ms frames) and
+// receiving the bot's chunks. Over a steady window it records the server's CPU and RSS
+// (/proc), event-loop lag, pacing lag, first-chunk latency and barge-in figures (/metrics),
+// and the client's underruns, chunk arrival jitter and failures. The highest N with pacing
+// p99 ≤ 10 ms, no underrun and no failure is the configuration's capacity: with one
+// worker on one core, its calls per core.
+//
+// Writes bench/results/load-<date>.{json,md,svg} and bench/results/load-latest.{md,svg}.
+//
+//   LOAD_STEPS=25,50,100,200,400,800   calls per step
+//   LOAD_CONFIGS=lamejs:1,wasm:1,wasm:2 encoder:workers
+//   LOAD_STEADY_S=30                   steady window per step
+//   LOAD_REFINE=2                      bisections between the last pass and the first fail
+//   LOAD_PROFILE=1                     --cpu-prof the server; hot spots in the summary
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const steps = (process.env.LOAD_STEPS ?? '25,50,100,200,400,800').split(',').map(Number);
+const configs = (process.env.LOAD_CONFIGS ?? 'lamejs:1,wasm:1,wasm:2').split(',').map((c) => {
+  const [encoder, workers = '1'] = c.split(':');
+  return { encoder, workers: Number(workers) };
+});
+const steadyS = Number(process.env.LOAD_STEADY_S ?? 30);
+const refine = Number(process.env.LOAD_REFINE ?? 2);
+const profile = process.env.LOAD_PROFILE === '1';
+const JITTER_LIMIT_MS = 10;
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const cores = cpus().length;
+const results = 'bench/results';
+const profileDir = join(results, 'profiles');
+mkdirSync(results, { recursive: true });
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+/** `node args…` pinned to `cpuList` when taskset exists. */
+function spawnPinned(cpuList, args, options) {
+  return hasTaskset
+    ? spawn('taskset', ['-c', cpuList, process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+}
+const exited = (child) =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+
+// --- /proc: CPU and memory of a process tree ------------------------------------------
+function treePids(pid) {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    try {
+      const children = readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8');
+      pids.push(...children.split(' ').filter(Boolean).map(Number));
+    } catch {}
+  }
+  return pids;
+}
+/** CPU seconds and RSS bytes of `pid` and its descendants (the node process under taskset). */
+function usage(pid) {
+  let cpu = 0;
+  let rss = 0;
+  for (const p of treePids(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu += (Number(fields[11]) + Number(fields[12])) / TICKS; // utime, stime
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {}
+  }
+  return { cpu, rss, at: performance.now() };
+}
+
+// --- Prometheus text: values and histogram quantiles ----------------------------------
+function parseMetrics(text) {
+  const values = new Map();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    values.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return values;
+}
+/** Buckets of histogram `name` (optionally with one extra label) between two scrapes. */
+function bucketsBetween(before, after, name, label = '') {
+  const buckets = [];
+  for (const [key, value] of after) {
+    const match = new RegExp(`^${name}_bucket\\{${label ? `${label},` : ''}le="([^"]+)"\\}$`).exec(
+      key,
+    );
+    if (match) buckets.push({ le: Number(match[1]), count: value - (before.get(key) ?? 0) });
+  }
+  return buckets.sort((a, b) => a.le - b.le);
+}
+/** histogram_quantile: linear within the bucket, in ms; undefined when empty. */
+function quantileMs(buckets, q) {
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return undefined;
+  const rank = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const { le, count } of buckets) {
+    if (count >= rank) {
+      if (!Number.isFinite(le)) return lower * 1000;
+      return (lower + ((le - lower) * (rank - below)) / Math.max(1, count - below)) * 1000;
+    }
+    lower = le;
+    below = count;
+  }
+  return lower * 1000;
+}
+function histogram(before, after, name, label) {
+  const buckets = bucketsBetween(before, after, name, label);
+  const count = buckets.at(-1)?.count ?? 0;
+  if (count === 0) return undefined;
+  const round = (x) => (x === undefined ? undefined : Math.round(x * 100) / 100);
+  return { count, p50: round(quantileMs(buckets, 0.5)), p99: round(quantileMs(buckets, 0.99)) };
+}
+
+// --- one step ---------------------------------------------------------------------------
+async function runStep({ encoder, workers }, calls) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const serverCores = workers > 1 ? `0-${Math.min(cores, workers) - 1}` : '0';
+  const clientCores = workers > 1 ? `0-${cores - 1}` : String(Math.min(1, cores - 1));
+  const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const server = spawnPinned(
+    serverCores,
+    [
+      ...nodeArgs,
+      'apps/server/dist/bin.js',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--bot',
+      '@psrkit/server/load-test-bot',
+      '--mp3-encoder',
+      encoder,
+      '--workers',
+      String(workers),
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {}
+    if (i > 200 || server.exitCode !== null) throw new Error('the server did not become ready');
+    await sleep(100);
+  }
+  await sleep(1000); // every worker up
+  const idle = usage(server.pid);
+  const rampMs = Math.min(10_000, calls * 25);
+  const warmMs = 3000;
+  const durationMs = rampMs + warmMs + steadyS * 1000 + 2000;
+  const client = spawnPinned(
+    clientCores,
+    [
+      'packages/simulator/dist/bin.js',
+      'load',
+      `ws://127.0.0.1:${port}/`,
+      '--calls',
+      String(calls),
+      '--ramp',
+      String(rampMs),
+      '--duration',
+      String(durationMs),
+      '--json',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  client.stdout.on('data', (data) => {
+    output += data;
+  });
+  const scrape = async () => parseMetrics(await (await fetch(`${base}/metrics`)).text());
+  await sleep(rampMs + warmMs);
+  const before = await scrape(); // also resets the event-loop lag window
+  const serverStart = usage(server.pid);
+  const clientStart = usage(client.pid);
+  await sleep(steadyS * 1000);
+  const after = await scrape();
+  const serverEnd = usage(server.pid);
+  const clientEnd = usage(client.pid);
+  await exited(client);
+  server.kill('SIGTERM');
+  await exited(server);
+  const summary = JSON.parse(output);
+
+  const wall = (serverEnd.at - serverStart.at) / 1000;
+  const ms = (name) => Math.round((after.get(name) ?? Number.NaN) * 100000) / 100;
+  const oneProcess = workers === 1; // /metrics is per worker
+  const step = {
+    calls,
+    activeCalls: after.get('psrkit_active_calls'),
+    serverCpuPct: Math.round(((serverEnd.cpu - serverStart.cpu) / wall) * 1000) / 10,
+    clientCpuPct: Math.round(((clientEnd.cpu - clientStart.cpu) / wall) * 1000) / 10,
+    rssMb: Math.round(serverEnd.rss / 2 ** 20),
+    rssPerCallKb: Math.round((serverEnd.rss - idle.rss) / calls / 1024),
+    ...(oneProcess && {
+      eventLoopLagMs: {
+        p50: ms('psrkit_nodejs_eventloop_lag_p50_seconds'),
+        p99: ms('psrkit_nodejs_eventloop_lag_p99_seconds'),
+      },
+      pacingLagMs: histogram(before, after, 'psrkit_pacing_send_lag_seconds'),
+      firstChunkMs: histogram(before, after, 'psrkit_first_chunk_seconds', 'part="total"'),
+      firstChunkProcessingMs: histogram(
+        before,
+        after,
+        'psrkit_first_chunk_seconds',
+        'part="processing"',
+      ),
+      bargeInStopMs: histogram(before, after, 'psrkit_barge_in_stop_seconds'),
+      bargeInStaleAudioMs: histogram(before, after, 'psrkit_barge_in_stale_audio_seconds'),
+      sendsPerTimerWake:
+        Math.round(
+          ((after.get('psrkit_timer_runs_total') - before.get('psrkit_timer_runs_total')) /
+            (after.get('psrkit_timer_wakes_total') - before.get('psrkit_timer_wakes_total'))) *
+            100,
+        ) / 100,
+    }),
+    clientJitterMs: summary.chunkJitterMs,
+    underruns: summary.underruns,
+    underrunMs: Math.round(summary.underrunMs),
+    callsWithUnderruns: summary.callsWithUnderruns,
+    failures: summary.connectFailures + summary.endedEarly,
+    violations: summary.violations,
+    emulatorLoopDelayMs: summary.emulatorLoopDelayMs,
+  };
+  // The pacing criterion: the server's send lag where one process reports it, else the
+  // arrival jitter the client saw.
+  const jitterP99 = oneProcess ? step.pacingLagMs?.p99 : step.clientJitterMs?.p99;
+  step.passed =
+    jitterP99 !== undefined &&
+    jitterP99 <= JITTER_LIMIT_MS &&
+    step.underruns === 0 &&
+    step.failures === 0 &&
+    step.violations === 0;
+  // An emulator that could not keep up makes the step say nothing about the server.
+  step.emulatorBound = (summary.emulatorLoopDelayMs?.p99 ?? 0) > 50 || step.clientCpuPct > 95;
+  return step;
+}
+
+function formatStep(s) {
+  const p = (x) => (x ? `${x.p50}/${x.p99}` : '–');
+  return [
+    String(s.calls).padStart(5),
+    `${s.passed ? 'pass' : 'FAIL'}${s.emulatorBound ? '*' : ' '}`,
+    `cpu ${String(s.serverCpuPct).padStart(5)}%`,
+    `rss ${s.rssMb} MB (${s.rssPerCallKb} KB/call)`,
+    `loop ${p(s.eventLoopLagMs)}`,
+    `pacing ${p(s.pacingLagMs)}`,
+    `arrival ${s.clientJitterMs ? `${Math.round(s.clientJitterMs.p50)}/${Math.round(s.clientJitterMs.p99)}` : '–'}`,
+    `underruns ${s.underruns}`,
+    `first chunk ${p(s.firstChunkMs)} (processing ${p(s.firstChunkProcessingMs)})`,
+    `barge-in stop ${p(s.bargeInStopMs)} stale ${p(s.bargeInStaleAudioMs)}`,
+    `failures ${s.failures}`,
+    `client cpu ${s.clientCpuPct}%`,
+  ].join('  ');
+}
+
+// --- hot spots from a V8 CPU profile ----------------------------------------------------
+function hotSpots(file, top = 12) {
+  const prof = JSON.parse(readFileSync(file, 'utf8'));
+  const self = new Map();
+  let total = 0;
+  for (const node of prof.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (['(idle)', '(program)', '(root)'].includes(functionName)) continue;
+    const where = url
+      ? `${url.replace(/^.*node_modules\/(\.pnpm\/)?/, '').replace(/^file:\/\/.*?\/(packages|apps)\//, '$1/')}:${lineNumber + 1}`
+      : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    self.set(key, (self.get(key) ?? 0) + node.hitCount);
+    total += node.hitCount;
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, hits]) => ({ name, pct: Math.round((hits / total) * 1000) / 10 }));
+}
+
+// --- SVG plot: pacing lag (or arrival jitter) and server CPU against N -------------------
+function plot(runs) {
+  const W = 760;
+  const H = 300;
+  const m = { l: 50, r: 50, t: 30, b: 40 };
+  const all = runs.flatMap((r) => r.steps);
+  const ns = all.map((s) => s.calls);
+  const xMin = Math.log(Math.min(...ns));
+  const xMax = Math.log(Math.max(...ns) * 1.05);
+  const x = (n) => m.l + ((Math.log(n) - xMin) / (xMax - xMin || 1)) * (W - m.l - m.r);
+  const jitterOf = (s) => s.pacingLagMs?.p99 ?? s.clientJitterMs?.p99 ?? 0;
+  const yMaxJ = Math.max(20, ...all.map(jitterOf));
+  const yJ = (v) => H - m.b - (Math.min(v, yMaxJ) / yMaxJ) * (H - m.t - m.b);
+  const yC = (v) =>
+    H -
+    m.b -
+    (Math.min(v, 100 * Math.max(1, ...runs.map((r) => r.workers))) /
+      (100 * Math.max(1, ...runs.map((r) => r.workers)))) *
+      (H - m.t - m.b);
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${m.l}" y="16" font-size="13">p99 pacing lag (solid, left axis, ms) and server CPU (dashed, right axis, %) against concurrent calls</text>`,
+    `<line x1="${m.l}" y1="${yJ(JITTER_LIMIT_MS)}" x2="${W - m.r}" y2="${yJ(JITTER_LIMIT_MS)}" stroke="#999" stroke-dasharray="2,3"/>`,
+    `<text x="${W - m.r - 70}" y="${yJ(JITTER_LIMIT_MS) - 4}" fill="#777">10 ms limit</text>`,
+    `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/>`,
+    `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="black"/>`,
+    `<line x1="${W - m.r}" y1="${m.t}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/>`,
+    `<text x="${W / 2}" y="${H - 8}" text-anchor="middle">concurrent calls (log scale)</text>`,
+    `<text x="${m.l - 8}" y="${yJ(yMaxJ) + 4}" text-anchor="end">${Math.round(yMaxJ)}</text>`,
+    `<text x="${m.l - 8}" y="${yJ(0) + 4}" text-anchor="end">0</text>`,
+    `<text x="${W - m.r + 6}" y="${yC(0) + 4}">0</text>`,
+  ];
+  for (const n of [...new Set(ns)].sort((a, b) => a - b))
+    parts.push(
+      `<text x="${x(n)}" y="${H - m.b + 14}" text-anchor="middle">${n}</text>`,
+      `<line x1="${x(n)}" y1="${H - m.b}" x2="${x(n)}" y2="${H - m.b + 4}" stroke="black"/>`,
+    );
+  runs.forEach((run, i) => {
+    const colour = colours[i % colours.length];
+    const steps = [...run.steps].sort((a, b) => a.calls - b.calls);
+    const line = (y, dash) =>
+      `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash ? ' stroke-dasharray="6,4"' : ''} points="${steps.map((s) => `${x(s.calls).toFixed(1)},${y(s).toFixed(1)}`).join(' ')}"/>`;
+    parts.push(
+      line((s) => yJ(jitterOf(s)), false),
+      line((s) => yC(s.serverCpuPct), true),
+    );
+    for (const s of steps)
+      parts.push(
+        `<circle cx="${x(s.calls).toFixed(1)}" cy="${yJ(jitterOf(s)).toFixed(1)}" r="3" fill="${s.passed ? colour : 'white'}" stroke="${colour}"/>`,
+      );
+    parts.push(
+      `<text x="${m.l + 10}" y="${m.t + 14 + i * 14}" fill="${colour}">${run.name}: ${run.capacity} calls${run.workers === 1 ? ' per core' : ''}</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+// --- main ---------------------------------------------------------------------------------
+const started = new Date();
+console.log(
+  `bench:load — ${cores} cores, steady window ${steadyS} s, ${hasTaskset ? 'server pinned to core 0, emulator to core 1' : 'taskset missing: processes not pinned'}`,
+);
+if (profile) rmSync(profileDir, { recursive: true, force: true });
+const runs = [];
+for (const config of configs) {
+  const name = `${config.encoder}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`;
+  console.log(`\n${name}`);
+  const run = { name, ...config, steps: [], capacity: 0 };
+  runs.push(run);
+  const step = async (calls) => {
+    const result = await runStep(config, calls);
+    run.steps.push(result);
+    console.log(formatStep(result));
+    return result;
+  };
+  let lastPass = 0;
+  let firstFail;
+  for (const calls of steps) {
+    const result = await step(calls);
+    if (result.passed) lastPass = calls;
+    else {
+      firstFail = calls;
+      break;
+    }
+  }
+  for (
+    let i = 0;
+    i < refine && firstFail && firstFail - lastPass > Math.max(5, lastPass / 10);
+    i++
+  ) {
+    const mid = Math.round((lastPass + firstFail) / 2);
+    if ((await step(mid)).passed) lastPass = mid;
+    else firstFail = mid;
+  }
+  run.capacity = lastPass;
+  run.firstFail = firstFail;
+  if (profile) {
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    // The profile of the largest step that passed (or the first that did not).
+    const biggest = files
+      .map((f) => join(profileDir, f))
+      .sort()
+      .at(-1);
+    if (biggest) run.hotSpots = hotSpots(biggest);
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+  console.log(`→ ${name}: ${lastPass} calls${firstFail ? ` (${firstFail} failed)` : ''}`);
+}
+const one = (encoder) => runs.find((r) => r.encoder === encoder && r.workers === 1);
+for (const run of runs)
+  if (run.workers > 1 && one(run.encoder)?.capacity)
+    run.ratioToOneWorker = Math.round((run.capacity / one(run.encoder).capacity) * 100) / 100;
+
+const stamp = started.toISOString().slice(0, 19).replace(/:/g, '');
+const report = {
+  date: started.toISOString(),
+  machine: { cores, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
+  criterion: `pacing p99 ≤ ${JITTER_LIMIT_MS} ms (server send lag with one worker, client arrival jitter with more), no underrun, no failed call, no violation`,
+  steadyS,
+  runs,
+};
+const md = markdown(report);
+writeFileSync(join(results, `load-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(results, `load-${stamp}.md`), md);
+writeFileSync(join(results, `load-${stamp}.svg`), plot(runs));
+writeFileSync(join(results, 'load-latest.md'), md.replace(`load-${stamp}.svg`, 'load-latest.svg'));
+writeFileSync(join(results, 'load-latest.svg'), plot(runs));
+console.log(`\n${md}`);
+
+function markdown(r) {
+  const p = (x) => (x ? `${x.p50} / ${x.p99}` : '–');
+  const lines = [
+    `# Load benchmark, ${r.date.slice(0, 10)}`,
+    '',
+    `${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}; ${r.machine.pinned ? 'server pinned to core 0 (one worker) and the emulator to core 1' : 'not pinned'}; ${r.steadyS} s steady window per step. Every call is full duplex: the caller sends 20 ms frames in real time (a recording with pauses, looped) and the load-test bot talks without a pause (24 kHz speech resampled to 8 kHz, MP3 at 32 kbps, 144 ms chunks, 400 ms lead) and cuts itself off when the caller speaks.`,
+    '',
+    `Capacity: the highest number of calls where ${r.criterion}.`,
+    '',
+    '| configuration | capacity | first failing step | ratio to one worker |',
+    '| --- | --- | --- | --- |',
+    ...r.runs.map(
+      (run) =>
+        `| ${run.name} | **${run.capacity}**${run.workers === 1 ? ' per core' : ''} | ${run.firstFail ?? '–'} | ${run.ratioToOneWorker ?? '–'} |`,
+    ),
+    '',
+    `![pacing lag and CPU against calls](load-${r.date.slice(0, 19).replace(/:/g, '')}.svg)`,
+    '',
+  ];
+  for (const run of r.runs) {
+    lines.push(
+      `## ${run.name}`,
+      '',
+      'Latencies are p50 / p99 in ms. `*`: the emulator was saturated (its figures then describe it, not the server).',
+      '',
+      '| calls | verdict | server CPU % | RSS MB | RSS/call KB | loop lag | pacing lag | arrival jitter | underruns | first chunk | first-chunk processing | barge-in stop | stale audio after barge-in | sends per timer wake | failures | emulator CPU % |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...[...run.steps]
+        .sort((a, b) => a.calls - b.calls)
+        .map(
+          (s) =>
+            `| ${s.calls} | ${s.passed ? 'pass' : 'fail'}${s.emulatorBound ? ' *' : ''} | ${s.serverCpuPct} | ${s.rssMb} | ${s.rssPerCallKb} | ${p(s.eventLoopLagMs)} | ${p(s.pacingLagMs)} | ${s.clientJitterMs ? `${Math.round(s.clientJitterMs.p50)} / ${Math.round(s.clientJitterMs.p99)}` : '–'} | ${s.underruns} (${s.underrunMs} ms) | ${p(s.firstChunkMs)} | ${p(s.firstChunkProcessingMs)} | ${p(s.bargeInStopMs)} | ${p(s.bargeInStaleAudioMs)} | ${s.sendsPerTimerWake ?? '–'} | ${s.failures} | ${s.clientCpuPct} |`,
+        ),
+      '',
+    );
+    if (run.hotSpots)
+      lines.push(
+        'Hot spots (self time in the server, last step profiled):',
+        '',
+        ...run.hotSpots.map((h) => `- ${h.pct} % ${h.name}`),
+        '',
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}
