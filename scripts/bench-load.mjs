@@ -19,6 +19,7 @@
 //   LOAD_STEADY_S=30                   steady window per step
 //   LOAD_REFINE=2                      bisections between the last pass and the first fail
 //   LOAD_PROFILE=1                     --cpu-prof the server; hot spots in the summary
+//   LOAD_ENCODE_AHEAD=on|off           the server's --encode-ahead (default off)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -33,6 +34,7 @@ const configs = (process.env.LOAD_CONFIGS ?? 'lamejs:1,wasm:1,wasm:2').split(','
 const steadyS = Number(process.env.LOAD_STEADY_S ?? 30);
 const refine = Number(process.env.LOAD_REFINE ?? 2);
 const profile = process.env.LOAD_PROFILE === '1';
+const encodeAhead = process.env.LOAD_ENCODE_AHEAD ?? 'off';
 const JITTER_LIMIT_MS = 10;
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 const hasTaskset = (() => {
@@ -163,6 +165,8 @@ async function runStep({ encoder, workers }, calls) {
       encoder,
       '--workers',
       String(workers),
+      '--encode-ahead',
+      encodeAhead,
       '--log-format',
       'json',
       '--log-level',

@@ -14,6 +14,8 @@ export interface ServerConfig {
   readonly chunkFormat: 'mp3' | 'pcm16';
   /** `lamejs` (built in) or `wasm` (LAME in WebAssembly, @psrkit/plugin-mp3-wasm). */
   readonly mp3Encoder: 'lamejs' | 'wasm';
+  /** Encode each call's next MP3 chunk right after a send (`on`) or when it is due (`off`). */
+  readonly encodeAhead: boolean;
   readonly heartbeatMs: number;
   readonly maxPayloadBytes: number;
   readonly recordings: string | undefined;
@@ -199,6 +201,15 @@ export function configCommand(): Command {
     )
     .addOption(
       option(
+        '--encode-ahead <on|off>',
+        'MP3-encode the next chunk right after a send (sends stay on time under load, a barge-in leaves one chunk more) or when due',
+        'PSRKIT_ENCODE_AHEAD',
+      )
+        .choices(['on', 'off'])
+        .default('off'),
+    )
+    .addOption(
+      option(
         '--on-bot-error <policy>',
         'when a bot throws: "hangup" or "transfer:<extension>"',
         'PSRKIT_ON_BOT_ERROR',
@@ -262,6 +273,7 @@ export function parseConfig(
     framesPerChunk: o['framesPerChunk'],
     chunkFormat: o['chunkFormat'],
     mp3Encoder: o['mp3Encoder'],
+    encodeAhead: o['encodeAhead'] === 'on',
     heartbeatMs: o['heartbeatMs'],
     maxPayloadBytes: o['maxPayload'],
     recordings: o['recordings'],

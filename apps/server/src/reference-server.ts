@@ -77,6 +77,7 @@ export async function startReferenceServer(
         ),
         onPacingLag: metrics.observePacingLag,
         onTiming: metrics.observeTiming,
+        encodeAhead: config.encodeAhead,
       },
     },
   });

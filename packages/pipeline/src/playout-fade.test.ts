@@ -1,8 +1,9 @@
 import type { PsrAction } from '@psrkit/protocol';
 import { MPEGDecoder } from 'mpg123-decoder';
-import { Subject } from 'rxjs';
+import { of, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { lameJsBackend, type Mp3EncoderBackendFactory } from './mp3-encoder.js';
 import { createPlayoutScheduler } from './playout-scheduler.js';
 import { tone } from './test-signals.js';
 
@@ -39,5 +40,40 @@ describe('an interrupted MP3 stream, decoded by a real decoder', () => {
     );
     for (let i = 1; i < envelope.length; i++) expect(envelope[i]!).toBeLessThan(envelope[i - 1]!);
     expect(envelope[3]!).toBeLessThan(steady * 0.1);
+  });
+
+  it('streams queued back to back go on in one MP3 stream: one encoder, no silence at the seams', async () => {
+    const scheduler = new TestScheduler(() => undefined);
+    const sent: PsrAction[] = [];
+    let encoders = 0;
+    const counting: Mp3EncoderBackendFactory = (options) => {
+      encoders++;
+      return lameJsBackend(options);
+    };
+    scheduler.run(() => {
+      const line = createPlayoutScheduler({ scheduler, leadMs: 400, mp3Backend: counting });
+      line.actions$.subscribe((action) => sent.push(action));
+      // Sentence by sentence, each given at once as a TTS does (1.01 s: not whole frames).
+      for (const hz of [200, 300, 250])
+        line.stream(of(tone(8000, hz, 1.01, 20000)), { sampleRate: 8000 });
+      scheduler.schedule(() => line.close(), 5000);
+    });
+    expect(encoders).toBe(1);
+    const bytes = Buffer.concat(
+      sent.map((a) => (a.type === 'chunk' ? a.payload : new Uint8Array())),
+    );
+    const decoder = new MPEGDecoder();
+    await decoder.ready;
+    const pcm = decoder.decode(bytes).channelData[0]!;
+    decoder.free();
+    let start = 0;
+    while (Math.abs(pcm[start]!) < 0.1) start++; // past the encoder's delay, once
+    // 3 × 1.01 s of tone, with nothing between: every 5 ms block of it is loud.
+    const blocks = Math.floor((3 * 1.01 * 8000 - 80) / 40);
+    for (let b = 0; b < blocks; b++) {
+      const from = start + b * 40;
+      const rms = Math.sqrt(pcm.slice(from, from + 40).reduce((s, v) => s + v * v, 0) / 40);
+      expect(rms, `block at ${((from - start) / 8).toFixed(0)} ms`).toBeGreaterThan(0.2);
+    }
   });
 });

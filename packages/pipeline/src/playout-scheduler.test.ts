@@ -292,7 +292,7 @@ describe('createPlayoutScheduler', () => {
     expect(stale).toBeLessThanOrEqual(400 + 20);
   });
 
-  it('prepareAhead: chunks are made on the work queue after each send, not when due; output unchanged', () => {
+  it('prepareAhead + encodeAhead: chunks are made on the work queue after each send, not when due; output unchanged', () => {
     const speech = speechLike(24000, 2);
     let inJob = false;
     let sends = 0;
@@ -332,7 +332,12 @@ describe('createPlayoutScheduler', () => {
     sends = 0;
     const ahead = actions(
       record(
-        (scheduler) => ({ leadMs: 400, mp3Backend: counting, prepareAhead: workOn(scheduler) }),
+        (scheduler) => ({
+          leadMs: 400,
+          mp3Backend: counting,
+          prepareAhead: workOn(scheduler),
+          encodeAhead: true,
+        }),
         play,
       ),
     );
@@ -343,6 +348,17 @@ describe('createPlayoutScheduler', () => {
     expect(encodesInJobs).toBeGreaterThan(20);
     expect(sendsWithEncoding.size).toBeGreaterThan(0);
     expect(Math.max(...sendsWithEncoding)).toBeLessThanOrEqual(3);
+    // Without encodeAhead only the resampling is done ahead: nothing more is encoded (and
+    // so committed to the caller) before it is due.
+    const encodedBefore = encodesInJobs;
+    const resampledAhead = actions(
+      record(
+        (scheduler) => ({ leadMs: 400, mp3Backend: counting, prepareAhead: workOn(scheduler) }),
+        play,
+      ),
+    );
+    expect(resampledAhead).toEqual(plain);
+    expect(encodesInJobs).toBe(encodedBefore);
   });
 
   it('rejects bad options with typed errors', () => {

@@ -101,11 +101,18 @@ export interface PlayoutSchedulerOptions {
   /** Lateness of each paced send, ms (see `createPacer`'s `onLag`): feed a histogram. */
   readonly onPacingLag?: (lateMs: number) => void;
   /**
-   * Prepare each stream's next chunk (resample, encode) on this queue right after a send,
-   * instead of when it is due: shared by many calls, it keeps one call's encoding from
+   * Prepare each stream's next chunk on this queue right after a send instead of when it
+   * is due: resample its audio (free: nothing more is committed to the caller) and, with
+   * `encodeAhead`, MP3-encode it. Shared by many calls, it keeps one call's work from
    * delaying another's send (default: none, chunks are made when due).
    */
   readonly prepareAhead?: WorkQueue;
+  /**
+   * With `prepareAhead`, encode the next MP3 chunk ahead too (default false): sends only
+   * write, but audio once encoded is heard even after an interruption, so a barge-in then
+   * leaves up to one chunk more than `leadMs`.
+   */
+  readonly encodeAhead?: boolean;
   /** Latency figures of streams as they happen (see {@link PlayoutTiming}): feed histograms. */
   readonly onTiming?: (timing: PlayoutTiming) => void;
 }
@@ -182,6 +189,10 @@ interface Item {
   /** `successor`: the item that preempts this one, if any. */
   stop(reason: InterruptReason, error?: Error, successor?: Item): void;
   playedMs(): number;
+  /** True for an MP3 stream not yet started: it can go on with the previous stream's encoder. */
+  acceptsEncoder(): boolean;
+  /** Takes over the previous stream's encoder and the PCM it had not fed yet. */
+  adopt(encoder: Mp3Encoder, leftover: Int16Array, lastSample: number): void;
 }
 
 /**
@@ -238,9 +249,14 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
    * continuation of the same line, so PSR plays the two back to back.
    */
   const handOver = (from: Item, lineBusyUntil: number): void => {
+    const next = successorOf(from);
+    if (next?.kind === 'stream' && !closed) next.start(lineBusyUntil);
+  };
+  /** The item queued right after `from`, while `from` is on the line. */
+  const successorOf = (from: Item): Item | undefined => {
     const line = current ? [current, ...queue] : queue;
-    const next = line[line.indexOf(from) + 1];
-    if (next?.kind === 'stream' && !closed && line.includes(from)) next.start(lineBusyUntil);
+    const at = line.indexOf(from);
+    return at >= 0 ? line[at + 1] : undefined;
   };
 
   /** Builds the bookkeeping every item shares: events, progress timer, exactly-once end. */
@@ -339,6 +355,10 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           ...(error && { error }),
         });
       },
+      acceptsEncoder: () => false,
+      adopt() {
+        throw new PipelineError('INVALID_OPTION', 'playout', 'a file has no MP3 encoder');
+      },
     };
     return item;
   }
@@ -424,12 +444,25 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     /** Every sample of the source is at 8 kHz in `pending`. */
     const allIn = (): boolean => sourceDone && resamplerFlushed && input.length === 0;
 
-    /** Encodes until `count` MP3 frames are ready or the audio runs out. */
-    const encodeUpTo = (count: number): void => {
+    /**
+     * Encodes until `count` MP3 frames are ready or the audio runs out. At the end of the
+     * source, a stream queued right after this one goes on with the same encoder once
+     * this one's frames are sent (`mayHandOver`: only where the hand-over to it follows at
+     * once): no flush, so no padding and no codec delay between the two.
+     */
+    const encodeUpTo = (count: number, mayHandOver: boolean): void => {
       while (frames.length < count && !encoderFlushed) {
         fill(576);
         if (pending.length >= 576) feed(pending.take(576));
         else if (allIn()) {
+          const next = successorOf(item);
+          if (encoder && next?.acceptsEncoder()) {
+            if (frames.length > 0 || !mayHandOver) break;
+            next.adopt(encoder, pending.take(pending.length), lastSample);
+            encoder = undefined;
+            encoderFlushed = true; // no more frames from this stream
+            break;
+          }
           feed(pending.take(pending.length));
           frames.push(...encoder!.flush());
           encoderFlushed = true;
@@ -445,8 +478,10 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         if (pending.length >= pcmChunkSamples || (allIn() && pending.length > 0))
           chunk = pcmChunk(pending.take(pcmChunkSamples));
       } else {
-        encodeUpTo(framesPerChunk);
-        if (frames.length >= framesPerChunk || encoderFlushed) chunk = takeFrames(framesPerChunk);
+        encodeUpTo(framesPerChunk, true);
+        // At the end of the source the last frames go out as they are (a shorter chunk).
+        if (frames.length >= framesPerChunk || encoderFlushed || allIn())
+          chunk = takeFrames(framesPerChunk);
       }
       if (!chunk) finishIfDrained();
       return chunk;
@@ -464,8 +499,8 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         prepareQueued = false;
         if (life.ended) return;
         try {
-          if (format === 'pcm16') fill(pcmChunkSamples);
-          else encodeUpTo(framesPerChunk);
+          if (format === 'mp3' && options.encodeAhead) encodeUpTo(framesPerChunk, false);
+          else fill(format === 'pcm16' ? pcmChunkSamples : framesPerChunk * 576);
         } catch (error) {
           item.stop(
             'error',
@@ -496,6 +531,13 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       events$: life.events$,
       done: life.done,
       playedMs: () => clock.playedMs(),
+      acceptsEncoder: () => format === 'mp3' && !started && !life.ended,
+      adopt(inherited, leftover, previousSample) {
+        encoder?.close();
+        encoder = inherited;
+        pending.push(leftover);
+        lastSample = previousSample;
+      },
       start(afterMs) {
         if (started) return;
         started = true;

@@ -177,7 +177,8 @@ describe('createSharedTimerScheduler', () => {
         }
         const expected = ops
           .map((o, id) => ({ id, ...o }))
-          .filter((o) => o.cancelAt === undefined || o.cancelAt >= o.delay)
+          // Cancelled at tick t (before time moves from t to t + 1): it ran if it was due by t.
+          .filter((o) => o.cancelAt === undefined || o.cancelAt >= Math.max(1, o.delay))
           .sort((a, b) => a.delay - b.delay || a.id - b.id)
           .map((o) => o.id);
         expect(ran.map((r) => r.id)).toEqual(expected);

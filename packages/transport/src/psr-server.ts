@@ -51,6 +51,11 @@ export interface PsrServerOptions {
   readonly heartbeatTimeoutMs?: number;
   /** Per-call settings: playout, framing, backpressure, bot error policy. */
   readonly call?: CallOptions;
+  /**
+   * Prepare each call's next chunk on the server's work queue right after a send (default
+   * true; see the pipeline's `prepareAhead`, and `call.playout.encodeAhead`).
+   */
+  readonly prepareAhead?: boolean;
   /** Default: JSON lines on stderr, warnings and up. pino fits. */
   readonly logger?: TransportLogger;
 }
@@ -319,7 +324,10 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       options: {
         ...this.options.call,
         scheduler: this.options.call?.scheduler ?? this.timers.within(runAs),
-        playout: { prepareAhead: this.work.within(runAs), ...this.options.call?.playout },
+        playout: {
+          ...(this.options.prepareAhead !== false && { prepareAhead: this.work.within(runAs) }),
+          ...this.options.call?.playout,
+        },
       },
       runAs,
     });
