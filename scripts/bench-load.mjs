@@ -107,14 +107,20 @@ function parseMetrics(text) {
   }
   return values;
 }
-/** Buckets of histogram `name` (optionally with one extra label) between two scrapes. */
+/** Buckets of histogram `name` (optionally only those with label `label`, e.g. `part="total"`) between two scrapes. */
 function bucketsBetween(before, after, name, label = '') {
   const buckets = [];
   for (const [key, value] of after) {
-    const match = new RegExp(`^${name}_bucket\\{${label ? `${label},` : ''}le="([^"]+)"\\}$`).exec(
-      key,
-    );
-    if (match) buckets.push({ le: Number(match[1]), count: value - (before.get(key) ?? 0) });
+    if (!key.startsWith(`${name}_bucket{`)) continue;
+    const labels = key.slice(key.indexOf('{') + 1, -1).split(',');
+    if (label && !labels.includes(label)) continue;
+    const le = labels.find((l) => l.startsWith('le='));
+    const bound = le?.slice(4, -1);
+    if (bound)
+      buckets.push({
+        le: bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound),
+        count: value - (before.get(key) ?? 0),
+      });
   }
   return buckets.sort((a, b) => a.le - b.le);
 }

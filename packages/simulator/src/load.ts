@@ -128,11 +128,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
 
 /**
  * Arrival jitter of a call's paced chunks, ms: for each chunk that came at least half the
- * previous chunk's length after it, how far that gap was from the previous chunk's
- * length (a paced stream sends one chunk per chunk of audio). Chunks closer together
- * than that are a burst by design (the lead filling at a stream's start, after a
- * barge-in or at a hand-over between streams) and are left out, and so is the gap that
- * follows one: a chunk sent early makes the next gap longer without anything being late.
+ * previous chunk's length after it, how much later than the previous chunk's length (a
+ * paced stream sends one chunk per chunk of audio; arriving early is no harm). Chunks
+ * closer together than that are a burst by design (the lead filling at a stream's start,
+ * after a barge-in or at a hand-over between streams) and are left out, and so is the gap
+ * that follows one: a chunk sent early makes the next gap longer without anything being
+ * late.
  */
 export function chunkJitter(actions: readonly ActionRecord[]): number[] {
   const jitter: number[] = [];
@@ -143,7 +144,7 @@ export function chunkJitter(actions: readonly ActionRecord[]): number[] {
     const expected = previous?.audioMs ?? 0;
     const paced =
       previous !== undefined && expected > 0 && action.atMs - previous.atMs >= expected / 2;
-    if (paced && previousPaced) jitter.push(Math.abs(action.atMs - previous!.atMs - expected));
+    if (paced && previousPaced) jitter.push(Math.max(0, action.atMs - previous!.atMs - expected));
     previous = action;
     previousPaced = paced;
   }
