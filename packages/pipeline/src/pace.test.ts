@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { AudioChunk } from './audio-frame.js';
 import { pace } from './pace.js';
+import { createPacer } from './pacer.js';
 import { PlayoutClock } from './playout-clock.js';
 
 const chunk = (durationMs: number, startMs = 0): AudioChunk => ({
@@ -124,5 +125,37 @@ describe('pacing lag', () => {
     });
     expect(lags.length).toBeGreaterThanOrEqual(2);
     expect(new Set(lags)).toEqual(new Set([7]));
+  });
+});
+
+describe('createPacer with audio reserved (an encoder that holds some)', () => {
+  /** Sends 100 ms chunks for 3 s; returns the audio ahead of the listener after each send. */
+  const aheadAfterSends = (reservedMs: number, leadMs = 400) => {
+    const scheduler = newScheduler();
+    const ahead: number[] = [];
+    scheduler.run(() => {
+      let left = 30;
+      const pacer = createPacer(
+        () => (left-- > 0 ? chunk(100) : undefined),
+        () => undefined,
+        { leadMs, scheduler, reservedMs: () => reservedMs },
+      );
+      pacer.wake();
+      scheduler.schedule(function watch() {
+        ahead.push(pacer.clock.bufferedMs());
+        if (scheduler.now() < 3000) this.schedule(undefined, 1);
+      });
+    });
+    return Math.max(...ahead);
+  };
+
+  it('keeps what is sent ahead within the lead less what is reserved', () => {
+    expect(aheadAfterSends(0)).toBe(400);
+    expect(aheadAfterSends(150)).toBe(250);
+  });
+
+  it('never lets the reservation starve the line: one chunk plus 60 ms stay ahead', () => {
+    expect(aheadAfterSends(350)).toBe(160);
+    expect(aheadAfterSends(350, 120)).toBe(120); // nor more than the lead itself
   });
 });

@@ -20,6 +20,18 @@ export interface PacerOptions {
   readonly retryMs?: number;
   /** Each timed wake's lateness, ms (timer due → ran): the pacing send lag, for metrics. */
   readonly onLag?: (lateMs: number) => void;
+  /**
+   * Audio already committed to the listener but not sent yet (held in an encoder,
+   * encoded ahead), ms: it counts against the lead (default none).
+   */
+  readonly reservedMs?: () => number;
+  /**
+   * What is reserved never brings the audio sent ahead below one chunk plus this, ms
+   * (default 60; nor above `leadMs`): an encoder that holds more than the lead leaves
+   * room for would otherwise make the line run dry by design. Then the listener gets
+   * more than `leadMs` ahead, by at most what is reserved beyond it.
+   */
+  readonly minMarginMs?: number;
 }
 
 /** The pacing loop shared by the `pace` operator and the playout scheduler. */
@@ -70,9 +82,14 @@ export function createPacer(
   };
 
   // Chunks of a stream are one size (the last may be shorter): the next is assumed as
-  // long as the last, so it goes out only if it fits in the lead.
+  // long as the last, so it goes out only if it fits in the lead (less what is reserved,
+  // but never less than the chunk and the minimum margin).
+  const minMarginMs = options.minMarginMs ?? 60;
   let lastChunkMs = 0;
-  const room = (): number => leadMs - clock.bufferedMs() - lastChunkMs;
+  const room = (): number =>
+    Math.max(leadMs - (options.reservedMs?.() ?? 0), Math.min(leadMs, lastChunkMs + minMarginMs)) -
+    clock.bufferedMs() -
+    lastChunkMs;
 
   function wake(): void {
     if (stopped) return;

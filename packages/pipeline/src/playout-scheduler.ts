@@ -154,7 +154,8 @@ export interface PlayoutScheduler {
   ): PlaybackHandle;
   /**
    * Streams PCM pieces (mono, `sampleRate`) as paced `chunk` actions. Unsubscribed at once
-   * when interrupted, so upstream work (TTS) stops.
+   * when interrupted, so upstream work (TTS) stops. Pieces are read as chunks need them,
+   * so a source must not reuse an array it has emitted.
    */
   stream(
     pcm$: Observable<Int16Array>,
@@ -191,8 +192,11 @@ interface Item {
   playedMs(): number;
   /** True for an MP3 stream not yet started: it can go on with the previous stream's encoder. */
   acceptsEncoder(): boolean;
-  /** Takes over the previous stream's encoder and the PCM it had not fed yet. */
-  adopt(encoder: Mp3Encoder, leftover: Int16Array, lastSample: number): void;
+  /**
+   * Takes over the previous stream's encoder, the PCM it had not fed yet and the audio
+   * the encoder still holds (`backlog` samples).
+   */
+  adopt(encoder: Mp3Encoder, leftover: Int16Array, lastSample: number, backlog: number): void;
 }
 
 /**
@@ -394,8 +398,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     let announce: Subscription | undefined; // playback-start of a stream continuing another
     let firstPcmAt: number | undefined; // set while the first chunk is awaited on an idle line
     let pushedAt: number | undefined; // when the source last gave audio
-    let fedSamples = 0; // PCM given to the MP3 encoder
-    let codecDelayMs = 0;
+    let backlogSamples = 0; // audio in the encoder not yet out as frames (its delay first)
     let prepareQueued = false;
     const life = track(id, 'stream', clock, () => {
       upstream?.unsubscribe();
@@ -416,15 +419,25 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       if (samples.length > 0) lastSample = samples[samples.length - 1]!;
       return chunk;
     };
-    const newEncoder = () =>
-      createMp3Encoder({
-        bitrateKbps: options.bitrateKbps ?? 32,
-        ...(options.mp3Backend && { backend: options.mp3Backend }),
-      });
+    const openEncoder = (): Mp3Encoder => {
+      if (!encoder) {
+        encoder = createMp3Encoder({
+          bitrateKbps: options.bitrateKbps ?? 32,
+          ...(options.mp3Backend && { backend: options.mp3Backend }),
+        });
+        backlogSamples = encoder.delaySamples;
+      }
+      return encoder;
+    };
+    const encoded = (out: readonly Mp3Frame[]): void => {
+      for (const frame of out) {
+        frames.push(frame);
+        backlogSamples -= (frame.durationMs * PSR_SAMPLE_RATE) / 1000;
+      }
+    };
     const feed = (samples: Int16Array): void => {
-      encoder ??= newEncoder();
-      frames.push(...encoder.encode(samples));
-      fedSamples += samples.length;
+      backlogSamples += samples.length;
+      encoded(openEncoder().encode(samples));
       if (samples.length > 0) lastSample = samples[samples.length - 1]!;
     };
     const takeFrames = (count: number): AudioChunk | undefined =>
@@ -458,13 +471,13 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           const next = successorOf(item);
           if (encoder && next?.acceptsEncoder()) {
             if (frames.length > 0 || !mayHandOver) break;
-            next.adopt(encoder, pending.take(pending.length), lastSample);
+            next.adopt(encoder, pending.take(pending.length), lastSample, backlogSamples);
             encoder = undefined;
             encoderFlushed = true; // no more frames from this stream
             break;
           }
           feed(pending.take(pending.length));
-          frames.push(...encoder!.flush());
+          encoded(encoder!.flush());
           encoderFlushed = true;
         } else break;
       }
@@ -532,9 +545,10 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       done: life.done,
       playedMs: () => clock.playedMs(),
       acceptsEncoder: () => format === 'mp3' && !started && !life.ended,
-      adopt(inherited, leftover, previousSample) {
+      adopt(inherited, leftover, previousSample, backlog) {
         encoder?.close();
         encoder = inherited;
+        backlogSamples = backlog;
         pending.push(leftover);
         lastSample = previousSample;
       },
@@ -547,10 +561,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           clock.continueAfter(afterMs!);
           announce = scheduler.schedule(() => life.started(), waitMs);
         }
-        // The encoder holds its delay's worth of audio that the caller will still hear
-        // after an interruption (in the fade tail): it counts against the lead.
-        if (format === 'mp3') encoder ??= newEncoder();
-        codecDelayMs = encoder ? (encoder.delaySamples * 1000) / PSR_SAMPLE_RATE : 0;
+        if (format === 'mp3') openEncoder();
         pacer = createPacer(
           pull,
           (chunk) => {
@@ -569,7 +580,10 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             }
           },
           {
-            leadMs: Math.max(0, leadMs - codecDelayMs),
+            leadMs,
+            // What the encoder holds (its delay, and a frame or two it buffers) and frames
+            // encoded ahead: the caller hears them after an interruption too.
+            reservedMs: () => audioAheadMs() - clock.bufferedMs(),
             scheduler,
             clock,
             ...(options.canSend && { canSend: options.canSend }),
@@ -607,14 +621,16 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         pacer?.stop();
         announce?.unsubscribe();
         const playedMs = clock.playedMs();
+        const aheadMs = audioAheadMs();
         // Cut mid-source: end on a fade. Fully sent (drained): it ends as its source did.
-        if (reason !== 'closed' && clock.startedAt !== undefined && !endTimer) sendFadeTail();
+        const fading = reason !== 'closed' && clock.startedAt !== undefined && !endTimer;
+        if (fading) sendFadeTail();
         if (reason === 'interrupted' && clock.startedAt !== undefined)
           options.onTiming?.({
             type: 'interrupt',
             id,
             stopMs: scheduler.now() - stopAt,
-            staleMs: audibleAheadMs(),
+            staleMs: aheadMs + (fading ? (fadeSamples * 1000) / PSR_SAMPLE_RATE : 0),
           });
         life.finish({
           type: 'playback-interrupted',
@@ -628,17 +644,14 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     };
 
     /**
-     * Source audio sent but not yet heard. PCM chunks are all audio; MP3 output starts
-     * with the encoder's delay and ends in padding, so count the PCM fed to the encoder
-     * against what the caller has heard of it.
+     * Audio the caller will still hear if the stream stops now (before its fade): sent
+     * and not yet played, encoded and not yet sent, and held in the encoder.
      */
-    const audibleAheadMs = (): number =>
-      format === 'pcm16'
-        ? clock.bufferedMs()
-        : Math.max(
-            0,
-            (fedSamples * 1000) / PSR_SAMPLE_RATE - Math.max(0, clock.playedMs() - codecDelayMs),
-          );
+    const audioAheadMs = (): number => {
+      let ms = encoder && !encoderFlushed ? (backlogSamples * 1000) / PSR_SAMPLE_RATE : 0;
+      for (const frame of frames) ms += frame.durationMs;
+      return clock.bufferedMs() + ms;
+    };
 
     /** Ends what was sent with a short fade instead of a click (see the README). */
     const sendFadeTail = (): void => {
@@ -654,7 +667,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       }
       if (encoder && !encoderFlushed) {
         feed(tail);
-        frames.push(...encoder.flush());
+        encoded(encoder.flush());
         encoderFlushed = true;
       }
       const chunk = takeFrames(frames.length);

@@ -97,6 +97,21 @@ describe('createSharedTimerScheduler', () => {
     expect(scheduler.runs).toBe(1);
   });
 
+  it('leaves no timer armed once nothing is pending (a process can exit)', () => {
+    const fake = fakeTimers();
+    const scheduler = createSharedTimerScheduler(fake);
+    const far = scheduler.schedule(() => undefined, 60_000);
+    const near = scheduler.schedule(() => undefined, 10);
+    near.unsubscribe();
+    expect(fake.armed).toBe(1); // the far one is still pending
+    far.unsubscribe();
+    expect(fake.armed).toBe(0);
+    scheduler.schedule(() => undefined, 5); // and it works again afterwards
+    expect(fake.armed).toBe(1);
+    fake.advance(5);
+    expect(scheduler.runs).toBe(1);
+  });
+
   it('lets an action reschedule itself (this.schedule), as RxJS periodic work does', () => {
     const fake = fakeTimers();
     const scheduler = createSharedTimerScheduler(fake);

@@ -129,6 +129,17 @@ class SharedTimers implements SharedTimerScheduler {
     action.queued = false;
     action.generation++;
     this.pending--;
+    // Nothing left to run (every entry is stale): no timer may keep the process alive.
+    if (this.pending === 0) {
+      this.disarm();
+      this.heap.length = 0;
+    }
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
   }
 
   private scheduleIn<T>(context: Context, work: Work<T>, delay = 0, state?: T): Subscription {
@@ -136,7 +147,7 @@ class SharedTimers implements SharedTimerScheduler {
   }
 
   private arm(due: number): void {
-    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.disarm();
     this.armedFor = due;
     // Timers have whole-millisecond resolution: round up so the wake is never early.
     this.timer = this.timers.set(() => this.fire(), Math.max(0, Math.ceil(due - this.now())));
