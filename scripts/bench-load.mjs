@@ -22,6 +22,7 @@
 //   LOAD_ENCODE_AHEAD=on|off           the server's --encode-ahead (default off)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,18 @@ const profileDir = join(results, 'profiles');
 mkdirSync(results, { recursive: true });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** GET over a connection of its own (cluster spreads new connections over the workers). */
+const getFresh = (url) =>
+  new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (data) => {
+        body += data;
+      });
+      response.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
 const freePort = () =>
   new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -214,13 +227,14 @@ async function runStep({ encoder, workers }, calls) {
     output += data;
   });
   // /metrics answers for the worker that takes the connection: fresh connections are
-  // spread over the workers, and each answer is told apart by its process start time.
+  // spread over the workers, and each answer is told apart by its pid (psrkit_server_info).
+  // The first answer of each worker is kept: a second scrape would reset its event-loop window.
   const scrape = async () => {
     const byWorker = new Map();
     for (let i = 0; i < workers * 10 && byWorker.size < workers; i++) {
-      const response = await fetch(`${base}/metrics`, { headers: { connection: 'close' } });
-      const metrics = parseMetrics(await response.text());
-      byWorker.set(metrics.get('psrkit_process_start_time_seconds'), metrics);
+      const metrics = parseMetrics(await getFresh(`${base}/metrics`));
+      const id = [...metrics.keys()].find((key) => key.startsWith('psrkit_server_info{'));
+      if (!byWorker.has(id)) byWorker.set(id, metrics);
     }
     return byWorker;
   };

@@ -18,7 +18,10 @@ describe('parseConfig', () => {
       bot: '@psrkit/demo-bot',
       onBotError: { action: 'hangup' },
       handshakeTimeoutMs: 10_000,
+      encodeAhead: false,
     });
+    expect(parseConfig(['--encode-ahead', 'on'], {}).encodeAhead).toBe(true);
+    expect(parseConfig([], { PSRKIT_ENCODE_AHEAD: 'on' }).encodeAhead).toBe(true);
     expect(parseConfig(['--on-bot-error', 'transfer:101'], {}).onBotError).toEqual({
       action: 'transfer',
       extension: '101',

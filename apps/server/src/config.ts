@@ -202,7 +202,7 @@ export function configCommand(): Command {
     .addOption(
       option(
         '--encode-ahead <on|off>',
-        'MP3-encode the next chunk right after a send (sends stay on time under load, a barge-in leaves one chunk more) or when due',
+        'MP3-encode the next chunk right after a send (sends stay on time under load; it counts against the lead) or when due',
         'PSRKIT_ENCODE_AHEAD',
       )
         .choices(['on', 'off'])

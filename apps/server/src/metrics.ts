@@ -99,6 +99,13 @@ export function createServerMetrics(): ServerMetrics {
     (t) => t.frameErrors,
   );
 
+  // Tells workers apart (with --workers each scrape answers for one of them).
+  new Gauge({
+    name: 'psrkit_server_info',
+    help: 'the process answering this scrape',
+    labelNames: ['pid'],
+    registers: [registry],
+  }).set({ pid: String(process.pid) }, 1);
   new Gauge({
     name: 'psrkit_active_calls',
     help: 'calls in progress',
@@ -114,35 +121,34 @@ export function createServerMetrics(): ServerMetrics {
     registers: [registry],
   });
   // Fine buckets: the load benchmark reads percentiles from them.
-  const latencyBuckets = [
-    0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4,
-    0.5, 0.75, 1,
-  ];
-  const pacingLag = new Histogram({
-    name: 'psrkit_pacing_send_lag_seconds',
-    help: 'how late paced chunk sends ran after they were due',
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
-  const firstChunk = new Histogram({
-    name: 'psrkit_first_chunk_seconds',
-    help: 'a stream started on an idle line: its first PCM piece → its first chunk written (part="total"), or the piece that completed the chunk → written (part="processing")',
-    labelNames: ['part'],
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
-  const interruptStop = new Histogram({
-    name: 'psrkit_barge_in_stop_seconds',
-    help: 'an interruption → the stream stopped and its last (fade) chunk written',
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
-  const staleAudio = new Histogram({
-    name: 'psrkit_barge_in_stale_audio_seconds',
-    help: 'audio the caller still hears after an interruption (sent ahead, codec delay, fade)',
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
+  const latency = (name: string, help: string, labelNames: string[] = []) =>
+    new Histogram({
+      name,
+      help,
+      labelNames,
+      buckets: [
+        0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3,
+        0.4, 0.5, 0.75, 1,
+      ],
+      registers: [registry],
+    });
+  const pacingLag = latency(
+    'psrkit_pacing_send_lag_seconds',
+    'how late paced chunk sends ran after they were due',
+  );
+  const firstChunk = latency(
+    'psrkit_first_chunk_seconds',
+    'a stream started on an idle line: its first PCM piece → its first chunk written (part="total"), or the piece that completed the chunk → written (part="processing")',
+    ['part'],
+  );
+  const interruptStop = latency(
+    'psrkit_barge_in_stop_seconds',
+    'an interruption → the stream stopped and its last (fade) chunk written',
+  );
+  const staleAudio = latency(
+    'psrkit_barge_in_stale_audio_seconds',
+    'audio the caller still hears after an interruption (sent ahead, held in the encoder, fade)',
+  );
   const encodeTime = new Histogram({
     name: 'psrkit_mp3_encode_seconds',
     help: 'CPU time of one MP3 encode (or flush) call',

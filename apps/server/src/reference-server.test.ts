@@ -58,6 +58,7 @@ describe('the reference server', () => {
     expect(text).toMatch(/psrkit_first_chunk_seconds_count\{part="processing"\} 1\n/);
     expect(text).toMatch(/psrkit_timer_wakes_total [1-9]/);
     expect(text).toMatch(/psrkit_timer_runs_total [1-9]/);
+    expect(text).toContain(`psrkit_server_info{pid="${process.pid}"} 1`);
     expect(text).toMatch(/psrkit_nodejs_eventloop_lag_seconds/);
     expect((await http(server, '/nope')).status).toBe(404);
   });

@@ -151,11 +151,11 @@ describe('createPacer with audio reserved (an encoder that holds some)', () => {
 
   it('keeps what is sent ahead within the lead less what is reserved', () => {
     expect(aheadAfterSends(0)).toBe(400);
-    expect(aheadAfterSends(150)).toBe(250);
+    expect(aheadAfterSends(100)).toBe(300);
   });
 
-  it('never lets the reservation starve the line: one chunk plus 60 ms stay ahead', () => {
-    expect(aheadAfterSends(350)).toBe(160);
-    expect(aheadAfterSends(350, 120)).toBe(120); // nor more than the lead itself
+  it('never lets the reservation starve the line: one chunk plus 120 ms stay ahead', () => {
+    expect(aheadAfterSends(350)).toBe(220);
+    expect(aheadAfterSends(350, 200)).toBe(200); // nor more than the lead itself
   });
 });

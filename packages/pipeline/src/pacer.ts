@@ -27,7 +27,7 @@ export interface PacerOptions {
   readonly reservedMs?: () => number;
   /**
    * What is reserved never brings the audio sent ahead below one chunk plus this, ms
-   * (default 60; nor above `leadMs`): an encoder that holds more than the lead leaves
+   * (default 120; nor above `leadMs`): an encoder that holds more than the lead leaves
    * room for would otherwise make the line run dry by design. Then the listener gets
    * more than `leadMs` ahead, by at most what is reserved beyond it.
    */
@@ -84,7 +84,7 @@ export function createPacer(
   // Chunks of a stream are one size (the last may be shorter): the next is assumed as
   // long as the last, so it goes out only if it fits in the lead (less what is reserved,
   // but never less than the chunk and the minimum margin).
-  const minMarginMs = options.minMarginMs ?? 60;
+  const minMarginMs = options.minMarginMs ?? 120;
   let lastChunkMs = 0;
   const room = (): number =>
     Math.max(leadMs - (options.reservedMs?.() ?? 0), Math.min(leadMs, lastChunkMs + minMarginMs)) -

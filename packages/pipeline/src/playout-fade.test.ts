@@ -7,6 +7,18 @@ import { lameJsBackend, type Mp3EncoderBackendFactory } from './mp3-encoder.js';
 import { createPlayoutScheduler } from './playout-scheduler.js';
 import { tone } from './test-signals.js';
 
+/** The MP3 of every `chunk` action, decoded by a real decoder (mono, −1…1). */
+async function decodeChunks(sent: readonly PsrAction[]): Promise<Float32Array> {
+  const bytes = Buffer.concat(sent.map((a) => (a.type === 'chunk' ? a.payload : new Uint8Array())));
+  const decoder = new MPEGDecoder();
+  await decoder.ready;
+  try {
+    return decoder.decode(bytes).channelData[0]!;
+  } finally {
+    decoder.free();
+  }
+}
+
 describe('an interrupted MP3 stream, decoded by a real decoder', () => {
   it('ends on a fade, not a click', async () => {
     const scheduler = new TestScheduler(() => undefined);
@@ -20,13 +32,7 @@ describe('an interrupted MP3 stream, decoded by a real decoder', () => {
       scheduler.schedule(() => line.interrupt(), 700);
       scheduler.schedule(() => line.close(), 2000);
     });
-    const bytes = Buffer.concat(
-      sent.map((a) => (a.type === 'chunk' ? a.payload : new Uint8Array())),
-    );
-    const decoder = new MPEGDecoder();
-    await decoder.ready;
-    const pcm = decoder.decode(bytes).channelData[0]!;
-    decoder.free();
+    const pcm = await decodeChunks(sent);
     // Where the audio ends, its envelope (5 ms blocks) must fall smoothly to near silence
     // over the fade, instead of stopping at full level (a click).
     let end = pcm.length;
@@ -59,13 +65,7 @@ describe('an interrupted MP3 stream, decoded by a real decoder', () => {
       scheduler.schedule(() => line.close(), 5000);
     });
     expect(encoders).toBe(1);
-    const bytes = Buffer.concat(
-      sent.map((a) => (a.type === 'chunk' ? a.payload : new Uint8Array())),
-    );
-    const decoder = new MPEGDecoder();
-    await decoder.ready;
-    const pcm = decoder.decode(bytes).channelData[0]!;
-    decoder.free();
+    const pcm = await decodeChunks(sent);
     let start = 0;
     while (Math.abs(pcm[start]!) < 0.1) start++; // past the encoder's delay, once
     // 3 × 1.01 s of tone, with nothing between: every 5 ms block of it is loud.

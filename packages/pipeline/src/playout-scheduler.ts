@@ -109,8 +109,8 @@ export interface PlayoutSchedulerOptions {
   readonly prepareAhead?: WorkQueue;
   /**
    * With `prepareAhead`, encode the next MP3 chunk ahead too (default false): sends only
-   * write, but audio once encoded is heard even after an interruption, so a barge-in then
-   * leaves up to one chunk more than `leadMs`.
+   * write, but audio once encoded is heard even after an interruption, so it counts
+   * against `leadMs` and less is sent ahead (see the pacer's `minMarginMs` floor).
    */
   readonly encodeAhead?: boolean;
   /** Latency figures of streams as they happen (see {@link PlayoutTiming}): feed histograms. */
