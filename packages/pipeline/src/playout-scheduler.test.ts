@@ -255,7 +255,7 @@ describe('createPlayoutScheduler', () => {
 
   it('reports first-chunk latency on an idle line and the stale audio left by an interruption', () => {
     const timings: PlayoutTiming[] = [];
-    record({ leadMs: 400, onTiming: (t) => timings.push(t) }, (line, scheduler) => {
+    const log = record({ leadMs: 400, onTiming: (t) => timings.push(t) }, (line, scheduler) => {
       // A real-time source: one 20 ms piece at 24 kHz every 20 ms.
       const speech = speechLike(24000, 3);
       const live = new Observable<Int16Array>((subscriber) =>
@@ -275,11 +275,10 @@ describe('createPlayoutScheduler', () => {
     });
     const firstChunks = timings.filter((t) => t.type === 'first-chunk');
     // The live stream waited for two 72 ms MP3 frames of audio plus the encoder's delay, at
-    // real time; the queued one, started by the cut with all its audio there, waited for
-    // nothing. Processing takes no virtual time.
+    // real time; processing takes no virtual time. The queued one did not start on an idle
+    // line (the cut one's audio still plays), so it is not timed.
     expect(firstChunks).toEqual([
       { type: 'first-chunk', id: '1', processingMs: 0, sinceFirstPcmMs: expect.any(Number) },
-      { type: 'first-chunk', id: '2', processingMs: 0, sinceFirstPcmMs: 0 },
     ]);
     const wait = (firstChunks[0] as { sinceFirstPcmMs: number }).sinceFirstPcmMs;
     expect(wait).toBeGreaterThanOrEqual(144);
@@ -290,6 +289,10 @@ describe('createPlayoutScheduler', () => {
     // What the caller still hears: at most the lead plus the fade (silent padding aside).
     expect(stale).toBeGreaterThan(400 - 144);
     expect(stale).toBeLessThanOrEqual(400 + 20);
+    // The next stream is heard once that has played (its padding too), not over it.
+    const next = events(log).find((e) => e.type === 'playback-start' && e.id === '2')!;
+    expect(next.at).toBeGreaterThanOrEqual(1000 + stale - 20);
+    expect(next.at).toBeLessThanOrEqual(1000 + stale + 2 * 72);
   });
 
   it('prepareAhead + encodeAhead: chunks are made on the work queue after each send, not when due; output unchanged', () => {

@@ -184,7 +184,8 @@ interface Item {
   readonly done: Promise<PlaybackOutcome>;
   /**
    * Starts playing; `afterMs` (streams): the line is busy until then with the previous
-   * stream, which this one continues without a seam. Idempotent.
+   * stream, which this one continues without a seam, or with what an interrupted stream
+   * had sent. Idempotent.
    */
   start(afterMs?: number): void;
   /** `successor`: the item that preempts this one, if any. */
@@ -237,6 +238,9 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
   let current: Item | undefined;
   let closed = false;
   let nextId = 1;
+  // Until when the line still plays what an interrupted stream had sent (its lead, the
+  // audio its encoder held and its fade): what starts next plays after it.
+  let staleUntil = Number.NEGATIVE_INFINITY;
 
   const send = (action: PsrAction): void => {
     if (!closed) actions.next(action);
@@ -245,7 +249,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
   const advance = (): void => {
     if (current || closed) return;
     current = queue.shift();
-    current?.start();
+    current?.start(staleUntil > scheduler.now() ? staleUntil : undefined);
   };
 
   /**
@@ -625,6 +629,8 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         // Cut mid-source: end on a fade. Fully sent (drained): it ends as its source did.
         const fading = reason !== 'closed' && clock.startedAt !== undefined && !endTimer;
         if (fading) sendFadeTail();
+        if (reason === 'interrupted' && clock.startedAt !== undefined)
+          staleUntil = Math.max(staleUntil, scheduler.now() + clock.bufferedMs());
         if (reason === 'interrupted' && clock.startedAt !== undefined)
           options.onTiming?.({
             type: 'interrupt',
