@@ -260,9 +260,11 @@ async function runStep({ encoder, workers }, calls) {
   const summary = JSON.parse(output);
 
   const wall = (serverEnd.at - serverStart.at) / 1000;
-  const pairs = [...after.entries()].flatMap(([id, a]) =>
-    before.has(id) ? [[before.get(id), a]] : [],
-  );
+  const between = (from) =>
+    [...after.entries()].flatMap(([id, a]) => (from.has(id) ? [[from.get(id), a]] : []));
+  const pairs = between(before);
+  // Streams start on an idle line mostly as calls begin (the ramp): those over the whole run.
+  const wholeRun = between(atIdle);
   const worst = (name) =>
     Math.round(Math.max(...pairs.map(([, a]) => a.get(name) ?? Number.NaN)) * 100000) / 100;
   const total = (name) =>
