@@ -20,22 +20,19 @@ describe('chunkJitter', () => {
     bytes: 576,
     audioMs,
   });
-  it('measures paced gaps against the audio they follow, and leaves bursts out', () => {
+  it('measures how much less audio each chunk found queued than the typical chunk did', () => {
     const actions: ActionRecord[] = [
-      chunk(0),
-      chunk(1), // the lead filling: a burst
-      chunk(33), // still filling (under half a chunk)
-      chunk(177), // paced, but after a burst: left out
-      chunk(321), // paced, on time
-      chunk(475), // 10 ms late
+      chunk(0), // idle line: left out
+      chunk(1), // the lead filling: 143 ms queued
+      chunk(156), // then one whenever 132 ms are left …
+      chunk(300),
+      chunk(444),
       { atMs: 500, type: 'media', bytes: 1000, audioMs: 500 }, // not a chunk
-      chunk(609, 72), // 10 ms early: no harm
-      chunk(684), // after a 72 ms chunk: 3 ms late
-      chunk(684), // a hand-over sends the next stream's first chunk at once
-      chunk(900), // long gap after an early chunk: left out
-      chunk(1044), // on time again
+      chunk(598), // 10 ms late: 122 ms left
+      chunk(732), // back on time (132 ms left)
+      chunk(876),
     ];
-    expect(chunkJitter(actions)).toEqual([0, 10, 0, 3, 0]);
+    expect(chunkJitter(actions)).toEqual([0, 0, 0, 0, 10, 0, 0]);
     expect(chunkJitter([])).toEqual([]);
   });
 });

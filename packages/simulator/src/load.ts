@@ -127,28 +127,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
 }
 
 /**
- * Arrival jitter of a call's paced chunks, ms: for each chunk that came at least half the
- * previous chunk's length after it, how much later than the previous chunk's length (a
- * paced stream sends one chunk per chunk of audio; arriving early is no harm). Chunks
- * closer together than that are a burst by design (the lead filling at a stream's start,
- * after a barge-in or at a hand-over between streams) and are left out, and so is the gap
- * that follows one: a chunk sent early makes the next gap longer without anything being
- * late.
+ * Arrival jitter of a call's chunks, ms, as the line sees it: when each chunk came, how
+ * much audio was still queued before it (its level), and how far that fell short of the
+ * call's typical (median) level. A paced stream sends each chunk when the line is down
+ * to about the same level, so a chunk that came late finds less; one that came early
+ * (a burst by design: a stream's start, a barge-in, a hand-over) finds more and counts 0.
+ * Chunks on an idle line are left out (their gap is an underrun, counted apart).
  */
 export function chunkJitter(actions: readonly ActionRecord[]): number[] {
-  const jitter: number[] = [];
-  let previous: ActionRecord | undefined;
-  let previousPaced = false;
+  const levels: number[] = [];
+  let end = Number.NEGATIVE_INFINITY;
   for (const action of actions) {
     if (action.type !== 'chunk') continue;
-    const expected = previous?.audioMs ?? 0;
-    const paced =
-      previous !== undefined && expected > 0 && action.atMs - previous.atMs >= expected / 2;
-    if (paced && previousPaced) jitter.push(Math.max(0, action.atMs - previous!.atMs - expected));
-    previous = action;
-    previousPaced = paced;
+    const level = end - action.atMs;
+    if (level > 0) levels.push(level);
+    end = Math.max(end, action.atMs) + (action.audioMs ?? 0);
   }
-  return jitter;
+  if (levels.length === 0) return [];
+  const typical = [...levels].sort((x, y) => x - y)[Math.floor(levels.length / 2)]!;
+  return levels.map((level) => Math.max(0, typical - level));
 }
 
 /** The summary as text. */
