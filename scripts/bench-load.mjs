@@ -384,6 +384,7 @@ function plot(runs) {
     `<text x="${m.l - 8}" y="${yJ(yMaxJ) + 4}" text-anchor="end">${Math.round(yMaxJ)}</text>`,
     `<text x="${m.l - 8}" y="${yJ(0) + 4}" text-anchor="end">0</text>`,
     `<text x="${W - m.r + 6}" y="${yC(0) + 4}">0</text>`,
+    `<text x="${W - m.r + 6}" y="${m.t + 4}">${100 * Math.max(1, ...runs.map((r) => r.workers))} %</text>`,
   ];
   for (const n of [...new Set(ns)].sort((a, b) => a - b))
     parts.push(
@@ -412,86 +413,92 @@ function plot(runs) {
 }
 
 // --- main ---------------------------------------------------------------------------------
-const started = new Date();
-console.log(
-  `bench:load — ${cores} cores, steady window ${steadyS} s, ${hasTaskset ? 'server pinned to core 0, emulator to core 1' : 'taskset missing: processes not pinned'}`,
-);
-if (profile) rmSync(profileDir, { recursive: true, force: true });
-const runs = [];
-for (const config of configs) {
-  const name = `${config.encoder}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`;
-  console.log(`\n${name}`);
-  const run = { name, ...config, steps: [], capacity: 0 };
-  runs.push(run);
-  const step = async (calls) => {
-    const result = await runStep(config, calls);
-    run.steps.push(result);
-    console.log(formatStep(result));
-    return result;
-  };
-  let lastPass = 0;
-  let firstFail;
-  for (const calls of steps) {
-    const result = await step(calls);
-    if (result.passed) lastPass = calls;
-    else {
-      firstFail = calls;
-      break;
-    }
-  }
-  for (
-    let i = 0;
-    i < refine && firstFail && firstFail - lastPass > Math.max(5, lastPass / 10);
-    i++
-  ) {
-    const mid = Math.round((lastPass + firstFail) / 2);
-    if ((await step(mid)).passed) lastPass = mid;
-    else firstFail = mid;
-  }
-  run.capacity = lastPass;
-  run.firstFail = firstFail;
-  if (profile) {
-    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
-    // The profile of the largest step that passed (or the first that did not).
-    const biggest = files
-      .map((f) => join(profileDir, f))
-      .sort()
-      .at(-1);
-    if (biggest) run.hotSpots = hotSpots(biggest);
-    rmSync(profileDir, { recursive: true, force: true });
-  }
-  console.log(`→ ${name}: ${lastPass} calls${firstFail ? ` (${firstFail} failed)` : ''}`);
-}
-const one = (encoder) => runs.find((r) => r.encoder === encoder && r.workers === 1);
-for (const run of runs)
-  if (run.workers > 1 && one(run.encoder)?.capacity)
-    run.ratioToOneWorker = Math.round((run.capacity / one(run.encoder).capacity) * 100) / 100;
-
-const stamp = started.toISOString().slice(0, 19).replace(/:/g, '');
-const report = {
-  date: started.toISOString(),
-  machine: { cores, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
-  criterion: `the server's p99 send lag ≤ ${JITTER_LIMIT_MS} ms (every worker's), no underrun, no failed call, no violation`,
-  steadyS,
-  runs,
-};
+// LOAD_REPORT=<results json>: only writes that run's Markdown and plot again.
+const report = process.env.LOAD_REPORT
+  ? JSON.parse(readFileSync(process.env.LOAD_REPORT, 'utf8'))
+  : await measure();
+const stamp = report.date.slice(0, 19).replace(/:/g, '');
 const md = markdown(report);
 // A profiled run (slower: V8 samples the server) is kept apart from the figures.
-const kind = profile ? 'load-profile' : 'load';
+const kind = report.runs.some((run) => run.hotSpots) ? 'load-profile' : 'load';
 writeFileSync(join(results, `${kind}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(
   join(results, `${kind}-${stamp}.md`),
   md.replaceAll(`load-${stamp}.svg`, `${kind}-${stamp}.svg`),
 );
-writeFileSync(join(results, `${kind}-${stamp}.svg`), plot(runs));
-if (!profile) {
+writeFileSync(join(results, `${kind}-${stamp}.svg`), plot(report.runs));
+if (kind === 'load') {
   writeFileSync(
     join(results, 'load-latest.md'),
     md.replaceAll(`load-${stamp}.svg`, 'load-latest.svg'),
   );
-  writeFileSync(join(results, 'load-latest.svg'), plot(runs));
+  writeFileSync(join(results, 'load-latest.svg'), plot(report.runs));
 }
 console.log(`\n${md}`);
+
+async function measure() {
+  const started = new Date();
+  console.log(
+    `bench:load — ${cores} cores, steady window ${steadyS} s, ${hasTaskset ? 'server pinned to core 0, emulator to core 1' : 'taskset missing: processes not pinned'}`,
+  );
+  if (profile) rmSync(profileDir, { recursive: true, force: true });
+  const runs = [];
+  for (const config of configs) {
+    const name = `${config.encoder}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`;
+    console.log(`\n${name}`);
+    const run = { name, ...config, steps: [], capacity: 0 };
+    runs.push(run);
+    const step = async (calls) => {
+      const result = await runStep(config, calls);
+      run.steps.push(result);
+      console.log(formatStep(result));
+      return result;
+    };
+    let lastPass = 0;
+    let firstFail;
+    for (const calls of steps) {
+      const result = await step(calls);
+      if (result.passed) lastPass = calls;
+      else {
+        firstFail = calls;
+        break;
+      }
+    }
+    for (
+      let i = 0;
+      i < refine && firstFail && firstFail - lastPass > Math.max(5, lastPass / 10);
+      i++
+    ) {
+      const mid = Math.round((lastPass + firstFail) / 2);
+      if ((await step(mid)).passed) lastPass = mid;
+      else firstFail = mid;
+    }
+    run.capacity = lastPass;
+    run.firstFail = firstFail;
+    if (profile) {
+      const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+      // The profile of the largest step that passed (or the first that did not).
+      const biggest = files
+        .map((f) => join(profileDir, f))
+        .sort()
+        .at(-1);
+      if (biggest) run.hotSpots = hotSpots(biggest);
+      rmSync(profileDir, { recursive: true, force: true });
+    }
+    console.log(`→ ${name}: ${lastPass} calls${firstFail ? ` (${firstFail} failed)` : ''}`);
+  }
+  const one = (encoder) => runs.find((r) => r.encoder === encoder && r.workers === 1);
+  for (const run of runs)
+    if (run.workers > 1 && one(run.encoder)?.capacity)
+      run.ratioToOneWorker = Math.round((run.capacity / one(run.encoder).capacity) * 100) / 100;
+  return {
+    date: started.toISOString(),
+    machine: { cores, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
+    criterion: `the server's p99 send lag ≤ ${JITTER_LIMIT_MS} ms (every worker's), no underrun, no failed call, no violation`,
+    steadyS,
+    runs,
+  };
+}
 
 function markdown(r) {
   const p = (x) => (x ? `${x.p50} / ${x.p99}` : '–');

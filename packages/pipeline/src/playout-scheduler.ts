@@ -773,7 +773,19 @@ class PcmQueue {
     this.length += samples.length;
   }
 
+  /** The next `count` samples (fewer at the end): a view when they lie in one piece. */
   take(count: number): Int16Array {
+    const head = this.pieces[0];
+    if (head && head.length - this.offset >= count) {
+      const view = head.subarray(this.offset, this.offset + count);
+      this.offset += count;
+      this.length -= count;
+      if (this.offset === head.length) {
+        this.pieces.shift();
+        this.offset = 0;
+      }
+      return view;
+    }
     const out = new Int16Array(Math.min(count, this.length));
     let filled = 0;
     while (filled < out.length) {
