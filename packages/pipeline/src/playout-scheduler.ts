@@ -587,7 +587,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
             leadMs,
             // What the encoder holds (its delay, and a frame or two it buffers) and frames
             // encoded ahead: the caller hears them after an interruption too.
-            reservedMs: () => audioAheadMs() - clock.bufferedMs(),
+            reservedMs: heldMs,
             scheduler,
             clock,
             ...(options.canSend && { canSend: options.canSend }),
@@ -629,15 +629,15 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         // Cut mid-source: end on a fade. Fully sent (drained): it ends as its source did.
         const fading = reason !== 'closed' && clock.startedAt !== undefined && !endTimer;
         if (fading) sendFadeTail();
-        if (reason === 'interrupted' && clock.startedAt !== undefined)
+        if (reason === 'interrupted' && clock.startedAt !== undefined) {
           staleUntil = Math.max(staleUntil, scheduler.now() + clock.bufferedMs());
-        if (reason === 'interrupted' && clock.startedAt !== undefined)
           options.onTiming?.({
             type: 'interrupt',
             id,
             stopMs: scheduler.now() - stopAt,
             staleMs: aheadMs + (fading ? (fadeSamples * 1000) / PSR_SAMPLE_RATE : 0),
           });
+        }
         life.finish({
           type: 'playback-interrupted',
           id,
@@ -649,15 +649,14 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
       },
     };
 
-    /**
-     * Audio the caller will still hear if the stream stops now (before its fade): sent
-     * and not yet played, encoded and not yet sent, and held in the encoder.
-     */
-    const audioAheadMs = (): number => {
+    /** Audio committed but not sent: held in the encoder, and encoded ahead. */
+    const heldMs = (): number => {
       let ms = encoder && !encoderFlushed ? (backlogSamples * 1000) / PSR_SAMPLE_RATE : 0;
       for (const frame of frames) ms += frame.durationMs;
-      return clock.bufferedMs() + ms;
+      return ms;
     };
+    /** Audio the caller will still hear if the stream stops now (before its fade). */
+    const audioAheadMs = (): number => clock.bufferedMs() + heldMs();
 
     /** Ends what was sent with a short fade instead of a click (see the README). */
     const sendFadeTail = (): void => {
