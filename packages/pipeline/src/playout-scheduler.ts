@@ -191,13 +191,13 @@ interface Item {
   /** `successor`: the item that preempts this one, if any. */
   stop(reason: InterruptReason, error?: Error, successor?: Item): void;
   playedMs(): number;
-  /** True for an MP3 stream not yet started: it can go on with the previous stream's encoder. */
-  acceptsEncoder(): boolean;
+  /** Streams only. True for an MP3 stream not yet started: it can go on with the previous stream's encoder. */
+  acceptsEncoder?(): boolean;
   /**
-   * Takes over the previous stream's encoder, the PCM it had not fed yet and the audio
-   * the encoder still holds (`backlog` samples).
+   * Streams only. Takes over the previous stream's encoder, the PCM it had not fed yet
+   * and the audio the encoder still holds (`backlog` samples).
    */
-  adopt(encoder: Mp3Encoder, leftover: Int16Array, lastSample: number, backlog: number): void;
+  adopt?(encoder: Mp3Encoder, leftover: Int16Array, lastSample: number, backlog: number): void;
 }
 
 /**
@@ -363,10 +363,6 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
           ...(error && { error }),
         });
       },
-      acceptsEncoder: () => false,
-      adopt() {
-        throw new PipelineError('INVALID_OPTION', 'playout', 'a file has no MP3 encoder');
-      },
     };
     return item;
   }
@@ -473,7 +469,7 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
         if (pending.length >= 576) feed(pending.take(576));
         else if (allIn()) {
           const next = successorOf(item);
-          if (encoder && next?.acceptsEncoder()) {
+          if (encoder && next?.acceptsEncoder?.() && next.adopt) {
             if (frames.length > 0 || !mayHandOver) break;
             next.adopt(encoder, pending.take(pending.length), lastSample, backlogSamples);
             encoder = undefined;

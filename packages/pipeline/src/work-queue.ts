@@ -3,9 +3,9 @@ import { performance } from 'node:perf_hooks';
 /**
  * Work that must be done soon but not before what is due: jobs run first in, first out,
  * in slices of at most `sliceMs`, each slice after the event loop has run its due timers
- * and I/O. The playout line prepares the next chunk of every stream here (resampling,
- * MP3 encoding) right after sending one, so a timer wake that sends many calls' chunks
- * only writes them, and no send waits behind another call's encoding.
+ * and I/O. The playout line prepares the next chunk of every stream here right after
+ * sending one (resampling; with `encodeAhead`, MP3 encoding too), so a timer wake that
+ * sends many calls' chunks does less, and no send waits behind another call's work.
  */
 export interface WorkQueue {
   /** Queues `job`. A job that throws does not stop the others; its error surfaces on its own. */

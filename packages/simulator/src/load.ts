@@ -143,8 +143,7 @@ export function chunkJitter(actions: readonly ActionRecord[]): number[] {
     if (level > 0) levels.push(level);
     end = Math.max(end, action.atMs) + (action.audioMs ?? 0);
   }
-  if (levels.length === 0) return [];
-  const typical = [...levels].sort((x, y) => x - y)[Math.floor(levels.length / 2)]!;
+  const typical = percentiles(levels)?.p50 ?? 0;
   return levels.map((level) => Math.max(0, typical - level));
 }
 
