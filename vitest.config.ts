@@ -2,8 +2,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// One config for the whole workspace: a project per package or app (named after its
-// folder, tests beside the code in src/), plus the cross-package tests in tests/.
+// One config for the whole workspace, in two tiers:
+// - behaviour: a project per package or app (named after its folder, tests beside the code
+//   in src/), plus the cross-package tests in tests/. They assert exactly and do not depend
+//   on the machine's speed.
+// - timing (`*.timing.test.ts` anywhere): real-time budgets, with the server under test in
+//   its own process. `pnpm test` runs them after the rest, one file at a time
+//   (`pnpm test:timing` alone); each budget holds with a core taken away.
 const projectDirs = ['packages', 'apps'].flatMap((group) =>
   existsSync(group)
     ? readdirSync(group, { withFileTypes: true })
@@ -11,16 +16,18 @@ const projectDirs = ['packages', 'apps'].flatMap((group) =>
         .map((entry) => join(group, entry.name))
     : [],
 );
+const TIMING = '**/*.timing.test.ts';
 
 export default defineConfig({
   test: {
+    globalSetup: ['tests/setup/leftover-processes.ts'],
     projects: [
       ...projectDirs.map((dir) => ({
         test: {
           name: dir.split('/').pop() as string,
           root: dir,
           include: ['src/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'src/**/*.type.test.ts'],
+          exclude: ['**/node_modules/**', 'src/**/*.type.test.ts', TIMING],
           typecheck: {
             enabled: true,
             include: ['src/**/*.type.test.ts'],
@@ -33,8 +40,18 @@ export default defineConfig({
           name: 'workspace',
           root: 'tests',
           include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', TIMING],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'timing',
+          include: ['{packages,apps}/*/src/**/*.timing.test.ts', 'tests/**/*.timing.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

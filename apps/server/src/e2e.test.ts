@@ -1,39 +1,31 @@
 // End to end: the built reference server with the demo bot in its own process, real
 // loopback WebSockets, the emulator as PSR, real MP3 decoding of what the bot streamed.
-import { type ChildProcess, execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// Behaviour only: how fast it all happens is `demo-call.timing.test.ts`'s business.
 import { type CallReport, loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root, spawnServer } from './__fixtures__/spawn-server.js';
+import { root, type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';
 
-const LEAD_MS = 400;
-let server: ChildProcess;
+let server: SpawnedServer;
 let url: string;
-let exited: Promise<number | null>;
 let logs: Record<string, unknown>[];
 
 beforeAll(async () => {
-  const spawned = await spawnServer(['--lead-ms', String(LEAD_MS)], {
-    env: { DEMO_SILENCE_MS: '4000' },
-  });
-  ({ url, exited, logs } = spawned);
-  server = spawned.process;
+  server = await spawnServer([], { env: { DEMO_SILENCE_MS: '4000' } });
+  ({ url, logs } = server);
 }, 60_000);
 
-afterAll(() => {
-  if (server.exitCode === null) server.kill('SIGKILL');
+afterAll(async () => {
+  await server?.stop();
 });
 
 const sample = (name: string) => `${root}packages/simulator/samples/${name}`;
 
 describe('reference server + demo bot + emulator', () => {
-  // Three calls at once: the full script, a silent caller, and a scenario run through psr-sim.
+  // Two calls at once: the full script and a silent caller.
   let script: CallReport;
   let silent: CallReport;
-  let scenario: { code: number; stdout: string };
   beforeAll(async () => {
-    const run = promisify(execFile);
-    [script, silent, scenario] = await Promise.all([
+    [script, silent] = await Promise.all([
       placeCall({
         url,
         tenant: 'demo',
@@ -47,16 +39,6 @@ describe('reference server + demo bot + emulator', () => {
         caller: [{ atMs: 500, samples: await loadCallerAudio(sample('hello.wav')) }],
         tailMs: 20_000,
       }),
-      run(process.execPath, [
-        `${root}packages/simulator/dist/bin.js`,
-        'scenario',
-        `${root}packages/simulator/scenarios/demo-bot.json`,
-        '--url',
-        url,
-      ]).then(
-        ({ stdout }) => ({ code: 0, stdout }),
-        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-      ),
     ]);
   }, 120_000);
 
@@ -82,15 +64,14 @@ describe('reference server + demo bot + emulator', () => {
     for (let i = Math.round((echo.endMs - 2000) * 8); i < (echo.endMs - 1000) * 8; i++)
       sum += script.heard[i]! ** 2;
     expect(Math.sqrt(sum / 8000)).toBeGreaterThan(300);
-    expect(script.underruns).toEqual([]);
-    expect(script.summary.firstReplyMs.every((ms) => ms < 1500)).toBe(true);
+    expect(script.summary.firstReplyMs).toHaveLength(3);
   });
 
-  it('stops talking within lead + 50 ms when the caller barges in', () => {
+  it('gives way when the caller speaks over it: the bot audio stops before the caller does', () => {
     const bargeIns = script.utterances.filter((u) => u.bargeIn);
     expect(bargeIns.length).toBeGreaterThanOrEqual(1);
     for (const u of bargeIns)
-      expect(u.bargeIn!.botStoppedAfterMs).toBeLessThanOrEqual(LEAD_MS + 50);
+      expect(u.startMs + u.bargeIn!.botStoppedAfterMs).toBeLessThan(u.endMs);
   });
 
   it('transfers to 101 after the third utterance', () => {
@@ -107,11 +88,6 @@ describe('reference server + demo bot + emulator', () => {
     expect(silent.violations).toEqual([]);
   });
 
-  it('passes the shipped scenario through psr-sim', () => {
-    expect(scenario.stdout).toContain('PASSED');
-    expect(scenario.code).toBe(0);
-  });
-
   it('logs every call line with call_id and tenant', () => {
     const callLines = logs.filter(
       (l) => l['msg'] === 'call accepted' || l['msg'] === 'echoing a turn',
@@ -122,8 +98,8 @@ describe('reference server + demo bot + emulator', () => {
   });
 
   it('shuts down on SIGTERM with exit code 0', async () => {
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    server.process.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
     expect(logs.map((l) => l['msg'])).toContain('stopped');
   });
 });

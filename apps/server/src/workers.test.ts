@@ -7,24 +7,24 @@ const tone = (ms: number) =>
 
 describe('psrkit-server --workers', () => {
   it('runs N processes on one port, spreads calls over them, and stops them all on SIGTERM', async () => {
-    const {
-      process: server,
-      url,
-      logs,
-      exited,
-    } = await spawnServer(['--workers', '2'], { listeners: 2 });
-    const listening = new Set(logs.filter((l) => l['msg'] === 'listening').map((l) => l['url']));
-    expect(listening.size).toBe(1); // one port, shared
-    const reports = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        placeCall({ url, caller: [{ atMs: 200, samples: tone(600) }], tailMs: 1500 }),
-      ),
-    );
-    expect(reports.every((r) => r.actions[0]?.type === 'media')).toBe(true);
-    const pids = new Set(logs.filter((l) => l['msg'] === 'call accepted').map((l) => l['pid']));
-    expect(pids.size).toBe(2);
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(logs.filter((l) => l['msg'] === 'stopped')).toHaveLength(2);
+    const server = await spawnServer(['--workers', '2'], { listeners: 2 });
+    try {
+      const { url, logs } = server;
+      const listening = new Set(logs.filter((l) => l['msg'] === 'listening').map((l) => l['url']));
+      expect(listening.size).toBe(1); // one port, shared
+      const reports = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          placeCall({ url, caller: [{ atMs: 200, samples: tone(600) }], tailMs: 1500 }),
+        ),
+      );
+      expect(reports.every((r) => r.actions[0]?.type === 'media')).toBe(true);
+      const pids = new Set(logs.filter((l) => l['msg'] === 'call accepted').map((l) => l['pid']));
+      expect(pids.size).toBe(2);
+      server.process.kill('SIGTERM'); // the primary only: it stops its workers
+      expect(await server.exited).toBe(0);
+      expect(logs.filter((l) => l['msg'] === 'stopped')).toHaveLength(2);
+    } finally {
+      await server.stop();
+    }
   }, 60_000);
 });

@@ -68,13 +68,13 @@ describe('the contract examples (psr-protocol.md §2, §3)', () => {
   });
 
   it('errors are ProtocolErrors with a readable message', () => {
+    let thrown: unknown;
     try {
       decodeEvent(fixture('event-media-placeholder.json'));
     } catch (error) {
-      expect(isProtocolError(error, 'INVALID_BASE64')).toBe(true);
-      expect((error as Error).message).toMatch(
-        /^\$\.media\.payload: invalid base64: character "<"/,
-      );
+      thrown = error;
     }
+    expect(isProtocolError(thrown, 'INVALID_BASE64')).toBe(true);
+    expect((thrown as Error).message).toMatch(/^\$\.media\.payload: invalid base64: character "<"/);
   });
 });

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { decodeWav } from '@psrkit/protocol';
 import { describe, expect, it } from 'vitest';
+import { runPsrSim } from './__fixtures__/run-cli.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
-
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const run = promisify(execFile);
 
 describe('psr-sim CLI', () => {
   it('call: prints the timeline, writes what the caller heard and the stereo call', async () => {
@@ -17,8 +13,7 @@ describe('psr-sim CLI', () => {
     try {
       const dir = await mkdtemp(join(tmpdir(), 'psr-sim-'));
       const wav = fileURLToPath(new URL('../samples/hello.wav', import.meta.url));
-      const { stdout } = await run(process.execPath, [
-        bin,
+      const { stdout } = await runPsrSim([
         'call',
         server.url,
         '--wav',
@@ -52,14 +47,7 @@ describe('psr-sim CLI', () => {
       call.hangup();
     });
     try {
-      const { stdout } = await run(process.execPath, [
-        bin,
-        'call',
-        server.url,
-        '--json',
-        '--speed',
-        '4',
-      ]);
+      const { stdout } = await runPsrSim(['call', server.url, '--json', '--speed', '4']);
       const report = JSON.parse(stdout);
       expect(report.summary.actions).toMatchObject({ media: 1, hangup: 1 });
       expect(report.end.by).toBe('bot');
@@ -69,25 +57,17 @@ describe('psr-sim CLI', () => {
   }, 30_000);
 
   it('a bad option or an unreachable server is one clear line and a non-zero exit code', async () => {
-    const badSpeed = await run(process.execPath, [
-      bin,
-      'call',
-      'ws://127.0.0.1:9/',
-      '--speed',
-      'fast',
-    ]).catch((e) => e);
+    const badSpeed = await runPsrSim(['call', 'ws://127.0.0.1:9/', '--speed', 'fast']).catch(
+      (e) => e,
+    );
     expect(badSpeed.code).toBe(1);
     expect(badSpeed.stderr).toContain('--speed must be a number');
-    const refused = await run(process.execPath, [bin, 'call', 'ws://127.0.0.1:9/']).catch((e) => e);
+    const refused = await runPsrSim(['call', 'ws://127.0.0.1:9/']).catch((e) => e);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^psr-sim: CONNECT_FAILED: /);
-    const noFile = await run(process.execPath, [
-      bin,
-      'call',
-      'ws://127.0.0.1:9/',
-      '--wav',
-      '/nowhere.wav',
-    ]).catch((e) => e);
+    const noFile = await runPsrSim(['call', 'ws://127.0.0.1:9/', '--wav', '/nowhere.wav']).catch(
+      (e) => e,
+    );
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toContain('INVALID_CALLER_AUDIO');
   });

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tone } from './__fixtures__/audio.js';
+import { runPsrSim } from './__fixtures__/run-cli.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
 import { loadScenario, parseScenario, runScenario } from './scenario.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const bin = here('../dist/bin.js');
 const noAudio = async () => tone(100);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -141,10 +139,9 @@ describe('scenario files', () => {
       name: 'bad',
       expect: [{ type: 'transfer', extension: '999' }],
     });
-    const run = promisify(execFile);
     const [ok, failed] = await Promise.all([
-      run(process.execPath, [bin, 'scenario', good, '--url', server.url]),
-      run(process.execPath, [bin, 'scenario', bad, '--url', server.url]).catch((e) => e),
+      runPsrSim(['scenario', good, '--url', server.url]),
+      runPsrSim(['scenario', bad, '--url', server.url]).catch((e) => e),
     ]);
     expect(ok.stdout).toContain('✓ transfer to 101');
     expect(ok.stdout).toContain('PASSED');
