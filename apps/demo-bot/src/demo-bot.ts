@@ -136,7 +136,7 @@ export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): 
       }
     };
     const turnsSubscription = call
-      .audio({ channel: 'a' })
+      .audio()
       .pipe(detectTurns({ openVad, endSilenceMs: turnEndMs }))
       .subscribe({
         next: onTurn,

@@ -19,7 +19,11 @@ describe('parseConfig', () => {
       onBotError: { action: 'hangup' },
       handshakeTimeoutMs: 10_000,
       encodeAhead: false,
+      remoteSide: 'a',
     });
+    expect(parseConfig(['--remote-side', 'b'], {}).remoteSide).toBe('b');
+    expect(parseConfig([], { PSRKIT_REMOTE_SIDE: 'b' }).remoteSide).toBe('b');
+    expect(() => parseConfig(['--remote-side', 'c'], {})).toThrow(/--remote-side/);
     expect(parseConfig(['--encode-ahead', 'on'], {}).encodeAhead).toBe(true);
     expect(parseConfig([], { PSRKIT_ENCODE_AHEAD: 'on' }).encodeAhead).toBe(true);
     expect(parseConfig(['--on-bot-error', 'transfer:101'], {}).onBotError).toEqual({

@@ -12,6 +12,8 @@ export interface ServerConfig {
   readonly bitrateKbps: number;
   readonly framesPerChunk: number;
   readonly chunkFormat: 'mp3' | 'pcm16';
+  /** The side of a `stereo` call the bot talks to, unless the call says `remote_side`. */
+  readonly remoteSide: 'a' | 'b';
   /** `lamejs` (built in) or `wasm` (LAME in WebAssembly, @psrkit/plugin-mp3-wasm). */
   readonly mp3Encoder: 'lamejs' | 'wasm';
   /** Encode each call's next MP3 chunk right after a send (`on`) or when it is due (`off`). */
@@ -133,6 +135,15 @@ export function configCommand(): Command {
       option('--chunk-format <format>', 'format of streamed chunks', 'PSRKIT_CHUNK_FORMAT')
         .choices(['mp3', 'pcm16'])
         .default('mp3'),
+    )
+    .addOption(
+      option(
+        '--remote-side <side>',
+        "side of a stereo call that is the person the bot talks to (a call's remote_side=a|b wins)",
+        'PSRKIT_REMOTE_SIDE',
+      )
+        .choices(['a', 'b'])
+        .default('a'),
     )
     .addOption(
       option(
@@ -272,6 +283,7 @@ export function parseConfig(
     bitrateKbps: o['bitrate'],
     framesPerChunk: o['framesPerChunk'],
     chunkFormat: o['chunkFormat'],
+    remoteSide: o['remoteSide'],
     mp3Encoder: o['mp3Encoder'],
     encodeAhead: o['encodeAhead'] === 'on',
     heartbeatMs: o['heartbeatMs'],

@@ -91,7 +91,7 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
 
     let loud = 0;
     let quiet = rearmFrames;
-    const listening = call.audio({ channel: 'a' }).subscribe((frame) => {
+    const listening = call.audio().subscribe((frame) => {
       let sum = 0;
       for (const sample of frame.samples) sum += sample * sample;
       if (sum / frame.samples.length >= threshold) {

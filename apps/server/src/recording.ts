@@ -4,7 +4,6 @@ import { encodeWavHeader, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { EmulatedLine, inspectMp3, inspectWav, toMono8k } from '@psrkit/simulator';
 import type { Call, PsrServer } from '@psrkit/transport';
 import type { Logger } from 'pino';
-import { filter } from 'rxjs';
 
 const HEADER = 44;
 const PART = '.wav.part';
@@ -34,7 +33,8 @@ async function recordCall(call: Call, dir: string, logger: Logger): Promise<void
   let playing = Promise.resolve();
   let writing = Promise.resolve();
 
-  call.audio$.pipe(filter((frame) => frame.channel === 'a')).subscribe((frame) => {
+  // The "caller" track is the remote party: side B on an outbound call.
+  call.audio().subscribe((frame) => {
     caller.push(frame.samples);
     callerSamples = frame.startSample + frame.samples.length;
   });

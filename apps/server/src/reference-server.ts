@@ -67,6 +67,7 @@ export async function startReferenceServer(
     logger: logger as unknown as TransportLogger,
     call: {
       onBotError: config.onBotError,
+      remoteSide: config.remoteSide,
       playout: {
         leadMs: config.leadMs,
         format: config.chunkFormat,

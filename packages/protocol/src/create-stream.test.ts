@@ -96,9 +96,23 @@ describe('createStream', () => {
       app: 'bot',
       channel: 'mono_a',
       is_silence: 'false',
-      parameter: '{"danh_xung":"anh","vip":true}',
+      // app=bot: the customer is the called party, side B.
+      parameter: '{"danh_xung":"anh","vip":true,"remote_side":"b"}',
     });
     expect(request!.file).toEqual({ name: 'audio.wav', bytes: [82, 73, 70, 70] });
+  });
+
+  it('tells the bot of an outbound call to listen to side B, unless told otherwise', async () => {
+    const psr = await fakePsr(() => ({ status: 200, body: ok('c-3') }));
+    const base = { baseUrl: psr.baseUrl, token: 't', url: 'ws://b/p', destination: '1' };
+    await createStream({ ...base, app: 'bot' });
+    await createStream({ ...base, app: 'bot', parameter: { remote_side: 'a' } });
+    await createStream({ ...base, app: 'dial', extension: '101', parameter: { x: 1 } });
+    expect(psr.received.map((r) => r.fields['parameter'])).toEqual([
+      '{"remote_side":"b"}',
+      '{"remote_side":"a"}',
+      '{"x":1}',
+    ]);
   });
 
   it('reads audio_file from a path', async () => {

@@ -24,7 +24,11 @@ export interface CreateStreamOptions {
   readonly isSilence?: boolean;
   /** `app: 'bot'`: a file played once the callee answers: a path, bytes or a Blob. */
   readonly audioFile?: string | Uint8Array | Blob;
-  /** Metadata handed to the bot as dynamic query parameters. */
+  /**
+   * Metadata handed to the bot as dynamic query parameters. With `app: 'bot'`,
+   * `remote_side: 'b'` is added unless `parameter` sets `remote_side` itself: the bot's
+   * customer is the called party, PSR's side B (`mono_b`), so a psrkit bot listens there.
+   */
   readonly parameter?: Readonly<Record<string, string | number | boolean>>;
   /** Give up after this many milliseconds (default 10 000). */
   readonly timeoutMs?: number;
@@ -210,7 +214,11 @@ async function buildForm(options: CreateStreamOptions): Promise<FormData> {
   if (options.isSilence !== undefined) form.set('is_silence', String(options.isSilence));
   if (options.audioFile !== undefined)
     form.set('audio_file', await toBlob(options.audioFile), fileName(options.audioFile));
-  if (options.parameter !== undefined) form.set('parameter', JSON.stringify(options.parameter));
+  const parameter =
+    app === 'bot' && options.parameter?.['remote_side'] === undefined
+      ? { ...options.parameter, remote_side: 'b' }
+      : options.parameter;
+  if (parameter !== undefined) form.set('parameter', JSON.stringify(parameter));
   return form;
 }
 

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { CallSide } from '@psrkit/pipeline';
 import { encodeWav, isProtocolError, PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
 import { isTransportError } from '@psrkit/transport';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -66,6 +67,11 @@ const channelOption = () =>
   new Option('--channel <layout>', 'payload layout PSR sends')
     .choices(PSR_CHANNELS as string[])
     .default('mono_a');
+const sideOption = () =>
+  new Option(
+    '--side <side>',
+    "the side that carries the caller's voice (default: b for mono_b, else a; b = an outbound call)",
+  ).choices(['a', 'b']);
 const decodeOption = (fallback: DecodeMode) =>
   new Option('--decode <mode>', 'MP3 decoding on the emulated line')
     .choices(['stream', 'independent', 'none'])
@@ -97,6 +103,7 @@ export function buildProgram(): Command {
       {},
     )
     .addOption(channelOption())
+    .addOption(sideOption())
     .option('--piece-ms <ms>', 'audio per media event', number('--piece-ms'), 20)
     .option(
       '--speed <factor>',
@@ -125,6 +132,7 @@ export function buildProgram(): Command {
         params: o.param,
         headers: o.header,
         channel: o.channel as PsrChannel,
+        ...(o.side && { side: o.side as CallSide }),
         pieceMs: o.pieceMs,
         speed: o.speed,
         decode: o.decode as DecodeMode,
@@ -188,6 +196,7 @@ export function buildProgram(): Command {
     .option('--tenant <name>', 'tenant query parameter', 'load')
     .option('--param <key=value>', 'a dynamic query parameter (repeatable)', pair, {})
     .addOption(channelOption())
+    .addOption(sideOption())
     .addOption(decodeOption('none'))
     .option('--json', 'print the summary as JSON')
     .action(async (url: string, o) => {
@@ -200,6 +209,7 @@ export function buildProgram(): Command {
         tenant: o.tenant,
         params: o.param,
         channel: o.channel as PsrChannel,
+        ...(o.side && { side: o.side as CallSide }),
         decode: o.decode as DecodeMode,
         ...(tty && {
           onCallEnd: (done: number, total: number) =>

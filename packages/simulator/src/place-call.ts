@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { CallSide } from '@psrkit/pipeline';
 import { type DecodedPsrAction, PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
 import { connectAsPsr, type ReceivedAction } from '@psrkit/transport';
 import { type AudioProblem, inspectMp3, inspectWav } from './action-checks.js';
@@ -33,8 +34,17 @@ export interface PlaceCallOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Default: a fresh UUID. */
   readonly callId?: string;
-  /** Payload layout (default `mono_a`). `stereo` carries the caller on A and what the line plays on B; `mono_b` only the line. */
+  /**
+   * Payload layout (default `mono_a`): `mono_a` carries side A, `mono_b` side B, `stereo`
+   * both (A left, B right).
+   */
   readonly channel?: PsrChannel;
+  /**
+   * The side that carries the caller's voice; the other side carries what the line plays
+   * (the bot, as PSR hears it). Default: `b` for `mono_b`, else `a` (an inbound call: the
+   * caller is the calling party). An outbound create-stream call has the customer on `b`.
+   */
+  readonly side?: CallSide;
   /** The caller: one recording from t = 0 (mono, 8 kHz), or pieces placed in time. */
   readonly caller: Int16Array | readonly CallerSegment[];
   /**
@@ -81,6 +91,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       'must be a multiple of 0.125 ms (one sample)',
     );
   const channel = options.channel ?? 'mono_a';
+  const side = options.side ?? (channel === 'mono_b' ? 'b' : 'a');
   const decode = options.decode ?? 'stream';
   const caller = composeCaller(options.caller);
   const totalSamples = caller.length + Math.round(tailMs * RATE);
@@ -279,12 +290,13 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     const spoken = caller.subarray(from, Math.min(from + pieceSamples, caller.length));
     const padded = spoken.length === pieceSamples ? spoken : new Int16Array(pieceSamples);
     if (padded !== spoken) padded.set(spoken); // past the recording: silence
-    if (channel === 'mono_a') return padded;
-    const b = line.read(from, pieceSamples);
-    if (channel === 'mono_b') return b;
+    const sideOf = (which: CallSide) => (which === side ? padded : line.read(from, pieceSamples));
+    if (channel !== 'stereo') return sideOf(channel === 'mono_a' ? 'a' : 'b');
+    const a = sideOf('a');
+    const b = sideOf('b');
     const stereo = new Int16Array(pieceSamples * 2);
     for (let i = 0; i < pieceSamples; i++) {
-      stereo[2 * i] = padded[i]!;
+      stereo[2 * i] = a[i]!;
       stereo[2 * i + 1] = b[i]!;
     }
     return stereo;

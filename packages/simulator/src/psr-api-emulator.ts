@@ -16,7 +16,11 @@ export interface PsrApiEmulatorOptions {
   readonly host?: string;
   /** Base of the recording URLs in answers (default the emulator's own URL). */
   readonly recordingBaseUrl?: string;
-  /** The callee of every placed call (the caller side of the stream). */
+  /**
+   * The callee of every placed call. PSR places the call, so the callee is the called
+   * party: their voice is on side B (`mono_b`, or the right channel of `stereo`) unless
+   * `call.side` says otherwise.
+   */
   readonly callee: Int16Array;
   /** Options for each placed call. */
   readonly call?: Partial<
@@ -137,6 +141,7 @@ export async function startPsrApiEmulator(options: PsrApiEmulatorOptions): Promi
       status: 'in-progress',
     });
     const done = placeCall({
+      side: 'b',
       ...options.call,
       url: request.url,
       callId: request.callId,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { CallSide } from '@psrkit/pipeline';
 import { PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
 import { parse as parseYaml } from 'yaml';
 import type { CallReport } from './call-report.js';
@@ -40,6 +41,8 @@ export interface Scenario {
   readonly tenant?: string;
   readonly params?: Readonly<Record<string, string>>;
   readonly channel?: PsrChannel;
+  /** The side of the caller's voice (see `placeCall`'s `side`): `b` for an outbound call. */
+  readonly side?: CallSide;
   readonly caller: readonly CallerSegment[];
   readonly tailMs?: number;
   readonly expect: readonly Expectation[];
@@ -213,12 +216,15 @@ export async function parseScenario(
   if (!isObject(root)) return fail('$', 'a scenario is a JSON object');
   onlyKeys(
     root,
-    ['$schema', 'name', 'url', 'tenant', 'params', 'channel', 'caller', 'tailMs', 'expect'],
+    ['$schema', 'name', 'url', 'tenant', 'params', 'channel', 'side', 'caller', 'tailMs', 'expect'],
     '$',
   );
   const channel = field<string>(root, 'channel', '$', 'string');
   if (channel !== undefined && !(PSR_CHANNELS as readonly string[]).includes(channel))
     fail('$.channel', `must be one of ${PSR_CHANNELS.join(', ')}, got ${JSON.stringify(channel)}`);
+  const side = field<string>(root, 'side', '$', 'string');
+  if (side !== undefined && side !== 'a' && side !== 'b')
+    fail('$.side', `must be "a" or "b", got ${JSON.stringify(side)}`);
   const params = root['params'];
   if (params !== undefined) {
     if (!isObject(params)) fail('$.params', 'must be an object of strings');
@@ -252,6 +258,7 @@ export async function parseScenario(
     ...(tenant !== undefined && { tenant }),
     ...(params !== undefined && { params: params as Record<string, string> }),
     ...(channel !== undefined && { channel: channel as PsrChannel }),
+    ...(side !== undefined && { side: side as CallSide }),
     ...(tailMs !== undefined && { tailMs }),
   };
 }
@@ -359,6 +366,7 @@ export async function runScenario(
     ...(scenario.tenant !== undefined && { tenant: scenario.tenant }),
     ...(scenario.params !== undefined && { params: scenario.params }),
     ...(scenario.channel !== undefined && { channel: scenario.channel }),
+    ...(scenario.side !== undefined && { side: scenario.side }),
     ...(scenario.tailMs !== undefined && { tailMs: scenario.tailMs }),
     ...options,
     url,

@@ -44,6 +44,78 @@ const pcm = (samples: Int16Array, piece = 160) =>
     s.complete();
   });
 
+describe('the remote party: which side the bot talks to', () => {
+  /** Sends 20 ms with a tone on `toneSide` and silence on the other; returns the sides `audio()` gave. */
+  async function heardSides(
+    channel: 'mono_a' | 'mono_b' | 'stereo',
+    options: { params?: Record<string, string>; remoteSide?: 'a' | 'b' } = {},
+  ) {
+    const { bot, call: calling, events } = captured();
+    const server = await serve(
+      bot,
+      options.remoteSide ? { call: { remoteSide: options.remoteSide } } : {},
+    );
+    const { psr } = await callIn(server, {
+      channel,
+      ...(options.params && { params: options.params }),
+    });
+    const call = await calling;
+    const remote: AudioFrame[] = [];
+    const both: AudioFrame[] = [];
+    const b: AudioFrame[] = [];
+    call.audio().subscribe((f) => remote.push(f));
+    call.audio({ channel: 'both' }).subscribe((f) => both.push(f));
+    call.audio({ channel: 'b' }).subscribe((f) => b.push(f));
+    psr.sendMedia(channel === 'stereo' ? new Int16Array(320) : new Int16Array(160));
+    await until(() => both.length === (channel === 'stereo' ? 2 : 1));
+    await psr.close();
+    return {
+      remoteSide: call.remoteSide,
+      remote: remote.map((f) => f.channel),
+      both: both.map((f) => f.channel),
+      b: b.map((f) => f.channel),
+      events,
+    };
+  }
+
+  it('is the side a mono call carries', async () => {
+    expect(await heardSides('mono_a')).toMatchObject({ remoteSide: 'a', remote: ['a'], b: [] });
+    expect(await heardSides('mono_b')).toMatchObject({ remoteSide: 'b', remote: ['b'], b: ['b'] });
+    // remote_side does not move a mono call off the only side it has.
+    expect(await heardSides('mono_b', { params: { remote_side: 'a' } })).toMatchObject({
+      remoteSide: 'b',
+    });
+  });
+
+  it("on stereo: A by default, the server's choice, and the call's remote_side above both", async () => {
+    expect(await heardSides('stereo')).toMatchObject({
+      remoteSide: 'a',
+      remote: ['a'],
+      both: ['a', 'b'],
+    });
+    expect(await heardSides('stereo', { remoteSide: 'b' })).toMatchObject({
+      remoteSide: 'b',
+      remote: ['b'],
+    });
+    expect(await heardSides('stereo', { params: { remote_side: 'B' } })).toMatchObject({
+      remote: ['b'],
+    });
+    expect(
+      await heardSides('stereo', { remoteSide: 'b', params: { remote_side: 'a' } }),
+    ).toMatchObject({ remote: ['a'] });
+  });
+
+  it('a bad remote_side is a typed INVALID_PARAMETER, counted, and the default is used', async () => {
+    const { bot, call: calling } = captured();
+    const server = await serve(bot, { call: { remoteSide: 'b' } });
+    const { psr } = await callIn(server, { channel: 'stereo', params: { remote_side: 'left' } });
+    const call = await calling;
+    expect(call.remoteSide).toBe('b');
+    expect(call.stats.frameErrors).toEqual({ INVALID_PARAMETER: 1 });
+    await psr.close();
+  });
+});
+
 describe('Call over a real WebSocket', () => {
   it('reports connected, frames caller audio per side, and keeps the query parameters', async () => {
     const { bot, call: calling, events } = captured();

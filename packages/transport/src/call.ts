@@ -24,12 +24,13 @@ import {
   type PsrChannel,
   transferAction,
 } from '@psrkit/protocol';
-import { asyncScheduler, type Observable, of, type SchedulerLike, Subject } from 'rxjs';
+import { asyncScheduler, filter, type Observable, of, type SchedulerLike, Subject } from 'rxjs';
 import { type CallStats, createCallStats, type StatsUpdate, updateAll } from './call-stats.js';
 import { type CallerAudioOptions, callerAudio } from './caller-audio.js';
 import type { PsrConnection } from './connection.js';
 import { checkOption, type FrameErrorCode, TransportError } from './errors.js';
 import type { TransportLogger } from './logger.js';
+import { parseRemoteSide, REMOTE_SIDE_PARAM, remoteSideOf } from './remote-side.js';
 
 /** Why a call ended. */
 export type CallEndReason =
@@ -86,6 +87,12 @@ export type CallEvent =
   | { readonly type: 'bot-failed'; readonly error: Error }
   | PlaybackEvent;
 
+/** What {@link Call.audio} takes: a side (default `remote`) and a rate. */
+export interface CallAudioOptions extends Omit<CallerAudioOptions, 'channel'> {
+  /** `remote` (default): the person the bot talks to; or a side; or `both`. */
+  readonly channel?: CallSide | 'remote' | 'both';
+}
+
 /** What a send did: sent, or not because the call is ending or gone. */
 export type SendResult =
   | { readonly sent: true }
@@ -103,6 +110,12 @@ export interface CallOptions {
   readonly frameMs?: number;
   /** Which side each stereo channel carries (default `['a', 'b']`). */
   readonly stereoOrder?: readonly [CallSide, CallSide];
+  /**
+   * Which side of a `stereo` call is the person the bot talks to (default `a`, the
+   * calling party: right for inbound calls). A call's `remote_side=a|b` parameter wins;
+   * mono calls always listen to the side they carry. See {@link Call.remoteSide}.
+   */
+  readonly remoteSide?: CallSide;
   /** Send-buffer watermark in bytes above which playout waits (default 64 KiB). */
   readonly sendHighWaterMark?: number;
   /**
@@ -146,8 +159,17 @@ export interface Call {
   readonly actionsSent$: Observable<SentAction>;
   /** Caller audio, 20 ms frames at 8000 Hz, side `a` and (stereo) `b`. Hot. */
   readonly audio$: Observable<AudioFrame>;
-  /** Caller audio of one side and/or at another rate (e.g. 16 kHz for ASR). */
-  audio(options?: CallerAudioOptions): Observable<AudioFrame>;
+  /**
+   * The side that carries the person the bot talks to: the side a mono call carries;
+   * for `stereo`, the call's `remote_side` parameter, else the server's `remoteSide`,
+   * else `a`. On an outbound (create-stream) call the customer is the called party, B.
+   */
+  readonly remoteSide: CallSide;
+  /**
+   * The remote party's audio (default), or `channel: 'a' | 'b' | 'both'`, optionally at
+   * another rate (e.g. 16 kHz for ASR).
+   */
+  audio(options?: CallAudioOptions): Observable<AudioFrame>;
   /** Resolves once when the call ends. */
   readonly closed: Promise<CallEnd>;
   /** Aborted when the call ends: pass it to TTS/LLM requests. */
@@ -244,6 +266,7 @@ export function createCall(init: CallInit): CallController {
   let sidesSeen = 0;
   let failure: Error | undefined;
   const reportedFields = new Set<string>();
+  const stereoRemoteSide = stereoSideFor(query.params[REMOTE_SIDE_PARAM]);
 
   const line = createPlayoutScheduler({
     ...options.playout,
@@ -304,6 +327,20 @@ export function createCall(init: CallInit): CallController {
         : Buffer.from(data.subarray(0, 60)).toString('hex');
     logger.warn({ err: error, code, path, excerpt }, 'frame refused');
     events.next({ type: 'frame-error', error, excerpt, bytes: data.length });
+  }
+
+  /** The stereo remote side: the call's valid `remote_side`, else the server's, else `a`. */
+  function stereoSideFor(value: string | undefined): CallSide {
+    const fallback = options.remoteSide ?? 'a';
+    const side = parseRemoteSide(value);
+    if (side !== null) return side ?? fallback;
+    frameError(
+      'INVALID_PARAMETER',
+      `${REMOTE_SIDE_PARAM} must be "a" or "b": using "${fallback}"`,
+      value ?? '',
+      REMOTE_SIDE_PARAM,
+    );
+    return fallback;
   }
 
   function useChannel(next: PsrChannel): void {
@@ -489,7 +526,17 @@ export function createCall(init: CallInit): CallController {
     events$: events.asObservable(),
     actionsSent$: sent.asObservable(),
     audio$: audio.asObservable(),
-    audio: (audioOptions) => audio.pipe(callerAudio(audioOptions)),
+    get remoteSide() {
+      return remoteSideOf(channel, stereoRemoteSide);
+    },
+    audio: ({ channel: side = 'remote', ...rest } = {}) =>
+      audio.pipe(
+        filter(
+          (frame) =>
+            side === 'both' || frame.channel === (side === 'remote' ? call.remoteSide : side),
+        ),
+        callerAudio(rest),
+      ),
     closed,
     signal: abort.signal,
     stats,

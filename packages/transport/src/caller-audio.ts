@@ -3,8 +3,8 @@ import { PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
 
 export interface CallerAudioOptions {
-  /** Keep only this side (default: both). */
-  readonly channel?: CallSide;
+  /** Keep only this side (default `both`). */
+  readonly channel?: CallSide | 'both';
   /** Resample each side to this rate (default 8000: as PSR sends it). */
   readonly sampleRate?: number;
 }
@@ -34,7 +34,8 @@ export function callerAudio(
       };
       return source.subscribe({
         next(frame) {
-          if (options.channel && frame.channel !== options.channel) return;
+          if (options.channel && options.channel !== 'both' && frame.channel !== options.channel)
+            return;
           if (frame.sampleRate === rate) {
             subscriber.next(frame);
             return;

@@ -1,12 +1,14 @@
 import type { ProtocolErrorCode } from '@psrkit/protocol';
 
-/** Why one inbound frame was refused; the call goes on. */
+/** Why one inbound frame (or a parameter of the connection) was refused; the call goes on. */
 export type FrameErrorCode =
   | ProtocolErrorCode
   /** A binary WebSocket frame: PSR sends JSON text only. */
   | 'BINARY_FRAME'
   /** `data.call_id` differs from the connection's `call_id` (the frame is still used). */
-  | 'CALL_ID_MISMATCH';
+  | 'CALL_ID_MISMATCH'
+  /** A dynamic parameter the library reads (`remote_side`) has a bad value: the default is used. */
+  | 'INVALID_PARAMETER';
 
 /** Stable codes of {@link TransportError}. */
 export type TransportErrorCode =

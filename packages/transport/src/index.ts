@@ -10,6 +10,7 @@ export { type Bot, type BotContext, runBot } from './bot.js';
 export {
   type BotErrorPolicy,
   type Call,
+  type CallAudioOptions,
   type CallController,
   type CallEnd,
   type CallEndReason,
