@@ -42,7 +42,7 @@ const TAIL_MS = 100;
  * @example
  * ```ts
  * const openVad = await loadWebRtcVad();
- * call.audio({ channel: 'a' }).pipe(detectTurns({ openVad, endSilenceMs: 700 })).subscribe(onTurn);
+ * call.audio().pipe(detectTurns({ openVad, endSilenceMs: 700 })).subscribe(onTurn);
  * ```
  */
 export function detectTurns(options: DetectTurnsOptions): OperatorFunction<AudioFrame, TurnEvent> {

@@ -16,7 +16,7 @@ export interface CallerAudioOptions {
  *
  * @example
  * ```ts
- * call.audio$.pipe(callerAudio({ channel: 'a', sampleRate: 16000 })).subscribe(asr.push);
+ * call.audio$.pipe(callerAudio({ channel: 'b', sampleRate: 16000 })).subscribe(asr.push);
  * ```
  */
 export function callerAudio(
