@@ -111,10 +111,10 @@ export function configCommand(): Command {
     .addOption(
       option(
         '--lead-ms <ms>',
-        'most bot audio a caller still hears after a barge-in',
+        'most bot audio sent ahead: what a caller still hears after a barge-in',
         'PSRKIT_LEAD_MS',
       )
-        .default(400)
+        .default(200)
         .argParser(integer('--lead-ms', 0, 10_000)),
     )
     .addOption(
@@ -128,7 +128,7 @@ export function configCommand(): Command {
         'MP3 frames (72 ms each) per chunk action',
         'PSRKIT_FRAMES_PER_CHUNK',
       )
-        .default(2)
+        .default(1)
         .argParser(integer('--frames-per-chunk', 1, 50)),
     )
     .addOption(

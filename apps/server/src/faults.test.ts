@@ -10,7 +10,7 @@ import { decodeWav, encodeEvent, mediaEvent } from '@psrkit/protocol';
 import { placeCall } from '@psrkit/simulator';
 import { type Bot, type Call, connectAsPsr, type PsrClient } from '@psrkit/transport';
 import pino from 'pino';
-import { Observable, of } from 'rxjs';
+import { filter, firstValueFrom, Observable, of } from 'rxjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type ReliabilityRow, renderReliability } from './__fixtures__/reliability-doc.js';
 import { root, type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';
@@ -56,13 +56,19 @@ const faultBot: Bot = (call) => {
         const outcome = await call.stream(failingTts, { sampleRate: 8000 }).done;
         if (outcome.type === 'playback-interrupted' && outcome.error) throw outcome.error;
       })();
-    case 'fill-then-stream': {
-      // A 10-minute prompt (one ~12.8 MB frame) fills every buffer on the way, then a stream
-      // cuts in: the pacer must wait for the socket instead of piling chunks up.
-      call.play({ sampleRate: 8000, channels: 1, samples: new Int16Array(8000 * 600) });
-      call.stream(of(tone(60_000)), { sampleRate: 8000, mode: 'interrupt' });
-      return call.closed.then(() => undefined);
-    }
+    case 'fill-then-stream':
+      return (async () => {
+        // A 10-minute prompt (one ~12.8 MB frame) fills every buffer on the way, then a
+        // stream cuts in: the pacer must wait for the socket instead of piling chunks up.
+        const prompt = call.play({
+          sampleRate: 8000,
+          channels: 1,
+          samples: new Int16Array(8000 * 600),
+        });
+        await firstValueFrom(prompt.events$.pipe(filter((e) => e.type === 'playback-start')));
+        call.stream(of(tone(60_000)), { sampleRate: 8000, mode: 'interrupt' });
+        await call.closed;
+      })();
     case 'big-files': {
       const prompt = { sampleRate: 8000, channels: 1, samples: new Int16Array(8000 * 60) };
       const timer = setInterval(() => call.play(prompt, { mode: 'interrupt' }), 5);

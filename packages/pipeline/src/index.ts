@@ -1,4 +1,11 @@
 export type { AudioChunk, AudioFrame, CallSide } from './audio-frame.js';
+export {
+  type ChunkSource,
+  type ChunkSourceOptions,
+  type Continuation,
+  createChunkSource,
+  MP3_FRAME_SAMPLES,
+} from './chunk-source.js';
 export { codecOperator, type StreamCodec } from './codec-operator.js';
 export { encodeMp3 } from './encode-mp3.js';
 export { checkInteger, PipelineError, type PipelineErrorCode } from './errors.js';
@@ -23,20 +30,27 @@ export {
 } from './mp3-frame-header.js';
 export { pace } from './pace.js';
 export { createPacer, type Pacer, type PacerOptions } from './pacer.js';
+export { PcmFifo } from './pcm-fifo.js';
 export { createPcmFramer, type PcmFramer, type PcmFramerOptions } from './pcm-framer.js';
 export { PlayoutClock } from './playout-clock.js';
+export { createPlayoutLine, DEFAULT_LEAD_MS } from './playout-line.js';
 export {
   createPlayoutScheduler,
-  type InterruptReason,
-  type PlaybackEvent,
-  type PlaybackHandle,
-  type PlaybackOutcome,
-  type PlayMode,
   type PlayoutScheduler,
   type PlayoutSchedulerOptions,
-  type PlayoutTiming,
 } from './playout-scheduler.js';
-export { type PsrWav, toPsrWav } from './psr-wav.js';
+export type {
+  InterruptReason,
+  PlaybackEvent,
+  PlaybackHandle,
+  PlaybackOutcome,
+  PlayMode,
+  PlayoutLine,
+  PlayoutLineOptions,
+  PlayoutSink,
+  PlayoutTiming,
+} from './playout-types.js';
+export { type PsrWav, preparePsrWav, toPsrWav } from './psr-wav.js';
 export { resample } from './resample.js';
 export {
   createResampler,

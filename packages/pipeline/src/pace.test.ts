@@ -97,7 +97,7 @@ describe('pace (virtual time)', () => {
         pace({
           leadMs: 500,
           retryMs: 10,
-          canSend: () => testScheduler.now() >= 30,
+          writable: () => testScheduler.now() >= 30,
           onBlocked: () => waits++,
         }),
       );
@@ -128,17 +128,18 @@ describe('pacing lag', () => {
   });
 });
 
-describe('createPacer with audio reserved (an encoder that holds some)', () => {
-  /** Sends 100 ms chunks for 3 s; returns the audio ahead of the listener after each send. */
-  const aheadAfterSends = (reservedMs: number, leadMs = 400) => {
+describe('createPacer: the lead is what was sent ahead', () => {
+  /** Sends `chunkMs` chunks for 3 s; returns the audio ahead of the listener after each send and before each chunk. */
+  const figures = (chunkMs: number, leadMs: number) => {
     const scheduler = newScheduler();
     const ahead: number[] = [];
+    const beforeEach: number[] = [];
     scheduler.run(() => {
-      let left = 30;
+      let left = Math.floor(3000 / chunkMs);
       const pacer = createPacer(
-        () => (left-- > 0 ? chunk(100) : undefined),
-        () => undefined,
-        { leadMs, scheduler, reservedMs: () => reservedMs },
+        () => (left-- > 0 ? chunk(chunkMs) : undefined),
+        () => beforeEach.push(pacer.clock.bufferedMs()) > 0,
+        { leadMs, scheduler },
       );
       pacer.wake();
       scheduler.schedule(function watch() {
@@ -146,16 +147,34 @@ describe('createPacer with audio reserved (an encoder that holds some)', () => {
         if (scheduler.now() < 3000) this.schedule(undefined, 1);
       });
     });
-    return Math.max(...ahead);
+    // Leave out the sends that fill the line at the start.
+    const steady = beforeEach.slice(Math.ceil(leadMs / chunkMs) + 1);
+    return { most: Math.max(...ahead), leastBeforeChunk: Math.min(...steady) };
   };
 
-  it('keeps what is sent ahead within the lead less what is reserved', () => {
-    expect(aheadAfterSends(0)).toBe(400);
-    expect(aheadAfterSends(100)).toBe(300);
+  it('never sends more than the lead ahead, and each chunk finds the lead less one chunk queued', () => {
+    // 72 ms frames, 200 ms lead: two frames fill the line at once, then a frame goes out
+    // whenever 128 ms are left, bringing it back to 200.
+    expect(figures(72, 200)).toEqual({ most: 200, leastBeforeChunk: 128 });
+    expect(figures(100, 400)).toEqual({ most: 400, leastBeforeChunk: 300 });
   });
 
-  it('never lets the reservation starve the line: one chunk plus 120 ms stay ahead', () => {
-    expect(aheadAfterSends(350)).toBe(220);
-    expect(aheadAfterSends(350, 200)).toBe(200); // nor more than the lead itself
+  it('a send that fails is not counted, and stops the pacer', () => {
+    const scheduler = newScheduler();
+    let pulls = 0;
+    scheduler.run(() => {
+      const pacer = createPacer(
+        () => {
+          pulls++;
+          return chunk(100);
+        },
+        () => false,
+        { leadMs: 400, scheduler },
+      );
+      pacer.wake();
+      expect(pacer.clock.sentMs).toBe(0);
+      pacer.wake();
+    });
+    expect(pulls).toBe(1);
   });
 });

@@ -27,6 +27,7 @@ export function pace(options: PacerOptions = {}): OperatorFunction<AudioChunk, A
         (chunk) => {
           subscriber.next(chunk);
           finishIfDone();
+          return true;
         },
         options,
       );

@@ -13,25 +13,13 @@ export interface PacerOptions {
    * Backpressure: when it returns `false` (e.g. the socket's buffer is over its
    * watermark) the pacer waits `retryMs` and asks again instead of sending.
    */
-  readonly canSend?: () => boolean;
-  /** Called each time the pacer waits for `canSend`. */
+  readonly writable?: () => boolean;
+  /** Called each time the pacer waits for `writable`. */
   readonly onBlocked?: () => void;
   /** Poll interval while blocked (default 10 ms). */
   readonly retryMs?: number;
   /** Each timed wake's lateness, ms (timer due → ran): the pacing send lag, for metrics. */
   readonly onLag?: (lateMs: number) => void;
-  /**
-   * Audio already committed to the listener but not sent yet (held in an encoder,
-   * encoded ahead), ms: it counts against the lead (default none).
-   */
-  readonly reservedMs?: () => number;
-  /**
-   * What is reserved never brings the audio sent ahead below one chunk plus this, ms
-   * (default 120; nor above `leadMs`): an encoder that holds more than the lead leaves
-   * room for would otherwise make the line run dry by design. Then the listener gets
-   * more than `leadMs` ahead, by at most what is reserved beyond it.
-   */
-  readonly minMarginMs?: number;
 }
 
 /** The pacing loop shared by the `pace` operator and the playout scheduler. */
@@ -46,13 +34,17 @@ export interface Pacer {
 /**
  * Sends chunks against an audio clock: the next chunk goes out when it fits in `leadMs`
  * with the audio sent but not yet played, so the listener is never more than `leadMs`
- * behind (one chunk when `leadMs` is shorter than a chunk: it goes out as the line runs
- * dry) — the bound on stale audio after a barge-in. `pull` returns the next chunk, or `undefined` when none is ready
- * (call `wake` when one is); zero-length chunks are skipped.
+ * behind — the bound on stale audio after a barge-in — and the line holds at least
+ * `leadMs` less one chunk when each chunk goes out (its margin against stalls). When
+ * `leadMs` is shorter than a chunk, a chunk goes out as the line runs dry.
+ *
+ * `pull` returns the next chunk, or `undefined` when none is ready (call `wake` when one
+ * is); zero-length chunks are skipped. `send` returns whether the chunk really went
+ * out: only then does the clock count it (a `false` stops the pacer).
  */
 export function createPacer(
   pull: () => AudioChunk | undefined,
-  send: (chunk: AudioChunk) => void,
+  send: (chunk: AudioChunk) => boolean,
   options: PacerOptions = {},
 ): Pacer {
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -82,40 +74,36 @@ export function createPacer(
   };
 
   // Chunks of a stream are one size (the last may be shorter): the next is assumed as
-  // long as the last, so it goes out only if it fits in the lead (less what is reserved,
-  // but never less than the chunk and the minimum margin).
-  const minMarginMs = options.minMarginMs ?? 120;
+  // long as the last, so it goes out only if it fits in the lead.
   let lastChunkMs = 0;
-  const room = (): number =>
-    Math.max(leadMs - (options.reservedMs?.() ?? 0), Math.min(leadMs, lastChunkMs + minMarginMs)) -
-    clock.bufferedMs() -
-    lastChunkMs;
+  const room = (): number => leadMs - clock.bufferedMs() - lastChunkMs;
 
   function wake(): void {
     if (stopped) return;
     while (room() >= 0 || clock.bufferedMs() <= 0) {
-      if (options.canSend && !options.canSend()) {
+      if (options.writable && !options.writable()) {
         options.onBlocked?.();
         schedule(retryMs);
         return;
       }
       const chunk = pull();
-      if (!chunk) return;
+      if (!chunk || stopped) return;
       if (chunk.durationMs <= 0) continue;
-      send(chunk);
+      if (send(chunk) === false) {
+        stop();
+        return;
+      }
       clock.commit(chunk.durationMs);
       lastChunkMs = chunk.durationMs;
     }
     schedule(Math.min(-room(), clock.bufferedMs()));
   }
 
-  return {
-    clock,
-    wake,
-    stop() {
-      stopped = true;
-      timer?.unsubscribe();
-      timer = undefined;
-    },
-  };
+  function stop(): void {
+    stopped = true;
+    timer?.unsubscribe();
+    timer = undefined;
+  }
+
+  return { clock, wake, stop };
 }

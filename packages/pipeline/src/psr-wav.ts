@@ -1,5 +1,6 @@
-import { decodeWav, encodeWav, type PcmAudio, PSR_SAMPLE_RATE } from '@psrkit/protocol';
-import { createResampler, type ResamplerQuality } from './resampler.js';
+import { concatPcm, decodeWav, encodeWav, type PcmAudio, PSR_SAMPLE_RATE } from '@psrkit/protocol';
+import { createResampler, type Resampler, type ResamplerQuality } from './resampler.js';
+import type { WorkQueue } from './work-queue.js';
 
 /** A WAV file as PSR plays it: 16-bit, mono, 8000 Hz. */
 export interface PsrWav {
@@ -27,26 +28,89 @@ export function toPsrWav(
       outputRate: PSR_SAMPLE_RATE,
       ...options,
     });
-    const head = resampler.push(samples);
-    const tail = resampler.flush();
-    samples = new Int16Array(head.length + tail.length);
-    samples.set(head, 0);
-    samples.set(tail, head.length);
+    samples = concatPcm([resampler.push(samples), resampler.flush()]);
   }
-  return {
-    wav: encodeWav({ sampleRate: PSR_SAMPLE_RATE, channels: 1, samples }),
-    samples,
-    durationMs: (samples.length * 1000) / PSR_SAMPLE_RATE,
+  return packaged(samples);
+}
+
+/**
+ * {@link toPsrWav} in slices on `work` (a quarter of a second of source audio each, a
+ * millisecond or two), so that a long prompt never blocks the event loop; `done` gets
+ * the result or the error. A WAV that cannot be read throws at once. Without `work`,
+ * it is all done now. Returns a function that cancels the rest.
+ *
+ * @throws {ProtocolError} `INVALID_WAV` for a file that cannot be read
+ */
+export function preparePsrWav(
+  input: Uint8Array | PcmAudio,
+  options: { quality?: ResamplerQuality },
+  work: WorkQueue | undefined,
+  done: (result: PsrWav | Error) => void,
+): () => void {
+  const audio = input instanceof Uint8Array ? decodeWav(input) : input;
+  if (!work) {
+    try {
+      done(toPsrWav(audio, options));
+    } catch (error) {
+      done(error as Error);
+    }
+    return () => undefined;
+  }
+  const frames = Math.floor(audio.samples.length / audio.channels);
+  const step = Math.max(1, Math.round(audio.sampleRate / 4));
+  let resampler: Resampler | undefined;
+  const parts: Int16Array[] = [];
+  let at = 0;
+  let cancelled = false;
+  const slice = (): void => {
+    if (cancelled) return;
+    try {
+      const end = Math.min(frames, at + step);
+      let samples = downmix(audio, at, end);
+      if (audio.sampleRate !== PSR_SAMPLE_RATE) {
+        resampler ??= createResampler({
+          inputRate: audio.sampleRate,
+          outputRate: PSR_SAMPLE_RATE,
+          ...options,
+        });
+        samples = resampler.push(samples);
+      }
+      parts.push(samples);
+      at = end;
+      if (at < frames) {
+        work.add(slice);
+        return;
+      }
+      if (resampler) parts.push(resampler.flush());
+      done(packaged(concatPcm(parts)));
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+  work.add(slice);
+  return () => {
+    cancelled = true;
   };
 }
 
-function downmix({ samples, channels }: PcmAudio): Int16Array {
-  if (channels === 1) return samples;
-  const frames = Math.floor(samples.length / channels);
-  const out = new Int16Array(frames);
-  for (let i = 0; i < frames; i++) {
+const packaged = (samples: Int16Array): PsrWav => ({
+  wav: encodeWav({ sampleRate: PSR_SAMPLE_RATE, channels: 1, samples }),
+  samples,
+  durationMs: (samples.length * 1000) / PSR_SAMPLE_RATE,
+});
+
+/** Mono frames [from, to) of `audio` (channels averaged). */
+function downmix(
+  { samples, channels }: PcmAudio,
+  from = 0,
+  to = samples.length / channels,
+): Int16Array {
+  if (channels === 1)
+    return from === 0 && to >= samples.length ? samples : samples.subarray(from, to);
+  const out = new Int16Array(Math.max(0, Math.floor(to) - from));
+  for (let i = 0; i < out.length; i++) {
     let sum = 0;
-    for (let c = 0; c < channels; c++) sum += samples[i * channels + c]!;
+    for (let c = 0; c < channels; c++) sum += samples[(from + i) * channels + c]!;
     out[i] = Math.round(sum / channels);
   }
   return out;

@@ -317,6 +317,7 @@ describe('Call over a real WebSocket', () => {
     psr.socket.pause(); // stops reading: the kernel's buffers fill, then the socket's
     // A 10-minute prompt (one ~12.8 MB frame) fills every buffer on the way…
     call.play({ sampleRate: 8000, channels: 1, samples: new Int16Array(8000 * 600) });
+    await until(() => call.stats.actionsSent.media === 1, 20_000); // prepared, then sent
     // …so the stream that preempts it must wait instead of piling chunks up.
     call.stream(pcm(tonePiece(0, 8000 * 60)), { sampleRate: 8000, mode: 'interrupt' });
     await until(() => call.stats.backpressureWaits > 0, 20_000);

@@ -2,13 +2,15 @@ import {
   type AudioFrame,
   type CallSide,
   createPcmFramer,
-  createPlayoutScheduler,
+  createPlayoutLine,
   type PcmFramer,
   type PlaybackEvent,
   type PlaybackHandle,
   type PlaybackOutcome,
   type PlayMode,
-  type PlayoutSchedulerOptions,
+  type PlayoutLineOptions,
+  type SharedTimerScheduler,
+  type WorkQueue,
 } from '@psrkit/pipeline';
 import {
   type ChunkFormat,
@@ -105,7 +107,7 @@ export type BotErrorPolicy =
 
 export interface CallOptions {
   /** Playout settings: lead, chunk format, bitrate, frames per chunk… (see the pipeline). */
-  readonly playout?: Omit<PlayoutSchedulerOptions, 'scheduler' | 'canSend' | 'onBlocked'>;
+  readonly playout?: Omit<PlayoutLineOptions, 'scheduler' | 'onBlocked'>;
   /** Caller audio frame length, ms (default 20). */
   readonly frameMs?: number;
   /** Which side each stereo channel carries (default `['a', 'b']`). */
@@ -211,8 +213,15 @@ export interface CallInit {
   readonly options?: CallOptions;
   /** Totals that every change to this call's stats also goes to (the server's). */
   readonly totals?: CallStats;
-  /** Wraps the handling of each inbound frame (the server marks it as this call's code). */
-  readonly runAs?: <T>(work: () => T) => T;
+  /**
+   * How to run a piece of this call's work as the call's own (inbound frames, its timers,
+   * work prepared ahead): the server marks it, so that a bot's error fails only its call.
+   */
+  readonly context?: (call: CallController) => <T>(work: () => T) => T;
+  /** One timer for every call (the server's); the call's timers run on a view of it, in its context. */
+  readonly timers?: SharedTimerScheduler;
+  /** A time-sliced work queue shared by every call (the server's): files and chunks are prepared there. */
+  readonly work?: WorkQueue;
 }
 
 /**
@@ -223,7 +232,11 @@ export interface CallInit {
 export function createCall(init: CallInit): CallController {
   const { connection, query } = init;
   const options = init.options ?? {};
-  const scheduler = options.scheduler ?? asyncScheduler;
+  // The call's context is known once its controller exists (at the end of this function).
+  let context = <T>(work: () => T): T => work();
+  const inCall = <T>(work: () => T): T => context(work);
+  const scheduler = options.scheduler ?? init.timers?.within(inCall) ?? asyncScheduler;
+  const work = init.work?.within(inCall);
   const highWaterMark = checkOption(
     options.sendHighWaterMark ?? 64 * 1024,
     'call.sendHighWaterMark',
@@ -268,26 +281,34 @@ export function createCall(init: CallInit): CallController {
   const reportedFields = new Set<string>();
   const stereoRemoteSide = stereoSideFor(query.params[REMOTE_SIDE_PARAM]);
 
-  const line = createPlayoutScheduler({
-    ...options.playout,
-    scheduler,
-    canSend: () => connection.bufferedAmount < highWaterMark,
-    onBlocked: () => {
-      count((s) => s.backpressureWaits++);
-      if (blocked) return;
-      blocked = true;
-      logger.warn({ bufferedAmount: connection.bufferedAmount }, 'send buffer full: playout waits');
-      events.next({ type: 'backpressure-start', bufferedAmount: connection.bufferedAmount });
+  const line = createPlayoutLine(
+    {
+      send: (action) => sendAction(action),
+      writable: () => connection.bufferedAmount < highWaterMark,
     },
-  });
+    {
+      ...(work && { prepareAhead: work }),
+      ...options.playout,
+      scheduler,
+      onBlocked: () => {
+        count((s) => s.backpressureWaits++);
+        if (blocked) return;
+        blocked = true;
+        logger.warn(
+          { bufferedAmount: connection.bufferedAmount },
+          'send buffer full: playout waits',
+        );
+        events.next({ type: 'backpressure-start', bufferedAmount: connection.bufferedAmount });
+      },
+    },
+  );
   line.events$.subscribe((event) => {
     if (event.type === 'playback-interrupted' && event.reason === 'interrupted')
       count((s) => s.interruptions++);
     events.next(event);
   });
-  line.actions$.subscribe((action) => sendAction(action));
-
   function sendAction(action: PsrAction): boolean {
+    if (state === 'closed') return false;
     const text = encodeAction(action);
     if (!connection.send(text)) return false;
     blocked = false;
@@ -495,8 +516,7 @@ export function createCall(init: CallInit): CallController {
     };
   };
 
-  const runAs = init.runAs ?? (<T>(work: () => T): T => work());
-  connection.on('message', (data, isBinary) => runAs(() => receive(data, isBinary)));
+  connection.on('message', (data, isBinary) => inCall(() => receive(data, isBinary)));
   let carrierError: Error | undefined;
   connection.on('error', (error) => {
     carrierError = error;
@@ -556,7 +576,7 @@ export function createCall(init: CallInit): CallController {
     hangup: () => finishWith(hangupAction()),
   };
 
-  return {
+  const controller: CallController = {
     call,
     end,
     fail(error) {
@@ -578,4 +598,6 @@ export function createCall(init: CallInit): CallController {
       }
     },
   };
+  if (init.context) context = init.context(controller);
+  return controller;
 }

@@ -314,22 +314,15 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
 
   private accept(ws: WsConnection, query: ConnectionQuery): void {
     const logger = this.logger.child({ call_id: query.callId, tenant: query.tenant });
-    let controller: CallController | undefined;
-    const runAs = <T>(work: () => T): T => asCall(controller!, work);
-    controller = createCall({
+    const controller = createCall({
       connection: ws,
       query,
       logger: this.logger,
       totals: this.totals,
-      options: {
-        ...this.options.call,
-        scheduler: this.options.call?.scheduler ?? this.timers.within(runAs),
-        playout: {
-          ...(this.options.prepareAhead !== false && { prepareAhead: this.work.within(runAs) }),
-          ...this.options.call?.playout,
-        },
-      },
-      runAs,
+      ...(this.options.call && { options: this.options.call }),
+      context: (call) => (work) => asCall(call, work),
+      timers: this.timers,
+      ...(this.options.prepareAhead !== false && { work: this.work }),
     });
     const entry = { controller, ws };
     this.live.set(query.callId, entry);
