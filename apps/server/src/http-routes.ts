@@ -2,8 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PsrServer } from '@psrkit/transport';
 import type { Registry } from 'prom-client';
 
-/** `GET /healthz` (alive), `GET /readyz` (accepting calls), `GET /metrics` (Prometheus). */
-export function healthRoutes(psr: () => PsrServer | undefined, registry: Registry) {
+/**
+ * `GET /healthz` (alive), `GET /readyz` (warm and accepting calls), `GET /metrics`
+ * (Prometheus). `warm()` is false until the hot paths have run (see `warmUp`).
+ */
+export function healthRoutes(
+  psr: () => PsrServer | undefined,
+  registry: Registry,
+  warm: () => boolean = () => true,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const reply = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -16,6 +23,7 @@ export function healthRoutes(psr: () => PsrServer | undefined, registry: Registr
         return reply(200, 'ok\n');
       case '/readyz': {
         const server = psr();
+        if (server?.isAccepting === true && !warm()) return reply(503, 'warming up\n');
         const ready = server?.isAccepting === true;
         return reply(
           ready ? 200 : 503,

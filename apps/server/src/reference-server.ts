@@ -17,6 +17,7 @@ import type { ServerConfig } from './config.js';
 import { healthRoutes } from './http-routes.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { recordCalls } from './recording.js';
+import { warmUp } from './warm-up.js';
 
 export interface ReferenceServer {
   readonly psr: PsrServer;
@@ -37,7 +38,12 @@ export async function startReferenceServer(
 ): Promise<ReferenceServer> {
   const metrics = createServerMetrics();
   let psr: PsrServer | undefined;
-  const routes = healthRoutes(() => psr, metrics.registry);
+  let warm = false;
+  const routes = healthRoutes(
+    () => psr,
+    metrics.registry,
+    () => warm,
+  );
   // Slow or half-open requests (and upgrades) are cut: headers must arrive within the timeout.
   const http = createServer(
     {
@@ -56,6 +62,7 @@ export async function startReferenceServer(
   if (config.tokens.length > 0) hooks.push(tokenAuth({ tokens: config.tokens }));
   if (config.tenants.length > 0) hooks.push(tenantAllowList(config.tenants));
   if (hooks.length === 0) logger.warn('no --tokens: any client can place calls');
+  const mp3Backend = config.mp3Encoder === 'wasm' ? await createWasmMp3Backend() : lameJsBackend;
   psr = createPsrServer({
     bot,
     server: http,
@@ -73,9 +80,7 @@ export async function startReferenceServer(
         format: config.chunkFormat,
         bitrateKbps: config.bitrateKbps,
         framesPerChunk: config.framesPerChunk,
-        mp3Backend: metrics.timedMp3(
-          config.mp3Encoder === 'wasm' ? await createWasmMp3Backend() : lameJsBackend,
-        ),
+        mp3Backend: metrics.timedMp3(mp3Backend),
         onPacingLag: metrics.observePacingLag,
         onTiming: metrics.observeTiming,
         encodeAhead: config.encodeAhead,
@@ -102,6 +107,16 @@ export async function startReferenceServer(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${config.path}`;
   logger.info({ url, bot: config.bot, pid: process.pid }, 'listening');
+  // Not ready until every hot path has run once: the first calls see no cold start.
+  const warmUpMs = await warmUp({
+    mp3Backend,
+    format: config.chunkFormat,
+    bitrateKbps: config.bitrateKbps,
+    framesPerChunk: config.framesPerChunk,
+    work: psr.work,
+  });
+  warm = true;
+  logger.info({ warm_up_ms: Math.round(warmUpMs) }, 'warm: ready for calls');
 
   let stopping: Promise<void> | undefined;
   return {
