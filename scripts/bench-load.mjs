@@ -293,6 +293,10 @@ async function runStep({ encoder, workers }, calls) {
       Math.round((total('psrkit_timer_runs_total') / total('psrkit_timer_wakes_total')) * 100) /
       100,
     clientJitterMs: summary.chunkJitterMs,
+    // As the caller hears it (the emulator's line): stale audio from the caller's speech
+    // onset to the bot's last sound, and the audio queued at the caller as each chunk came.
+    heardStaleMs: summary.bargeInStopMs,
+    marginMs: summary.marginMs,
     underruns: summary.underruns,
     underrunMs: Math.round(summary.underrunMs),
     callsWithUnderruns: summary.callsWithUnderruns,
@@ -325,6 +329,8 @@ function formatStep(s) {
     `underruns ${s.underruns}`,
     `first chunk ${p(s.firstChunkMs)} (processing ${p(s.firstChunkProcessingMs)})`,
     `barge-in stop ${p(s.bargeInStopMs)} stale ${p(s.bargeInStaleAudioMs)}`,
+    `heard stale ${s.heardStaleMs ? `${Math.round(s.heardStaleMs.p50)}/${Math.round(s.heardStaleMs.p95)}/${Math.round(s.heardStaleMs.max)}` : '–'}`,
+    `margin ${s.marginMs ? `${Math.round(s.marginMs.p1)}/${Math.round(s.marginMs.p50)}` : '–'}`,
     `failures ${s.failures}`,
     `client cpu ${s.clientCpuPct}%`,
   ].join('  ');
@@ -525,13 +531,13 @@ function markdown(r) {
       '',
       "Latencies are p50 / p99 in ms, over the steady window (first chunks: over the whole run, as streams start on an idle line mostly when calls begin); pacing lag and arrival jitter also give the maximum (the server keeps a histogram: its bucket bound). The event-loop lag includes the monitor's 10 ms resolution. `*`: the emulator was saturated (its figures then describe it, not the server).",
       '',
-      '| calls | verdict | server CPU % | RSS MB | RSS/call KB | loop lag | pacing lag | arrival jitter | underruns | first chunk | first-chunk processing | barge-in stop | stale audio after barge-in | sends per timer wake | failures | emulator CPU % |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| calls | verdict | server CPU % | RSS MB | RSS/call KB | loop lag | pacing lag | arrival jitter | underruns | first chunk | first-chunk processing | barge-in stop | stale audio after barge-in (server) | stale audio heard p50/p95/max (from the caller's onset) | margin p1/p50 | sends per timer wake | failures | emulator CPU % |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...[...run.steps]
         .sort((a, b) => a.calls - b.calls)
         .map(
           (s) =>
-            `| ${s.calls} | ${s.passed ? 'pass' : 'fail'}${s.emulatorBound ? ' *' : ''} | ${s.serverCpuPct} | ${s.rssMb} | ${s.rssPerCallKb} | ${p(s.eventLoopLagMs)} | ${p(s.pacingLagMs)}${s.pacingLagMs?.maxAtMost ? ` / ≤ ${s.pacingLagMs.maxAtMost}` : ''} | ${s.clientJitterMs ? `${Math.round(s.clientJitterMs.p50)} / ${Math.round(s.clientJitterMs.p99)} / ${Math.round(s.clientJitterMs.max)}` : '–'} | ${s.underruns} (${s.underrunMs} ms) | ${p(s.firstChunkMs)} | ${p(s.firstChunkProcessingMs)} | ${p(s.bargeInStopMs)} | ${p(s.bargeInStaleAudioMs)} | ${s.sendsPerTimerWake ?? '–'} | ${s.failures} | ${s.clientCpuPct} |`,
+            `| ${s.calls} | ${s.passed ? 'pass' : 'fail'}${s.emulatorBound ? ' *' : ''} | ${s.serverCpuPct} | ${s.rssMb} | ${s.rssPerCallKb} | ${p(s.eventLoopLagMs)} | ${p(s.pacingLagMs)}${s.pacingLagMs?.maxAtMost ? ` / ≤ ${s.pacingLagMs.maxAtMost}` : ''} | ${s.clientJitterMs ? `${Math.round(s.clientJitterMs.p50)} / ${Math.round(s.clientJitterMs.p99)} / ${Math.round(s.clientJitterMs.max)}` : '–'} | ${s.underruns} (${s.underrunMs} ms) | ${p(s.firstChunkMs)} | ${p(s.firstChunkProcessingMs)} | ${p(s.bargeInStopMs)} | ${p(s.bargeInStaleAudioMs)} | ${s.heardStaleMs ? `${Math.round(s.heardStaleMs.p50)} / ${Math.round(s.heardStaleMs.p95)} / ${Math.round(s.heardStaleMs.max)}` : '–'} | ${s.marginMs ? `${Math.round(s.marginMs.p1)} / ${Math.round(s.marginMs.p50)}` : '–'} | ${s.sendsPerTimerWake ?? '–'} | ${s.failures} | ${s.clientCpuPct} |`,
         ),
       '',
     );

@@ -57,6 +57,7 @@ export type TimelineEntry =
     }
   | { readonly atMs: number; readonly kind: 'underrun'; readonly gapMs: number }
   | { readonly atMs: number; readonly kind: 'cut'; readonly cutMs: number; readonly by: string }
+  | { readonly atMs: number; readonly kind: 'talk-over'; readonly overlapMs: number }
   | ({ readonly kind: 'violation' } & Violation)
   | ({ readonly kind: 'closed' } & CallEndRecord);
 
@@ -77,6 +78,10 @@ export interface CallReport {
   readonly underruns: readonly { readonly atMs: number; readonly gapMs: number }[];
   /** Audio sent but cut off by a `media` with `is_sync: false`, `hangup` or `transfer`. */
   readonly cuts: readonly { readonly atMs: number; readonly cutMs: number; readonly by: string }[];
+  /** A file that played over stream audio still queued (`mediaCutsStream: false` only). */
+  readonly talkOver: readonly { readonly atMs: number; readonly overlapMs: number }[];
+  /** Audio queued at the caller when each chunk continuing a stream arrived, ms. */
+  readonly margins: readonly number[];
   readonly transfer?: { readonly atMs: number; readonly extension: string };
   readonly hangup?: { readonly atMs: number };
   readonly end: CallEndRecord;
@@ -93,6 +98,15 @@ export interface CallSummary {
   readonly bargeIns: number;
   /** Longest time the bot went on talking after the caller barged in. */
   readonly maxBargeInStopMs: number | undefined;
+  /**
+   * Stale audio after a barge-in as the caller hears it: from their speech onset to the
+   * last bot sound (decoded), ms; nearest rank.
+   */
+  readonly staleAudioMs:
+    | { readonly p50: number; readonly p95: number; readonly max: number }
+    | undefined;
+  /** The line's margin: audio queued at the caller as each chunk came, ms (p1 and p50). */
+  readonly marginMs: { readonly p1: number; readonly p50: number } | undefined;
   readonly violations: number;
 }
 
@@ -131,6 +145,9 @@ export function formatReport(report: CallReport): string {
       case 'cut':
         lines.push(`${at}  ${ms(entry.cutMs)} of sent audio cut by ${entry.by}`);
         break;
+      case 'talk-over':
+        lines.push(`${at}  TALK-OVER: a file played over ${ms(entry.overlapMs)} of stream audio`);
+        break;
       case 'violation':
         lines.push(`${at}  VIOLATION ${entry.code}: ${entry.message}`);
         break;
@@ -150,7 +167,8 @@ export function formatReport(report: CallReport): string {
       .map(([type, n]) => `${type} ${n}`)
       .join(', ')}`,
     `first reply after each utterance: ${s.firstReplyMs.length ? s.firstReplyMs.map(ms).join(', ') : 'none'}`,
-    `barge-ins ${s.bargeIns}${s.maxBargeInStopMs !== undefined ? ` (bot stopped within ${ms(s.maxBargeInStopMs)})` : ''}; underruns ${s.underrunCount} (${ms(s.underrunMs)}); violations ${s.violations}`,
+    `barge-ins ${s.bargeIns}${s.staleAudioMs ? ` (stale audio from the caller's onset: p50 ${ms(s.staleAudioMs.p50)}, p95 ${ms(s.staleAudioMs.p95)}, max ${ms(s.staleAudioMs.max)})` : ''}; underruns ${s.underrunCount} (${ms(s.underrunMs)}); violations ${s.violations}`,
+    `margin (audio queued as each chunk came): ${s.marginMs ? `p1 ${ms(s.marginMs.p1)}, p50 ${ms(s.marginMs.p50)}` : 'none'}`,
   );
   if (report.transfer) lines.push(`transferred to ${report.transfer.extension}`);
   if (report.hangup) lines.push('the bot hung up');

@@ -72,6 +72,13 @@ const sideOption = () =>
     '--side <side>',
     "the side that carries the caller's voice (default: b for mono_b, else a; b = an outbound call)",
   ).choices(['a', 'b']);
+const mediaCutsStreamOption = () =>
+  new Option(
+    '--media-cuts-stream <on|off>',
+    'whether a media with is_sync false also cuts a chunk stream that plays (PSR does not say)',
+  )
+    .choices(['on', 'off'])
+    .default('on');
 const decodeOption = (fallback: DecodeMode) =>
   new Option('--decode <mode>', 'MP3 decoding on the emulated line')
     .choices(['stream', 'independent', 'none'])
@@ -112,6 +119,7 @@ export function buildProgram(): Command {
       1,
     )
     .addOption(decodeOption('stream'))
+    .addOption(mediaCutsStreamOption())
     .option(
       '--tail-ms <ms>',
       'stay on the line this long after the recording ends',
@@ -136,6 +144,7 @@ export function buildProgram(): Command {
         pieceMs: o.pieceMs,
         speed: o.speed,
         decode: o.decode as DecodeMode,
+        mediaCutsStream: o.mediaCutsStream === 'on',
         tailMs: o.tailMs,
         signal: controller.signal,
         ...(onTimeline && { onTimeline }),
@@ -198,6 +207,7 @@ export function buildProgram(): Command {
     .addOption(channelOption())
     .addOption(sideOption())
     .addOption(decodeOption('none'))
+    .addOption(mediaCutsStreamOption())
     .option('--json', 'print the summary as JSON')
     .action(async (url: string, o) => {
       const summary = await runLoad({
@@ -211,6 +221,7 @@ export function buildProgram(): Command {
         channel: o.channel as PsrChannel,
         ...(o.side && { side: o.side as CallSide }),
         decode: o.decode as DecodeMode,
+        mediaCutsStream: o.mediaCutsStream === 'on',
         ...(tty && {
           onCallEnd: (done: number, total: number) =>
             process.stderr.write(`\rcalls ended ${done}/${total}`),

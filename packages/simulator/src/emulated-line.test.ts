@@ -48,6 +48,32 @@ describe('EmulatedLine: chunk streams', () => {
     expect(line.botAudio()).toEqual([{ kind: 'stream', startMs: 0, endMs: 500 }]);
   });
 
+  it("measures each chunk's margin: the audio still queued when it came", async () => {
+    const line = new EmulatedLine();
+    const chunk = new Uint8Array(tone(100).buffer);
+    for (const at of [0, 0, 150, 260]) await line.playChunk('pcm16', chunk, ms(100), ms(at));
+    // Queued when each came: 100 ms (the second), 50 ms, 40 ms; the first opened the stream.
+    expect(line.margins).toEqual([100, 50, 40]);
+  });
+
+  it('a non-sync file cuts a stream by default; with mediaCutsStream false it plays over it', async () => {
+    const chunk = new Uint8Array(tone(100).buffer);
+    const cutting = new EmulatedLine();
+    const twoPlayers = new EmulatedLine({ mediaCutsStream: false });
+    for (const line of [cutting, twoPlayers]) {
+      for (let i = 0; i < 3; i++) await line.playChunk('pcm16', chunk, ms(100), 0);
+      line.playFile(tone(200, 880), false, ms(120));
+    }
+    expect(cutting.cuts).toEqual([{ atMs: 120, cutMs: 180, by: 'media' }]);
+    expect(cutting.talkOver).toEqual([]);
+    expect(twoPlayers.cuts).toEqual([]);
+    expect(twoPlayers.talkOver).toEqual([{ atMs: 120, overlapMs: 180 }]);
+    // Both heard at once: louder than either alone where they overlap.
+    expect(rms(twoPlayers.read(ms(150), ms(100)))).toBeGreaterThan(
+      rms(cutting.read(ms(150), ms(100))),
+    );
+  });
+
   it('reports a gap inside a stream as an underrun, and a long pause as a new stream', async () => {
     const line = new EmulatedLine({ streamGapMs: 1000 });
     const chunk = new Uint8Array(tone(100).buffer);

@@ -22,6 +22,13 @@ export interface EmulatedLineOptions {
   readonly decode?: DecodeMode;
   /** A chunk arriving later than this after the stream's end starts a new stream (default 1000 ms). */
   readonly streamGapMs?: number;
+  /**
+   * Whether a `media` with `is_sync: false` also cuts a chunk stream that is playing
+   * (default true). PSR's pages do not say; with `false` the file plays at once over what
+   * is left of the stream (both heard, recorded in `talkOver`), as a PSR with two players
+   * would.
+   */
+  readonly mediaCutsStream?: boolean;
 }
 
 const RATE = 8; // samples per ms
@@ -37,6 +44,13 @@ export class EmulatedLine {
   readonly underruns: { atMs: number; gapMs: number }[] = [];
   /** Audio already sent that never played because something cut it. */
   readonly cuts: { atMs: number; cutMs: number; by: 'media' | 'hangup' | 'transfer' }[] = [];
+  /**
+   * The margin of each chunk that continued a stream: audio still queued at the caller
+   * when it arrived, ms (a chunk that comes when less is left runs the line close to dry).
+   */
+  readonly margins: number[] = [];
+  /** A file that played over stream audio still queued (only when `mediaCutsStream` is false). */
+  readonly talkOver: { atMs: number; overlapMs: number }[] = [];
   private readonly tape = new PcmTape();
   private readonly intervals: {
     kind: LineInterval['kind'];
@@ -46,6 +60,7 @@ export class EmulatedLine {
   }[] = [];
   private readonly mode: DecodeMode;
   private readonly streamGap: number;
+  private readonly mediaCutsStream: boolean;
   private cursor = 0;
   private stream: { writeAt: number } | undefined;
   private decoder: Mp3Decoder | undefined;
@@ -53,10 +68,20 @@ export class EmulatedLine {
   constructor(options: EmulatedLineOptions = {}) {
     this.mode = options.decode ?? 'stream';
     this.streamGap = (options.streamGapMs ?? 1000) * RATE;
+    this.mediaCutsStream = options.mediaCutsStream ?? true;
   }
 
   /** A `media` file arrived at sample `at` (or PSR plays a `prompt` of its own). */
   playFile(pcm: Int16Array, isSync: boolean, at: number, kind: 'file' | 'prompt' = 'file'): void {
+    if (!isSync && !this.mediaCutsStream && this.stream && this.cursor > at) {
+      // The stream is not cut: the file starts now, over the rest of it.
+      const overlap = Math.min(this.cursor, at + pcm.length) - at;
+      if (overlap >= 20 * RATE) this.talkOver.push({ atMs: at / RATE, overlapMs: overlap / RATE });
+      this.stream = undefined;
+      this.tape.mix(at, pcm);
+      this.place(kind, at, at + pcm.length);
+      return;
+    }
     if (!isSync) this.cut(at, 'media');
     this.stream = undefined;
     const start = Math.max(at, this.cursor);
@@ -76,6 +101,7 @@ export class EmulatedLine {
   ): Promise<AudioProblem[]> {
     const continuing = this.stream !== undefined && at - this.cursor <= this.streamGap;
     const start = Math.max(at, this.cursor);
+    if (continuing) this.margins.push(Math.max(0, this.cursor - at) / RATE);
     if (continuing && at > this.cursor) {
       this.underruns.push({ atMs: this.cursor / RATE, gapMs: (at - this.cursor) / RATE });
       this.stream!.writeAt += at - this.cursor;

@@ -29,10 +29,9 @@ export {
   formatLoadSummary,
   type LoadOptions,
   type LoadSummary,
-  type Percentiles,
-  percentiles,
   runLoad,
 } from './load.js';
+export { type Percentiles, percentiles } from './percentiles.js';
 export { type CallerSegment, type PlaceCallOptions, placeCall } from './place-call.js';
 export {
   type CreateStreamRequest,

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { tone } from './__fixtures__/audio.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
 import type { ActionRecord } from './call-report.js';
-import { chunkJitter, percentiles, runLoad } from './load.js';
+import { chunkJitter, runLoad } from './load.js';
+import { percentiles } from './percentiles.js';
 
 describe('percentiles', () => {
   it('takes the nearest rank', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 1..100, shuffled order
-    expect(percentiles(values)).toEqual({ count: 100, p50: 50, p99: 99, max: 100 });
-    expect(percentiles([7])).toEqual({ count: 1, p50: 7, p99: 7, max: 7 });
+    expect(percentiles(values)).toEqual({ count: 100, p1: 1, p50: 50, p95: 95, p99: 99, max: 100 });
+    expect(percentiles([7])).toEqual({ count: 1, p1: 7, p50: 7, p95: 7, p99: 7, max: 7 });
     expect(percentiles([])).toBeUndefined();
   });
 });
@@ -68,6 +69,7 @@ describe('runLoad', () => {
       expect(summary.firstReplyMs?.count).toBe(8);
       expect(summary.firstReplyMs!.p99).toBeLessThan(3000);
       expect(summary.chunkJitterMs?.count).toBeGreaterThan(0);
+      expect(summary.marginMs?.count).toBeGreaterThan(0);
       expect(summary.emulatorLoopDelayMs?.count).toBeGreaterThan(0);
       expect(peak).toBe(8);
       expect(ends).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isTransportError } from '@psrkit/transport';
 import type { ActionRecord, CallReport } from './call-report.js';
 import { checkRange } from './errors.js';
+import { type Percentiles, percentiles } from './percentiles.js';
 import { type PlaceCallOptions, placeCall } from './place-call.js';
 
 export interface LoadOptions
@@ -25,7 +26,10 @@ export interface LoadSummary {
   /** Calls the server ended before the caller did (closed, hung up or transferred early). */
   readonly endedEarly: number;
   readonly firstReplyMs: Percentiles | undefined;
+  /** Stale audio after each barge-in, as the caller hears it: from their speech onset to the bot's last sound. */
   readonly bargeInStopMs: Percentiles | undefined;
+  /** Audio queued at the caller when each chunk of a stream arrived, ms: its p1 is the line's margin. */
+  readonly marginMs: Percentiles | undefined;
   readonly underruns: number;
   readonly underrunMs: number;
   /** Calls with at least one underrun. */
@@ -38,22 +42,6 @@ export interface LoadSummary {
   /** Connect errors by message (first 5). */
   readonly errors: readonly string[];
   readonly wallMs: number;
-}
-
-export interface Percentiles {
-  readonly count: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
-/** Nearest-rank percentiles of `values` (undefined when empty). */
-export function percentiles(values: readonly number[]): Percentiles | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted.at(-1)! };
 }
 
 /**
@@ -107,6 +95,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
         r.utterances.flatMap((u) => (u.bargeIn ? [u.bargeIn.botStoppedAfterMs] : [])),
       ),
     ),
+    marginMs: percentiles(reports.flatMap((r) => r.margins)),
     underruns: reports.reduce((sum, r) => sum + r.summary.underrunCount, 0),
     underrunMs: reports.reduce((sum, r) => sum + r.summary.underrunMs, 0),
     callsWithUnderruns: reports.filter((r) => r.summary.underrunCount > 0).length,
@@ -115,7 +104,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       loopDelay.count > 0
         ? {
             count: loopDelay.count,
+            p1: loopDelay.percentile(1) / 1e6,
             p50: loopDelay.percentile(50) / 1e6,
+            p95: loopDelay.percentile(95) / 1e6,
             p99: loopDelay.percentile(99) / 1e6,
             max: loopDelay.max / 1e6,
           }
@@ -151,12 +142,15 @@ export function chunkJitter(actions: readonly ActionRecord[]): number[] {
 export function formatLoadSummary(s: LoadSummary): string {
   const p = (x: Percentiles | undefined) =>
     x
-      ? `p50 ${Math.round(x.p50)} ms, p99 ${Math.round(x.p99)} ms, max ${Math.round(x.max)} ms (${x.count})`
+      ? `p50 ${Math.round(x.p50)} ms, p95 ${Math.round(x.p95)} ms, p99 ${Math.round(x.p99)} ms, max ${Math.round(x.max)} ms (${x.count})`
       : 'none';
+  const low = (x: Percentiles | undefined) =>
+    x ? `p1 ${Math.round(x.p1)} ms, p50 ${Math.round(x.p50)} ms (${x.count})` : 'none';
   return [
     `calls ${s.calls}; connect failures ${s.connectFailures}; ended early by the server ${s.endedEarly}`,
     `first reply: ${p(s.firstReplyMs)}`,
-    `barge-in stop: ${p(s.bargeInStopMs)}`,
+    `stale audio after a barge-in (caller onset → bot silent): ${p(s.bargeInStopMs)}`,
+    `margin (audio queued at the caller as each chunk came): ${low(s.marginMs)}`,
     `underruns ${s.underruns} (${Math.round(s.underrunMs)} ms) in ${s.callsWithUnderruns} call(s); violations ${s.violations}`,
     `chunk arrival jitter: ${p(s.chunkJitterMs)}`,
     `emulator event-loop delay: ${p(s.emulatorLoopDelayMs)}`,

@@ -10,6 +10,16 @@ export class PcmTape {
     this.length = Math.max(this.length, at + samples.length);
   }
 
+  /** Adds `samples` to what is there from `at` (clipped to 16 bits): two sounds at once. */
+  mix(at: number, samples: Int16Array): void {
+    this.reserve(at + samples.length);
+    for (let i = 0; i < samples.length; i++) {
+      const sum = this.data[at + i]! + samples[i]!;
+      this.data[at + i] = sum > 32767 ? 32767 : sum < -32768 ? -32768 : sum;
+    }
+    this.length = Math.max(this.length, at + samples.length);
+  }
+
   /** Silences [from, to). */
   clear(from: number, to: number): void {
     if (from < this.length) this.data.fill(0, from, Math.min(to, this.length));

@@ -1,9 +1,17 @@
-import { encodeAction, encodeBase64, encodeWav, hangupAction, mediaAction } from '@psrkit/protocol';
+import {
+  chunkAction,
+  encodeAction,
+  encodeBase64,
+  encodeWav,
+  hangupAction,
+  mediaAction,
+} from '@psrkit/protocol';
 import { isTransportError } from '@psrkit/transport';
 import { filter, first, firstValueFrom, map, of, timer } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { concatBytes, mp3FramesOf, rms, tone } from './__fixtures__/audio.js';
 import { startBotServer, startRawServer } from './__fixtures__/servers.js';
+import { formatReport } from './call-report.js';
 import { placeCall } from './place-call.js';
 
 const wavOf = (samples: Int16Array, sampleRate = 8000) =>
@@ -175,6 +183,45 @@ describe('queued streams on a real line', () => {
       .reduce((ms, b) => ms + b.endMs - b.startMs, 0);
     expect(streamed).toBeGreaterThanOrEqual(2100);
     expect(streamed).toBeLessThan(2100 + 300);
+  });
+});
+
+describe('both readings of PSR: does a non-sync media cut a chunk stream?', () => {
+  it('a psrkit bot that cuts its stream with a file never plays the file over it, either way', async () => {
+    const server = await startBotServer(async (call) => {
+      call.stream(of(tone(3000, 440)), { sampleRate: 8000 });
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await call.play(wavOf(tone(400, 660)), { mode: 'interrupt' }).done;
+      call.hangup();
+    });
+    cleanups.push(() => server.close());
+    for (const mediaCutsStream of [true, false]) {
+      const report = await placeCall({
+        url: server.url,
+        caller: new Int16Array(0),
+        tailMs: 3000,
+        mediaCutsStream,
+      });
+      expect(report.violations).toEqual([]);
+      expect(report.talkOver).toEqual([]);
+      expect(report.hangup).toBeDefined();
+    }
+  });
+
+  it('a server that sends the file at once is heard talking over itself when media does not cut', async () => {
+    const stream = chunkAction(new Uint8Array(tone(500).buffer), { format: 'pcm16' });
+    const file = mediaAction(wavOf(tone(300, 660)));
+    const raw = await startRawServer([encodeAction(stream), encodeAction(file)]);
+    cleanups.push(raw.close);
+    const call = (mediaCutsStream: boolean) =>
+      placeCall({ url: raw.url, caller: new Int16Array(800), tailMs: 1000, mediaCutsStream });
+    const [cut, over] = await Promise.all([call(true), call(false)]);
+    expect(cut.talkOver).toEqual([]);
+    expect(cut.cuts).toEqual([expect.objectContaining({ by: 'media' })]);
+    expect(over.cuts).toEqual([]);
+    expect(over.talkOver).toHaveLength(1);
+    expect(over.talkOver[0]!.overlapMs).toBeGreaterThanOrEqual(250);
+    expect(formatReport(over)).toContain('TALK-OVER');
   });
 });
 

@@ -15,6 +15,7 @@ import { toMono8k } from './caller-audio-file.js';
 import { type DecodeMode, EmulatedLine, type LineInterval } from './emulated-line.js';
 import { checkRange, SimulatorError } from './errors.js';
 import { findUtterances, type Utterance } from './find-utterances.js';
+import { type Percentiles, percentiles } from './percentiles.js';
 
 /** A piece of caller speech placed on the call's clock. */
 export interface CallerSegment {
@@ -58,6 +59,12 @@ export interface PlaceCallOptions {
   readonly speed?: number;
   /** How MP3 chunks are decoded (default `stream`). */
   readonly decode?: DecodeMode;
+  /**
+   * Whether a `media` with `is_sync: false` also cuts a chunk stream that plays (default
+   * true; PSR's pages do not say). With `false` such a file plays over the rest of the
+   * stream, and the report's `talkOver` says where.
+   */
+  readonly mediaCutsStream?: boolean;
   /** Keep the call up this long after the caller's last audio, sending silence (default 5000 ms). */
   readonly tailMs?: number;
   /** Hangs up (as the caller) when aborted. */
@@ -96,7 +103,10 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const caller = composeCaller(options.caller);
   const totalSamples = caller.length + Math.round(tailMs * RATE);
 
-  const line = new EmulatedLine({ decode });
+  const line = new EmulatedLine({
+    decode,
+    ...(options.mediaCutsStream !== undefined && { mediaCutsStream: options.mediaCutsStream }),
+  });
   const timeline: TimelineEntry[] = [];
   const actions: ActionRecord[] = [];
   const violations: Violation[] = [];
@@ -323,6 +333,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     note({ atMs: b.startMs, kind: 'bot-audio', endMs: b.endMs, source: b.kind });
   for (const u of line.underruns) note({ atMs: u.atMs, kind: 'underrun', gapMs: u.gapMs });
   for (const c of line.cuts) note({ atMs: c.atMs, kind: 'cut', cutMs: c.cutMs, by: c.by });
+  for (const t of line.talkOver) note({ atMs: t.atMs, kind: 'talk-over', overlapMs: t.overlapMs });
   timeline.sort((a, b) => a.atMs - b.atMs);
 
   const count = (type: ActionRecord['type']) => actions.filter((a) => a.type === type).length;
@@ -340,6 +351,8 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     botAudio,
     underruns: line.underruns,
     cuts: line.cuts,
+    talkOver: line.talkOver,
+    margins: line.margins,
     ...(transfer && { transfer }),
     ...(hangup && { hangup }),
     end: finalEnd,
@@ -359,9 +372,20 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       underrunMs: line.underruns.reduce((sum, u) => sum + u.gapMs, 0),
       bargeIns: bargeIns.length,
       maxBargeInStopMs: bargeIns.length ? Math.max(...bargeIns) : undefined,
+      staleAudioMs: pick(percentiles(bargeIns), 'p50', 'p95', 'max'),
+      marginMs: pick(percentiles(line.margins), 'p1', 'p50'),
       violations: violations.length,
     },
   };
+}
+
+/** Some of the percentiles, or undefined when there were no figures. */
+function pick<K extends keyof Percentiles>(
+  figures: Percentiles | undefined,
+  ...names: K[]
+): Pick<Percentiles, K> | undefined {
+  if (!figures) return undefined;
+  return Object.fromEntries(names.map((name) => [name, figures[name]])) as Pick<Percentiles, K>;
 }
 
 /** Lays caller pieces on one track (mixing where they overlap). */
