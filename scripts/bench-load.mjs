@@ -531,7 +531,7 @@ function markdown(r) {
       '',
       "Latencies are p50 / p99 in ms, over the steady window (first chunks: over the whole run, as streams start on an idle line mostly when calls begin); pacing lag and arrival jitter also give the maximum (the server keeps a histogram: its bucket bound). The event-loop lag includes the monitor's 10 ms resolution. `*`: the emulator was saturated (its figures then describe it, not the server).",
       '',
-      '| calls | verdict | server CPU % | RSS MB | RSS/call KB | loop lag | pacing lag | arrival jitter | underruns | first chunk | first-chunk processing | barge-in stop | stale audio after barge-in (server) | stale audio heard p50/p95/max (from the caller's onset) | margin p1/p50 | sends per timer wake | failures | emulator CPU % |',
+      '| calls | verdict | server CPU % | RSS MB | RSS/call KB | loop lag | pacing lag | arrival jitter | underruns | first chunk | first-chunk processing | barge-in stop | stale audio after barge-in (server) | stale audio heard p50/p95/max (from the caller’s onset) | margin p1/p50 | sends per timer wake | failures | emulator CPU % |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...[...run.steps]
         .sort((a, b) => a.calls - b.calls)
