@@ -13,9 +13,15 @@ export interface LoadTestBotOptions {
   readonly bargeInMs?: number;
   /** Silence that re-arms barge-in after the caller spoke, ms (default 300). */
   readonly rearmMs?: number;
+  /**
+   * After a barge-in the bot falls silent and answers this much later, ms (default 400:
+   * a speech recogniser and a model take about that). The silence lets the emulator
+   * measure the stale audio the caller heard; 0 answers at once.
+   */
+  readonly answerAfterMs?: number;
 }
 
-/** Reads the options from `LOAD_BOT_RATE`, `LOAD_BOT_SENTENCE_MS`, `LOAD_BOT_SPEECH_DBFS`, `LOAD_BOT_BARGE_IN_MS`. */
+/** Reads the options from `LOAD_BOT_RATE`, `LOAD_BOT_SENTENCE_MS`, `LOAD_BOT_SPEECH_DBFS`, `LOAD_BOT_BARGE_IN_MS`, `LOAD_BOT_ANSWER_AFTER_MS`. */
 export function loadTestBotOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): LoadTestBotOptions {
@@ -33,7 +39,9 @@ export function loadTestBotOptionsFromEnv(
   const sentenceMs = read('LOAD_BOT_SENTENCE_MS', 100, 60_000);
   const speechDbfs = read('LOAD_BOT_SPEECH_DBFS', -90, 0);
   const bargeInMs = read('LOAD_BOT_BARGE_IN_MS', 20, 5000);
+  const answerAfterMs = read('LOAD_BOT_ANSWER_AFTER_MS', 0, 10_000);
   return {
+    ...(answerAfterMs !== undefined && { answerAfterMs }),
     ...(sampleRate !== undefined && { sampleRate }),
     ...(sentenceMs !== undefined && { sentenceMs }),
     ...(speechDbfs !== undefined && { speechDbfs }),
@@ -47,7 +55,8 @@ const PIECE_MS = 20;
  * A bot for load runs: it talks without a pause (synthetic speech-like sentences at
  * `sampleRate`, each produced at once as a TTS would, resampled, MP3-encoded and paced by
  * the server), listens to the caller, and when the caller speaks over it for
- * `bargeInMs` it cuts itself off and starts a new sentence at once. Every call is thus
+ * `bargeInMs` it cuts itself off and answers with a new sentence `answerAfterMs` later
+ * (a speech recogniser's and a model's time). Every call is thus
  * a full-duplex talking call with a barge-in per caller utterance: what `pnpm
  * bench:load` puts on the server to find its calls per core.
  */
@@ -61,6 +70,7 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
   const threshold = 32768 ** 2 * 10 ** ((options.speechDbfs ?? -40) / 10);
   const bargeInFrames = Math.max(1, Math.round((options.bargeInMs ?? 60) / PIECE_MS));
   const rearmFrames = Math.max(1, Math.round((options.rearmMs ?? 300) / PIECE_MS));
+  const answerAfterMs = options.answerAfterMs ?? 400;
   let voice: Int16Array | undefined;
   const prepare = async () => {
     voice ??= speechLike(sampleRate, 10, 3);
@@ -91,6 +101,7 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
 
     let loud = 0;
     let quiet = rearmFrames;
+    let answer: ReturnType<typeof setTimeout> | undefined;
     const listening = call.audio().subscribe((frame) => {
       let sum = 0;
       for (const sample of frame.samples) sum += sample * sample;
@@ -98,10 +109,15 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
         loud++;
         quiet = 0;
       } else if (++quiet >= rearmFrames) loud = 0;
-      // Barge-in: the caller spoke over the bot; cut it and answer at once.
-      if (loud === bargeInFrames) say('interrupt');
+      // Barge-in: the caller spoke over the bot; cut it, and answer a moment later.
+      if (loud !== bargeInFrames) return;
+      if (answerAfterMs === 0) return void say('interrupt');
+      call.interrupt();
+      clearTimeout(answer);
+      answer = setTimeout(() => say('interrupt'), answerAfterMs);
     });
     await call.closed;
+    clearTimeout(answer);
     talking.unsubscribe();
     listening.unsubscribe();
   };
