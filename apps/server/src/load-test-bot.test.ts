@@ -25,15 +25,15 @@ describe('the load-test bot', () => {
       url: server.url,
       caller: [
         { atMs: 1500, samples: tone(600) },
-        { atMs: 3500, samples: tone(600) },
+        { atMs: 4000, samples: tone(600) },
       ],
-      tailMs: 1500,
+      tailMs: 2000,
     });
     expect(report.violations).toEqual([]);
-    // Sentences of 1 s back to back, but for a short silence after each barge-in: the
-    // stale audio, then the bot's 400 ms "thinking" before it answers.
+    // Sentences of 1 s back to back, but for a silence after each barge-in: the bot's
+    // 1.2 s "thinking" (less the stale audio) before it answers.
     const streamed = report.botAudio.reduce((sum, b) => sum + b.endMs - b.startMs, 0);
-    expect(streamed).toBeGreaterThan(report.durationMs - 2 * (400 + 600));
+    expect(streamed).toBeGreaterThan(report.durationMs - 2 * 1200 - 1000);
     expect(report.utterances).toHaveLength(2);
     for (const u of report.utterances) expect(u.bargeIn).toBeDefined();
     const metrics = await (await fetch(`http://127.0.0.1:${server.address.port}/metrics`)).text();

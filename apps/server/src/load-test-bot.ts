@@ -14,9 +14,10 @@ export interface LoadTestBotOptions {
   /** Silence that re-arms barge-in after the caller spoke, ms (default 300). */
   readonly rearmMs?: number;
   /**
-   * After a barge-in the bot falls silent and answers this much later, ms (default 400:
-   * a speech recogniser and a model take about that). The silence lets the emulator
-   * measure the stale audio the caller heard; 0 answers at once.
+   * After a barge-in the bot falls silent and answers this much later, ms (default 1200:
+   * a speech recogniser's end of turn and a model's first words take about that). The
+   * silence, longer than the emulator's 1 s stream gap, lets it measure the stale audio
+   * the caller heard without taking the answer for the same stream; 0 answers at once.
    */
   readonly answerAfterMs?: number;
 }
@@ -70,7 +71,7 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
   const threshold = 32768 ** 2 * 10 ** ((options.speechDbfs ?? -40) / 10);
   const bargeInFrames = Math.max(1, Math.round((options.bargeInMs ?? 60) / PIECE_MS));
   const rearmFrames = Math.max(1, Math.round((options.rearmMs ?? 300) / PIECE_MS));
-  const answerAfterMs = options.answerAfterMs ?? 400;
+  const answerAfterMs = options.answerAfterMs ?? 1200;
   let voice: Int16Array | undefined;
   const prepare = async () => {
     voice ??= speechLike(sampleRate, 10, 3);
