@@ -8,9 +8,10 @@
 // process pinned to core 1, every call sending caller audio in real time (20 ms frames) and
 // receiving the bot's chunks. Over a steady window it records the server's CPU and RSS
 // (/proc), event-loop lag, pacing lag, first-chunk latency and barge-in figures (/metrics),
-// and the client's underruns, chunk arrival jitter and failures. The highest N with pacing
-// p99 ≤ 10 ms, no underrun and no failure is the configuration's capacity: with one
-// worker on one core, its calls per core.
+// and the client's underruns, margin, stale audio heard, arrival jitter and failures. The
+// highest N where the caller hears it right — no underrun, margin p1 ≥ 40 ms, server CPU
+// ≤ 90 %, no failure — is the configuration's capacity: with one worker on one core, its
+// calls per core.
 //
 // Writes bench/results/load-<date>.{json,md,svg} and bench/results/load-latest.{md,svg}.
 //
@@ -36,6 +37,10 @@ const steadyS = Number(process.env.LOAD_STEADY_S ?? 30);
 const refine = Number(process.env.LOAD_REFINE ?? 2);
 const profile = process.env.LOAD_PROFILE === '1';
 const encodeAhead = process.env.LOAD_ENCODE_AHEAD ?? 'off';
+// Capacity is judged by what the caller hears: no underrun, enough audio queued when each
+// chunk arrives, and a server that is not at the end of its core. The send lag is reported.
+const MIN_MARGIN_P1_MS = 40;
+const MAX_SERVER_CPU_PCT = 90;
 const JITTER_LIMIT_MS = 10;
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 const hasTaskset = (() => {
@@ -306,8 +311,9 @@ async function runStep({ encoder, workers }, calls) {
   };
   step.passed =
     pairs.length === workers &&
-    step.pacingLagMs !== undefined &&
-    step.pacingLagMs.p99 <= JITTER_LIMIT_MS &&
+    step.marginMs !== undefined &&
+    step.marginMs.p1 >= MIN_MARGIN_P1_MS &&
+    step.serverCpuPct <= MAX_SERVER_CPU_PCT * workers &&
     step.underruns === 0 &&
     step.failures === 0 &&
     step.violations === 0;
@@ -500,7 +506,7 @@ async function measure() {
   return {
     date: started.toISOString(),
     machine: { cores, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
-    criterion: `the server's p99 send lag ≤ ${JITTER_LIMIT_MS} ms (every worker's), no underrun, no failed call, no violation`,
+    criterion: `no underrun at the caller (the emulator's playout model), a margin (audio queued at the caller as each chunk came) p1 ≥ ${MIN_MARGIN_P1_MS} ms, server CPU ≤ ${MAX_SERVER_CPU_PCT} % of each core, no failed call, no violation (the send lag is reported, not judged)`,
     steadyS,
     runs,
   };

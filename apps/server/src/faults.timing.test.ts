@@ -43,36 +43,37 @@ async function bystanderDuring(name: string, fault: () => Promise<void>) {
   expectWithinBudget(`bystander underruns in all, during ${name}`, total, 150);
 }
 
+/** A faulty PSR connection that runs `each` every 20 ms, `times` times, then goes away. */
+async function faultyPeer(times: number, each: (psr: PsrClient) => void) {
+  const psr = await psrCall();
+  try {
+    for (let i = 0; i < times; i++) {
+      each(psr);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    psr.terminate();
+  }
+}
+
 describe('a bystander call while faults hit the server', () => {
   it('bad frames of every kind', async () => {
-    await bystanderDuring('bad frames', async () => {
-      const psr = await psrCall();
-      try {
-        for (let i = 0; i < 100; i++) {
-          psr.sendRaw('{"event": "media", "media": {');
-          psr.sendRaw('[1, 2, 3]');
-          psr.sendRaw(new Uint8Array([1, 2, 3, 4]));
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      } finally {
-        psr.terminate();
-      }
-    });
+    await bystanderDuring('bad frames', () =>
+      faultyPeer(100, (psr) => {
+        psr.sendRaw('{"event": "media", "media": {');
+        psr.sendRaw('[1, 2, 3]');
+        psr.sendRaw(new Uint8Array([1, 2, 3, 4]));
+      }),
+    );
   });
 
   it('a flood of caller audio at 10× real time', async () => {
-    await bystanderDuring('a 10× flood', async () => {
-      const psr = await psrCall();
-      try {
-        const frame = tone(20);
-        for (let i = 0; i < 150; i++) {
-          for (let k = 0; k < 10; k++) psr.sendMedia(frame);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      } finally {
-        psr.terminate();
-      }
-    });
+    const frame = tone(20);
+    await bystanderDuring('a 10× flood', () =>
+      faultyPeer(150, (psr) => {
+        for (let k = 0; k < 10; k++) psr.sendMedia(frame);
+      }),
+    );
   });
 
   it('a peer that stops reading while the bot streams to it', async () => {

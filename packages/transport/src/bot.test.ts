@@ -4,7 +4,7 @@ import { NEVER, Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callIn, startServer, tonePiece, until } from './__fixtures__/loopback.js';
 import type { Bot } from './bot.js';
-import type { CallEnd, CallEvent } from './call.js';
+import type { CallEnd, CallEvent } from './call-types.js';
 import type { PsrServer } from './psr-server.js';
 
 const servers: PsrServer[] = [];

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { config } from 'rxjs';
-import type { Call, CallController } from './call.js';
+import type { Call, CallController } from './call-types.js';
 import type { TransportLogger } from './logger.js';
 
 /** What a bot gets besides its call. */

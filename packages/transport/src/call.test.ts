@@ -13,7 +13,8 @@ import {
   wavOf,
 } from './__fixtures__/loopback.js';
 import type { Bot } from './bot.js';
-import { type Call, type CallEvent, createCall } from './call.js';
+import { createCall } from './call.js';
+import type { Call, CallEvent } from './call-types.js';
 import type { PsrConnection, PsrConnectionEvents } from './connection.js';
 import { silentLogger } from './logger.js';
 

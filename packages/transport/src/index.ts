@@ -7,21 +7,21 @@ export {
   tokenAuth,
 } from './auth.js';
 export { type Bot, type BotContext, runBot } from './bot.js';
-export {
-  type BotErrorPolicy,
-  type Call,
-  type CallAudioOptions,
-  type CallController,
-  type CallEnd,
-  type CallEndReason,
-  type CallEvent,
-  type CallInit,
-  type CallOptions,
-  createCall,
-  type SendResult,
-  type SentAction,
-} from './call.js';
+export { createCall } from './call.js';
 export { type CallStats, createCallStats } from './call-stats.js';
+export type {
+  BotErrorPolicy,
+  Call,
+  CallAudioOptions,
+  CallController,
+  CallEnd,
+  CallEndReason,
+  CallEvent,
+  CallInit,
+  CallOptions,
+  SendResult,
+  SentAction,
+} from './call-types.js';
 export { type CallerAudioOptions, callerAudio } from './caller-audio.js';
 export type { PsrConnection, PsrConnectionEvents } from './connection.js';
 export {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { callIn, closeServers, serve, tonePiece, until } from './__fixtures__/loopback.js';
 import { allOf, tenantAllowList, tokenAuth } from './auth.js';
 import type { Bot } from './bot.js';
-import type { Call, CallEnd } from './call.js';
+import type { Call, CallEnd } from './call-types.js';
 import { silentLogger } from './logger.js';
 import { connectAsPsr } from './psr-client.js';
 import { CLOSE_REPLACED, createPsrServer } from './psr-server.js';

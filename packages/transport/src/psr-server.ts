@@ -12,14 +12,9 @@ import { type ConnectionQuery, isProtocolError, parseConnectionQuery } from '@ps
 import { WebSocketServer } from 'ws';
 import type { AuthHook } from './auth.js';
 import { asCall, type Bot, routeRxjsErrorsToCalls, runBot } from './bot.js';
-import {
-  type Call,
-  type CallController,
-  type CallEnd,
-  type CallOptions,
-  createCall,
-} from './call.js';
+import { createCall } from './call.js';
 import { type CallStats, createCallStats } from './call-stats.js';
+import type { Call, CallController, CallEnd, CallOptions } from './call-types.js';
 import { checkOption, TransportError } from './errors.js';
 import { consoleLogger, type TransportLogger } from './logger.js';
 import { WsConnection } from './ws-connection.js';
