@@ -36,17 +36,22 @@ describe('reference server + demo bot + emulator', () => {
       placeCall({
         url,
         tenant: 'demo',
-        caller: [{ atMs: 500, samples: await loadCallerAudio(sample('hello.wav')) }],
+        params: { danh_xung: 'chị' },
+        // Speaks once the greeting is over, then stays silent.
+        caller: [{ atMs: 7000, samples: await loadCallerAudio(sample('hello.wav')) }],
         tailMs: 20_000,
       }),
     ]);
   }, 120_000);
 
   it('greets with a valid WAV file (media), addressing the caller', () => {
-    const first = script.actions[0]!;
+    // (The script's caller speaks at 1 s: on a slow machine the bot may drop a greeting
+    // not sent yet when they start, so the greeting is checked on the quiet caller.)
+    const first = silent.actions[0]!;
     expect(first).toMatchObject({ type: 'media', isSync: true });
-    expect(first.audioMs).toBeGreaterThan(2000); // "Hello anh! This is the psr kit demo…"
+    expect(first.audioMs).toBeGreaterThan(2000); // "Hello chị! This is the psr kit demo…"
     expect(script.violations).toEqual([]);
+    expect(silent.violations).toEqual([]);
   });
 
   it('echoes each utterance as MP3 chunks that decode, about as long as the utterance', () => {
@@ -83,7 +88,7 @@ describe('reference server + demo bot + emulator', () => {
   it('says goodbye and hangs up after the caller stays silent', () => {
     expect(silent.hangup).toBeDefined();
     const lastBotAudio = silent.botAudio.at(-1)!;
-    expect(silent.hangup!.atMs).toBeGreaterThan(4000);
+    expect(silent.hangup!.atMs).toBeGreaterThan(7000 + 4000);
     expect(lastBotAudio.endMs - lastBotAudio.startMs).toBeGreaterThan(1000); // the goodbye
     expect(silent.violations).toEqual([]);
   });

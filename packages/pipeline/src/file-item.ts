@@ -40,13 +40,16 @@ export function fileItem(
     },
   );
 
-  /** Sends the file once prepared and once the line's earlier audio has played. */
+  /**
+   * Sends the file once prepared and once the line's earlier audio has played, with a
+   * guard for the network's jitter: the caller's line may run a little behind our clock.
+   */
   const goOut = (afterMs: number | undefined): void => {
     if (prepared instanceof Error) {
       fail(prepared);
       return;
     }
-    const waitMs = afterMs === undefined ? 0 : afterMs - scheduler.now();
+    const waitMs = afterMs === undefined ? 0 : afterMs + STALE_GUARD_MS - scheduler.now();
     if (waitMs > 0) {
       phase = {
         name: 'waiting',
@@ -119,6 +122,13 @@ export function fileItem(
   };
   return item;
 }
+
+/**
+ * How much longer than our clock says a file waits for stale stream audio, ms: the
+ * caller's line starts when the first chunk *arrives*, so it can run behind our clock by
+ * that chunk's delay on the network and in PSR.
+ */
+export const STALE_GUARD_MS = 60;
 
 /** 20 ms of silence: sent with is_sync false to cut a file that is playing. */
 const SILENCE_WAV = toPsrWav({

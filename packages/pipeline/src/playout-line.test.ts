@@ -12,6 +12,7 @@ import {
   virtualWorkQueue,
   wav8k,
 } from './__fixtures__/virtual-line.js';
+import { STALE_GUARD_MS } from './file-item.js';
 import { lameJsBackend, type Mp3EncoderBackendFactory } from './mp3-encoder.js';
 import { splitMp3Frames } from './mp3-frame-header.js';
 import { createPlayoutLine } from './playout-line.js';
@@ -112,12 +113,14 @@ describe('createPlayoutLine (virtual time)', () => {
     expect(stale).toBeGreaterThan(200 - FRAME_MS);
     expect(stale).toBeLessThanOrEqual(200);
     expect(chunks.reduce((ms, c) => ms + chunkMs(c), 0)).toBe(interrupted.heardMs);
-    // The file goes out when that audio has played, so it never plays over it.
+    // The file goes out when that audio has played (and a guard for the network's
+    // jitter), so it never plays over it.
     const media = sent.filter((a) => a.type === 'media');
-    expect(media).toEqual([expect.objectContaining({ at: 1000 + stale, isSync: false })]);
+    const fileAt = 1000 + stale + STALE_GUARD_MS;
+    expect(media).toEqual([expect.objectContaining({ at: fileAt, isSync: false })]);
     expect(outcomes(log).map((e) => `${e.type}:${e.id}@${e.at}`)).toEqual([
       'playback-interrupted:1@1000',
-      `playback-end:2@${1000 + stale + 300}`,
+      `playback-end:2@${fileAt + 300}`,
     ]);
   });
 

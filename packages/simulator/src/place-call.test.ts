@@ -187,27 +187,6 @@ describe('queued streams on a real line', () => {
 });
 
 describe('both readings of PSR: does a non-sync media cut a chunk stream?', () => {
-  it('a psrkit bot that cuts its stream with a file never plays the file over it, either way', async () => {
-    const server = await startBotServer(async (call) => {
-      call.stream(of(tone(3000, 440)), { sampleRate: 8000 });
-      await new Promise((resolve) => setTimeout(resolve, 800));
-      await call.play(wavOf(tone(400, 660)), { mode: 'interrupt' }).done;
-      call.hangup();
-    });
-    cleanups.push(() => server.close());
-    for (const mediaCutsStream of [true, false]) {
-      const report = await placeCall({
-        url: server.url,
-        caller: new Int16Array(0),
-        tailMs: 3000,
-        mediaCutsStream,
-      });
-      expect(report.violations).toEqual([]);
-      expect(report.talkOver).toEqual([]);
-      expect(report.hangup).toBeDefined();
-    }
-  });
-
   it('a server that sends the file at once is heard talking over itself when media does not cut', async () => {
     const stream = chunkAction(new Uint8Array(tone(500).buffer), { format: 'pcm16' });
     const file = mediaAction(wavOf(tone(300, 660)));
