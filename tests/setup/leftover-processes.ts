@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
-const MARK = 'PSRKIT_TEST_RUN';
+const MARK = 'TEST_RUN_PSRKIT';
 
 /** Processes (pid and command line) whose environment carries `MARK=<run>`. */
 function marked(run: string): { pid: number; command: string }[] {

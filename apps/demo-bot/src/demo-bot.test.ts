@@ -1,5 +1,8 @@
+import type { TextToSpeech } from '@psrkit/pipeline';
+import { connectAsPsr, createPsrServer, silentLogger } from '@psrkit/transport';
+import { firstValueFrom, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createDemoBot, demoBotOptionsFromEnv } from './demo-bot.js';
+import { addressAs, createDemoBot, demoBotOptionsFromEnv, MAX_NAME_CHARS } from './demo-bot.js';
 
 describe('demo bot configuration', () => {
   it('reads its options from the environment', () => {
@@ -17,5 +20,59 @@ describe('demo bot configuration', () => {
   it('refuses bad values with the variable named', () => {
     expect(() => demoBotOptionsFromEnv({ DEMO_TURNS: 'three' })).toThrow(/DEMO_TURNS/);
     expect(() => createDemoBot({ transferTo: 'not an extension!' })).toThrow(/transferTo/);
+  });
+});
+
+describe('what a caller can make the demo bot do', () => {
+  it('says at most 40 characters of a caller-supplied name, letters and spaces only', () => {
+    expect(addressAs('anh')).toBe('anh');
+    expect(addressAs('  chị   Lan ')).toBe('chị Lan');
+    expect(addressAs('x'.repeat(4499))).toHaveLength(MAX_NAME_CHARS);
+    expect(addressAs('<script>\u202e1234')).toBe('script');
+    expect(addressAs('!!!')).toBeUndefined();
+  });
+
+  it('synthesises a greeting once per text, and never for a call that ended before it was up', async () => {
+    const texts: string[] = [];
+    const tts: TextToSpeech = {
+      specificationVersion: 1,
+      name: 'counting',
+      sampleRate: 8000,
+      voices: ['en-us', 'vi'],
+      synthesize: (text) => {
+        texts.push(text);
+        return of(new Int16Array(800));
+      },
+    };
+    const server = createPsrServer({
+      bot: createDemoBot({ tts: async () => tts }),
+      logger: silentLogger,
+      port: 0,
+    });
+    await server.listen();
+    try {
+      const call = async (name: string, connect: boolean) => {
+        const psr = connectAsPsr(server.url, {
+          tenant: 't',
+          channel: 'mono_a',
+          params: { danh_xung: name },
+        });
+        await psr.opened;
+        if (connect) {
+          psr.sendConnected();
+          await firstValueFrom(psr.actions$); // the greeting
+        }
+        await psr.close();
+      };
+      await call('anh', true);
+      await call('anh', true);
+      await call('chị', false); // hung up right after the upgrade
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(texts.filter((t) => t.startsWith('Hello'))).toEqual([
+        'Hello anh! This is the psr kit demo. Say something, and I will say it back to you.',
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,7 +3,17 @@ import { createEspeakTts } from '@psrkit/plugin-tts-espeak';
 import { detectTurns, loadWebRtcVad, type OpenVad, type TurnEvent } from '@psrkit/plugin-vad';
 import { checkExtension, concatPcm } from '@psrkit/protocol';
 import type { Bot, Call } from '@psrkit/transport';
-import { concat, lastValueFrom, type Observable, of, toArray } from 'rxjs';
+import {
+  concat,
+  filter,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  type Observable,
+  of,
+  takeUntil,
+  toArray,
+} from 'rxjs';
 
 export interface DemoBotOptions {
   /** Silence that ends a caller turn, ms (default 700). */
@@ -81,6 +91,8 @@ export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): 
     return engines;
   };
 
+  // Greetings by text (a campaign greets thousands of callers with a few names).
+  const greetings = new BoundedCache<string, Int16Array>(64);
   const bot = async (call: Call, { logger }: Parameters<Bot>[1]) => {
     const [tts, openVad] = await prepare();
     const script = call.params['lang']?.toLowerCase().startsWith('vi') ? SCRIPT.vi : SCRIPT.en;
@@ -91,14 +103,23 @@ export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): 
         .synthesize(text, { voice: script.voice })
         .pipe(resample({ inputRate: tts.sampleRate, outputRate: PCM_RATE }));
 
-    // 1. Greeting: one WAV file (`media`).
-    const greeting = await lastValueFrom(
-      say(script.greeting(call.params['danh_xung'])).pipe(toArray()),
-    );
-    call.play(
-      { sampleRate: PCM_RATE, channels: 1, samples: concatPcm(greeting) },
-      { mode: 'queue' },
-    );
+    // 1. Greeting: one WAV file (`media`), once PSR says the call is up — not for a caller
+    // who hung up already — synthesised once per text, with a bounded name.
+    // (`channel` is known once PSR's `connected` came, maybe while the engines loaded.)
+    const connected =
+      call.channel !== undefined ||
+      (await firstValueFrom(call.events$.pipe(filter((event) => event.type === 'call-connected')), {
+        defaultValue: undefined,
+      })) !== undefined;
+    if (!connected) return; // the call ended first
+    const text = script.greeting(addressAs(call.params['danh_xung']));
+    let greeting = greetings.get(text);
+    if (!greeting) {
+      greeting = concatPcm(await lastValueFrom(say(text).pipe(toArray(), takeUntil(endOf(call)))));
+      if (call.state !== 'open') return;
+      greetings.set(text, greeting);
+    }
+    call.play({ sampleRate: PCM_RATE, channels: 1, samples: greeting }, { mode: 'queue' });
 
     let turns = 0;
     let callerSpeaking = false;
@@ -159,4 +180,35 @@ export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): 
     turnsSubscription.unsubscribe();
   };
   return Object.assign(bot, { prepare: async () => void (await prepare()) });
+}
+
+/** The longest name the greeting says (`danh_xung` is the caller's data: bound it). */
+export const MAX_NAME_CHARS = 40;
+
+/** How to address the caller: letters, marks, spaces and a few signs, at most 40 characters. */
+export function addressAs(name: string | undefined): string | undefined {
+  const clean = name
+    ?.replace(/[^\p{L}\p{M}\s.'-]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_NAME_CHARS)
+    .trim();
+  return clean ? clean : undefined;
+}
+
+/** Emits once the call has ended. */
+const endOf = (call: Call) => from(call.closed);
+
+/** A map that forgets its oldest entry beyond `size` entries. */
+class BoundedCache<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly size: number) {}
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as K);
+  }
 }

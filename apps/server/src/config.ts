@@ -1,5 +1,6 @@
 import { checkExtension } from '@psrkit/protocol';
 import { Command, Option } from 'commander';
+import { VERSION } from './version.js';
 
 /** The reference server's configuration, validated. */
 export interface ServerConfig {
@@ -21,6 +22,8 @@ export interface ServerConfig {
   readonly heartbeatMs: number;
   readonly maxPayloadBytes: number;
   readonly recordings: string | undefined;
+  /** Largest recording of one call, MiB. */
+  readonly recordingMaxMb: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly logFormat: 'json' | 'pretty';
   readonly workers: number;
@@ -32,7 +35,13 @@ export interface ServerConfig {
     | { readonly action: 'transfer'; readonly extension: string };
   /** An HTTP request or WebSocket upgrade that has not arrived whole within this ends. */
   readonly handshakeTimeoutMs: number;
+  /** Open connections in all, from one address, and new ones per second from one address. */
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly maxNewConnectionsPerSecond: number;
   readonly bot: string;
+  /** Settings that were accepted but deserve a word at startup (one line each). */
+  readonly warnings: readonly string[];
 }
 
 /** A configuration value is wrong: `option` names the flag. */
@@ -53,6 +62,15 @@ const integer = (option: string, min: number, max: number) => (value: string) =>
     throw new ConfigError(
       option,
       `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  return n;
+};
+const oneOf = (option: string, allowed: readonly number[]) => (value: string) => {
+  const n = Number(value);
+  if (!allowed.includes(n))
+    throw new ConfigError(
+      option,
+      `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
     );
   return n;
 };
@@ -85,6 +103,7 @@ export function configCommand(): Command {
     .description(
       'Runs a voice bot on PSR calls: WebSocket, health, readiness and metrics on one port.',
     )
+    .version(VERSION)
     .addOption(option('--host <host>', 'interface to listen on', 'PSRKIT_HOST').default('0.0.0.0'))
     .addOption(
       option('--port <port>', 'port for WebSocket, /healthz, /readyz, /metrics', 'PORT')
@@ -118,9 +137,13 @@ export function configCommand(): Command {
         .argParser(integer('--lead-ms', 0, 10_000)),
     )
     .addOption(
-      option('--bitrate <kbps>', 'MP3 bitrate', 'PSRKIT_MP3_BITRATE')
+      option(
+        '--bitrate <kbps>',
+        'MP3 bitrate (8 kHz MP3: 8, 16, 24, 32, 40, 48, 56 or 64)',
+        'PSRKIT_MP3_BITRATE',
+      )
         .default(32)
-        .argParser(integer('--bitrate', 8, 64)),
+        .argParser(oneOf('--bitrate', [8, 16, 24, 32, 40, 48, 56, 64])),
     )
     .addOption(
       option(
@@ -165,6 +188,15 @@ export function configCommand(): Command {
         'write a stereo WAV per call here (caller left, bot right)',
         'PSRKIT_RECORDINGS',
       ),
+    )
+    .addOption(
+      option(
+        '--recording-max-mb <MiB>',
+        'largest recording of one call (256 MiB ≈ 2.3 hours); the rest is not recorded',
+        'PSRKIT_RECORDING_MAX_MB',
+      )
+        .default(256)
+        .argParser(integer('--recording-max-mb', 1, 1024 * 1024)),
     )
     .addOption(
       option('--log-level <level>', 'log level', 'PSRKIT_LOG_LEVEL')
@@ -239,6 +271,33 @@ export function configCommand(): Command {
     )
     .addOption(
       option(
+        '--max-connections <n>',
+        'open connections in all (calls, health checks, half-open requests); more are closed at once',
+        'PSRKIT_MAX_CONNECTIONS',
+      )
+        .default(5000)
+        .argParser(integer('--max-connections', 1, 1_000_000)),
+    )
+    .addOption(
+      option(
+        '--max-connections-per-address <n>',
+        'open connections from one address (PSR connects from a few)',
+        'PSRKIT_MAX_CONNECTIONS_PER_ADDRESS',
+      )
+        .default(2000)
+        .argParser(integer('--max-connections-per-address', 1, 1_000_000)),
+    )
+    .addOption(
+      option(
+        '--max-new-connections-per-second <n>',
+        'new connections from one address per second',
+        'PSRKIT_MAX_NEW_CONNECTIONS_PER_SECOND',
+      )
+        .default(1000)
+        .argParser(integer('--max-new-connections-per-second', 1, 1_000_000)),
+    )
+    .addOption(
+      option(
         '--bot <module>',
         'bot module: a path or package name whose default export is a bot',
         'PSRKIT_BOT',
@@ -273,7 +332,29 @@ export function parseConfig(
   const o = command.opts();
   if (!String(o['path']).startsWith('/'))
     throw new ConfigError('--path', `must start with "/", got ${JSON.stringify(o['path'])}`);
+  const known = new Set(
+    command.options.flatMap((option) => (option.envVar ? [option.envVar] : [])),
+  );
+  const warnings = [
+    ...Object.keys(env)
+      .filter((name) => name.startsWith('PSRKIT_') && !known.has(name))
+      .map((name) => {
+        const tail = name.slice('PSRKIT'.length);
+        const near = [...known].find(
+          (k) =>
+            k.startsWith('PSRKIT_') &&
+            (k.endsWith(tail) || tail.endsWith(k.slice('PSRKIT'.length))),
+        );
+        return `${name} is not a setting and is ignored${near ? ` (did you mean ${near}?)` : ''}`;
+      }),
+    ...(o['chunkFormat'] === 'mp3' && o['leadMs'] < o['framesPerChunk'] * 72 + 40
+      ? [
+          `--lead-ms ${o['leadMs']} is less than one chunk (${o['framesPerChunk'] * 72} ms) and a 40 ms margin: streams will run dry between chunks`,
+        ]
+      : []),
+  ];
   return {
+    warnings,
     host: o['host'],
     port: o['port'],
     path: o['path'],
@@ -289,6 +370,7 @@ export function parseConfig(
     heartbeatMs: o['heartbeatMs'],
     maxPayloadBytes: o['maxPayload'],
     recordings: o['recordings'],
+    recordingMaxMb: o['recordingMaxMb'],
     logLevel: o['logLevel'],
     logFormat: o['logFormat'] ?? (isTty ? 'pretty' : 'json'),
     workers: o['workers'],
@@ -297,6 +379,9 @@ export function parseConfig(
     onBotError:
       typeof o['onBotError'] === 'string' ? botErrorPolicy(o['onBotError']) : o['onBotError'],
     handshakeTimeoutMs: o['handshakeTimeoutMs'],
+    maxConnections: o['maxConnections'],
+    maxConnectionsPerAddress: o['maxConnectionsPerAddress'],
+    maxNewConnectionsPerSecond: o['maxNewConnectionsPerSecond'],
     bot: o['bot'],
   };
 }

@@ -1,7 +1,8 @@
 // The fault and bad-input matrix, run against the reference server with a real bot on
 // real loopback sockets. Each row checks: the process stays up, a bystander call stays up
 // and keeps streaming valid audio, the metric for the fault moves, the log names the call and
-// the error. `pnpm reliability` renders what it tried into docs/reliability.md.
+// the error. Each row it proves must be in docs/reliability.md (`pnpm reliability`
+// renders the page; the suite never writes it).
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,27 +12,14 @@ import { placeCall } from '@psrkit/simulator';
 import { type Bot, type Call, connectAsPsr, type PsrClient } from '@psrkit/transport';
 import pino from 'pino';
 import { filter, firstValueFrom, Observable, of } from 'rxjs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type ReliabilityRow, renderReliability } from './__fixtures__/reliability-doc.js';
-import { root, type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordRow } from './__fixtures__/reliability-rows.js';
+import { type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
 
 const tone = (ms: number, hz = 440) =>
   Int16Array.from({ length: ms * 8 }, (_, i) => 6000 * Math.sin((2 * Math.PI * hz * i) / 8000));
-
-// ---- the report ------------------------------------------------------------------------
-const rows: ReliabilityRow[] = [];
-const record = (area: string, fault: string, tried: number, outcome: string) =>
-  rows.push({ area, fault, tried, outcome });
-
-// docs/reliability.md is rendered from these rows by `pnpm reliability`; the suite only
-// checks that it is current (its last test), it never writes it.
-const docPath = join(root, 'docs/reliability.md');
-afterAll(async () => {
-  const out = process.env['RELIABILITY_OUT'];
-  if (out) await writeFile(out, renderReliability(rows));
-});
 
 // ---- a bot with a behaviour per call (`mode` parameter) --------------------------------
 const talk = async (call: Call) => {
@@ -185,7 +173,7 @@ describe('bad input on a live call: a typed frame error, counted and logged; the
       expect(server.psr.calls.has(callId)).toBe(true);
       await expectUndisturbed(await watching);
       psr.terminate();
-      record(
+      await recordRow(
         'bad input',
         fault,
         5,
@@ -205,11 +193,99 @@ describe('bad input on a live call: a typed frame error, counted and logged; the
     ).toBe(true);
     await expectUndisturbed(await watching);
     psr.terminate();
-    record(
+    await recordRow(
       'bad input',
       'an unknown event',
       5,
       '`unknown-event` for the bot, counted and logged; the call went on',
+    );
+  });
+});
+
+describe('hostile text: the call goes on, the log stays short and honest', () => {
+  it('invalid UTF-8 in a text frame', async () => {
+    const server = await start();
+    const psr = await psrCall(server);
+    for (let i = 0; i < 5; i++)
+      psr.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    psr.sendMedia(tone(20));
+    await until(
+      async () =>
+        (await metric(server, 'psrkit_frame_errors_total', '{code="INVALID_UTF8"}')) === 5,
+    );
+    expect(server.psr.calls.get(psr.callId)?.state).toBe('open');
+    psr.terminate();
+    await recordRow(
+      'bad input',
+      'invalid UTF-8 in a text frame',
+      5,
+      '`INVALID_UTF8` frame error, counted and logged; the call went on (no 1007 close)',
+    );
+  });
+
+  it('a 60 000-character event name and field names with bidi overrides', async () => {
+    const server = await start();
+    const psr = await psrCall(server);
+    psr.sendRaw(
+      JSON.stringify({ event: `\u202e${'x'.repeat(60_000)}`, data: { call_id: psr.callId } }),
+    );
+    psr.sendRaw(
+      JSON.stringify({
+        event: 'connected',
+        timestamp: 1,
+        data: { call_id: psr.callId, channel: 'mono_a', ['\u2028y'.repeat(5000)]: 1 },
+      }),
+    );
+    await until(() =>
+      logs.some((l) => l['call_id'] === psr.callId && l['msg'] === 'fields ignored'),
+    );
+    const lines = logs.filter((l) => l['call_id'] === psr.callId).map((l) => JSON.stringify(l));
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(1000);
+    expect(lines.join('\n')).not.toMatch(/[\u202e\u2028]/);
+    psr.terminate();
+    await recordRow(
+      'bad input',
+      'a 60 000-character event name with U+202E; a 10 000-character field name with U+2028',
+      2,
+      'logged cut to 120 characters, control and bidi characters escaped; the call went on',
+    );
+  });
+
+  it('thousands of bad frames, and endless new field names', async () => {
+    const server = await start();
+    const psr = await psrCall(server);
+    for (let frame = 0; frame < 10; frame++)
+      psr.sendRaw(
+        JSON.stringify({
+          event: 'connected',
+          timestamp: 1,
+          data: {
+            call_id: psr.callId,
+            channel: 'mono_a',
+            ...Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${frame}_${i}`, 1])),
+          },
+        }),
+      );
+    for (let i = 0; i < 2000; i++) psr.sendRaw('not json');
+    await until(
+      async () =>
+        (await metric(server, 'psrkit_frame_errors_total', '{code="INVALID_JSON"}')) === 2000,
+    );
+    await until(() => server.psr.totals.framesIn >= 2011);
+    const mine = logs.filter((l) => l['call_id'] === psr.callId);
+    // 20 warnings about the peer per 10 s: the field names' first (3 lines), then bad frames.
+    const warned = mine.filter(
+      (l) => l['msg'] === 'frame refused' || l['msg'] === 'fields ignored',
+    );
+    expect(warned).toHaveLength(20);
+    expect(mine.some((l) => l['no_more_reported'] === true)).toBe(true);
+    expect(server.psr.calls.get(psr.callId)?.state).toBe('open');
+    psr.terminate();
+    await recordRow(
+      'bad input',
+      '2 000 malformed frames; 1 000 distinct extra field names',
+      2010,
+      'every frame counted; 20 warnings logged per 10 s (then how many were left out); field names remembered up to 256; the call went on',
     );
   });
 });
@@ -231,11 +307,44 @@ describe('limits and dead peers', () => {
     );
     expect(logFor(psr.callId, 'reason', 'payload-too-large')).toBeDefined();
     await expectUndisturbed(await watching);
-    record(
+    await recordRow(
       'limits',
       'a frame over `--max-payload`',
       1,
       'close 1009 for that call only; outcome counted',
+    );
+  });
+
+  it('a client opening connections without end', async () => {
+    const server = await start(['--max-connections-per-address', '20']);
+    const watching = bystander(server);
+    // From 127.0.0.2 (loopback too): another address than the bystander's.
+    const sockets = Array.from({ length: 60 }, () =>
+      connect({ host: '127.0.0.1', port: server.address.port, localAddress: '127.0.0.2' }).on(
+        'error',
+        () => undefined,
+      ),
+    );
+    try {
+      await until(
+        async () =>
+          (await metric(server, 'psrkit_connections_refused_total', '{reason="per-address"}')) ===
+          40,
+      );
+      expect(
+        logs.filter((l) => l['msg'] === 'connection refused by a cap').length,
+      ).toBeLessThanOrEqual(2);
+      // The server still answers others: health, and the bystander's call.
+      expect((await fetch(`http://127.0.0.1:${server.address.port}/healthz`)).status).toBe(200);
+      await expectUndisturbed(await watching);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    await recordRow(
+      'limits',
+      'one address opening 60 connections and holding them (`--max-connections-per-address 20`)',
+      60,
+      '20 kept, 40 closed at once, counted by reason and logged once a second; health checks and other callers served',
     );
   });
 
@@ -256,7 +365,7 @@ describe('limits and dead peers', () => {
     expect(server.psr.calls.has(psr.callId)).toBe(true); // it kept up
     await expectUndisturbed(await watching);
     psr.terminate();
-    record(
+    await recordRow(
       'limits',
       'a flood of caller audio, 10× real time for 3 s',
       sent,
@@ -281,7 +390,7 @@ describe('limits and dead peers', () => {
     expect(logFor(callId, 'reason', 'heartbeat-timeout')).toBeDefined();
     await expectUndisturbed(await watching);
     psr.terminate();
-    record(
+    await recordRow(
       'dead peers',
       'the peer vanishes mid-stream (no close frame, no pongs)',
       1,
@@ -299,7 +408,7 @@ describe('limits and dead peers', () => {
     );
     expect(server.psr.activeCalls).toBe(1); // the bystander only
     await expectUndisturbed(await watching);
-    record(
+    await recordRow(
       'dead peers',
       'the socket is destroyed mid-stream',
       1,
@@ -323,7 +432,7 @@ describe('limits and dead peers', () => {
     expect(server.psr.totals.bytesOut - sent).toBeLessThan(64 * 1024); // the bystander's chunks only
     await expectUndisturbed(await watching);
     psr.terminate();
-    record(
+    await recordRow(
       'dead peers',
       'the peer stops reading while the bot streams',
       1,
@@ -344,7 +453,7 @@ describe('limits and dead peers', () => {
     expect(process.memoryUsage().rss).toBeLessThan(1024 * 1024 * 1024);
     await expectUndisturbed(await watching);
     psr.terminate();
-    record(
+    await recordRow(
       'dead peers',
       'the peer stops reading while the bot sends large files',
       1,
@@ -384,7 +493,7 @@ describe('bots that fail: the configured fallback, exactly once', () => {
         });
         // The item that failed ends once, with an error mark.
         if (mode === 'tts-error') expect(outcomes).toEqual(['playback-interrupted:error']);
-        record(
+        await recordRow(
           'bots',
           `${fault}, \`--on-bot-error ${policy}\``,
           1,
@@ -405,7 +514,7 @@ describe('bots that fail: the configured fallback, exactly once', () => {
     });
     expect(report.summary.actions.media).toBe(1);
     await until(() => server.psr.activeCalls === 0);
-    record(
+    await recordRow(
       'bots',
       'a bot that never returns',
       1,
@@ -431,7 +540,7 @@ describe('who may call', () => {
     expect(await refused({ tenant: 'evil', params: { token: 's3cret' } })).toBe(403);
     expect(opened).toEqual([]);
     expect(server.psr.totals.framesIn).toBe(0);
-    record(
+    await recordRow(
       'access',
       'no token, a wrong token, a wrong tenant',
       3,
@@ -453,7 +562,7 @@ describe('who may call', () => {
     expect(Date.now() - started).toBeLessThan(2500);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(server.psr.activeCalls).toBe(0);
-    record(
+    await recordRow(
       'access',
       'a half-open upgrade request (headers never finish)',
       1,
@@ -494,7 +603,7 @@ describe('who may call', () => {
     expect((await old.closed).code).toBe(4001);
     await until(() => [...replacing.psr.calls.keys()].filter((id) => id === 'dup-2').length === 1);
     fresh.terminate();
-    record(
+    await recordRow(
       'access',
       'the same `call_id` twice, both policies',
       2,
@@ -529,7 +638,7 @@ describe('shutdown under load', () => {
       await spawned.stop();
       await rm(dir, { recursive: true, force: true });
     }
-    record(
+    await recordRow(
       'shutdown',
       'SIGTERM with 50 calls live',
       50,
@@ -560,9 +669,3 @@ async function sigtermUnderLoad({ process: server, url, exited }: SpawnedServer,
   for (const file of files)
     expect(decodeWav(await readFile(join(dir, 'rec', file)))).toMatchObject({ channels: 2 });
 }
-
-describe('docs/reliability.md', () => {
-  it('is current: every row above, as `pnpm reliability` renders it', async () => {
-    expect(await readFile(docPath, 'utf8')).toBe(renderReliability(rows));
-  });
-});

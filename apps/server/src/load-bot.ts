@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Bot } from '@psrkit/transport';
@@ -15,14 +17,24 @@ export interface BotModule {
  * @throws {ConfigError} `--bot` when it cannot be imported or exports no bot
  */
 export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotModule> {
-  const isPath = spec.startsWith('.') || spec.startsWith('/') || /^[A-Za-z]:[\\/]/.test(spec);
+  // A path that exists is a path, with or without `./` (`dist/bot.js`).
+  const isPath =
+    spec.startsWith('.') ||
+    spec.startsWith('/') ||
+    /^[A-Za-z]:[\\/]/.test(spec) ||
+    existsSync(resolve(cwd, spec));
+  if (/\.[cm]?tsx?$/.test(spec))
+    throw new ConfigError(
+      '--bot',
+      `${JSON.stringify(spec)} is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx …/psrkit-server/dist/bin.js --bot ${spec})`,
+    );
   let module: Record<string, unknown>;
   try {
     module = await import(isPath ? pathToFileURL(resolve(cwd, spec)).href : spec);
   } catch (cause) {
     throw new ConfigError(
       '--bot',
-      `cannot import ${JSON.stringify(spec)}: ${(cause as Error).message}`,
+      `cannot import ${JSON.stringify(spec)}: ${(cause as Error).message}${whereIn(cause, isPath ? resolve(cwd, spec) : undefined)}`,
     );
   }
   const bot = module['default'] ?? module['bot'];
@@ -36,4 +48,21 @@ export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotMod
     bot: bot as Bot,
     ...(typeof prepare === 'function' && { prepare: prepare as () => Promise<void> }),
   };
+}
+
+/**
+ * ` (at file:line)` for an error in the bot's own code. A syntax error thrown by `import`
+ * does not say where it is, so the file is checked again with `node --check`, which does.
+ */
+function whereIn(error: unknown, file: string | undefined): string {
+  const stack = (error as Error | undefined)?.stack ?? '';
+  const at = /(file:\/\/[^\s:)]+|\/[^\s:)]+\.[cm]?js):(\d+)/.exec(stack);
+  if (at) return ` (at ${at[1]!.replace(/^file:\/\//, '')}:${at[2]})`;
+  if (!(error instanceof SyntaxError) || !file) return '';
+  const check = spawnSync(process.execPath, ['--check', file], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  const where = /^(.+):(\d+)$/m.exec(check.stderr ?? '');
+  return where ? ` (at ${where[1]}:${where[2]})` : '';
 }

@@ -13,6 +13,10 @@ export interface ServerMetrics {
   timedMp3(backend: Mp3EncoderBackendFactory): Mp3EncoderBackendFactory;
   /** Counts calls by outcome and follows the server's totals. */
   watch(server: PsrServer): void;
+  /** Counts a call's recording by how it ended: `written`, `capped`, `failed`. */
+  countRecording(outcome: 'written' | 'capped' | 'failed'): void;
+  /** Counts a connection refused by a cap (`max-connections`, `per-address`, `rate`). */
+  countRefusedConnection(reason: string): void;
 }
 
 export function createServerMetrics(): ServerMetrics {
@@ -114,6 +118,18 @@ export function createServerMetrics(): ServerMetrics {
       this.set(server?.activeCalls ?? 0);
     },
   });
+  const refusedConnections = new Counter({
+    name: 'psrkit_connections_refused_total',
+    help: 'connections closed at once by a cap, by reason (max-connections, per-address, rate)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const recordings = new Counter({
+    name: 'psrkit_recordings_total',
+    help: 'call recordings finished, by outcome (written, capped at the size limit, failed on a write error)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const outcomes = new Counter({
     name: 'psrkit_calls_total',
     help: 'ended calls, by how they ended',
@@ -158,6 +174,8 @@ export function createServerMetrics(): ServerMetrics {
 
   return {
     registry,
+    countRecording: (outcome) => recordings.inc({ outcome }),
+    countRefusedConnection: (reason) => refusedConnections.inc({ reason }),
     observePacingLag: (lateMs) => pacingLag.observe(lateMs / 1000),
     observeTiming(timing) {
       if (timing.type === 'first-chunk') {

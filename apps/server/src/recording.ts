@@ -1,44 +1,67 @@
-import { type FileHandle, mkdir, open, readdir, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { encodeWavHeader, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { EmulatedLine, inspectMp3, inspectWav, toMono8k } from '@psrkit/simulator';
 import type { Call, PsrServer } from '@psrkit/transport';
 import type { Logger } from 'pino';
+import {
+  createRecordingFile,
+  finishRecordingFile,
+  recordingName,
+  WAV_HEADER_BYTES,
+} from './recording-files.js';
 
-const HEADER = 44;
-const PART = '.wav.part';
+/** What a server records, and how much of one call at most. */
+export interface RecordingOptions {
+  readonly dir: string;
+  /** Largest recording of one call, bytes (header included); the rest is not written. */
+  readonly maxBytes: number;
+  /** Counts each call's outcome: `written`, `capped` (over `maxBytes`), `failed` (a write error). */
+  readonly onOutcome?: (outcome: 'written' | 'capped' | 'failed') => void;
+}
 
 /**
- * Records every call as `<dir>/<call_id>.wav`: stereo 16-bit 8 kHz, the caller (side A)
- * on the left, what the bot played on the right, aligned on the caller's audio clock.
- * Written crash-safely: appended to `<call_id>.wav.part`, its header rewritten after each
- * write (so the file is a valid WAV up to the last second), renamed when the call ends;
- * `.part` files left by a crash are repaired and renamed on start.
+ * Records every call as `<dir>/<tenant>__<call_id>.wav` (see `recordingName`): stereo
+ * 16-bit 8 kHz, the remote party on the left, what the bot played on the right, aligned
+ * on the caller's audio clock. Written crash-safely: appended to a `.part` file created
+ * exclusively (a reconnecting call gets a file of its own), its header rewritten after
+ * each write (so the file is a valid WAV up to the last second), renamed when the call
+ * ends without replacing anything. A write error (a full disk) or the size cap stops that
+ * call's recording, keeps what was written, and is logged and counted: the call, and
+ * every other, goes on. Run `recoverRecordings` on the folder once before starting.
  */
-export async function recordCalls(server: PsrServer, dir: string, logger: Logger): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await recoverRecordings(dir, logger);
+export function recordCalls(server: PsrServer, options: RecordingOptions, logger: Logger): void {
   server.on('call-open', (call) => {
-    recordCall(call, dir, logger).catch((error: unknown) =>
-      logger.error({ err: error, call_id: call.id, tenant: call.tenant }, 'recording failed'),
+    recordCall(call, options, logger).then(
+      (outcome) => options.onOutcome?.(outcome),
+      (error: unknown) => {
+        options.onOutcome?.('failed');
+        logger.error({ err: error, call_id: call.id, tenant: call.tenant }, 'recording failed');
+      },
     );
   });
 }
 
-async function recordCall(call: Call, dir: string, logger: Logger): Promise<void> {
+async function recordCall(
+  call: Call,
+  { dir, maxBytes }: RecordingOptions,
+  logger: Logger,
+): Promise<'written' | 'capped' | 'failed'> {
   const line = new EmulatedLine({ decode: 'stream' });
   const caller: Int16Array[] = [];
   let callerSamples = 0; // the call's clock
   let written = 0; // stereo frames on disk
   let playing = Promise.resolve();
   let writing = Promise.resolve();
+  // Once capped or failed, nothing more is kept or decoded for this call.
+  let outcome: 'written' | 'capped' | 'failed' = 'written';
 
   // The "caller" track is the remote party: side B on an outbound call.
   call.audio().subscribe((frame) => {
+    if (outcome !== 'written') return;
     caller.push(frame.samples);
     callerSamples = frame.startSample + frame.samples.length;
   });
   call.actionsSent$.subscribe(({ action }) => {
+    if (outcome !== 'written') return;
     const at = callerSamples;
     playing = playing
       .then(async () => {
@@ -63,25 +86,61 @@ async function recordCall(call: Call, dir: string, logger: Logger): Promise<void
   });
 
   // Listen first (the bot may speak at once), then open the file.
-  const partPath = join(dir, `${safeName(call.id)}${PART}`);
-  const file = await open(partPath, 'w');
-  await file.write(encodeWavHeader(PSR_SAMPLE_RATE, 2, 0), 0, HEADER, 0);
+  const file = await createRecordingFile(dir, recordingName(call.tenant, call.id));
+  const maxFrames = Math.floor((maxBytes - WAV_HEADER_BYTES) / 4);
+  const log = logger.child({ call_id: call.id, tenant: call.tenant, file: file.partPath });
 
   /** Appends what both sides have up to `end` (stereo frames) and rewrites the header. */
-  const flush = (end: number) => {
-    writing = writing.then(async () => {
-      if (end <= written) return;
-      const left = takeCaller(caller, end - written);
-      const right = line.read(written, end - written);
-      const stereo = new Int16Array((end - written) * 2);
-      for (let i = 0; i < end - written; i++) {
-        stereo[2 * i] = left[i] ?? 0;
-        stereo[2 * i + 1] = right[i] ?? 0;
-      }
-      await file.write(new Uint8Array(stereo.buffer), 0, stereo.byteLength, HEADER + written * 4);
-      written = end;
-      await file.write(encodeWavHeader(PSR_SAMPLE_RATE, 2, written * 4), 0, HEADER, 0);
-    });
+  const flush = (upTo: number) => {
+    writing = writing
+      .then(async () => {
+        if (outcome === 'failed') return;
+        const end = Math.min(upTo, maxFrames);
+        if (upTo > maxFrames && outcome === 'written') {
+          outcome = 'capped';
+          log.warn(
+            { max_bytes: maxBytes },
+            'recording cap reached: the rest of the call is not recorded',
+          );
+        }
+        if (end <= written) return;
+        const left = takeCaller(caller, end - written);
+        const right = line.read(written, end - written);
+        const stereo = new Int16Array((end - written) * 2);
+        for (let i = 0; i < end - written; i++) {
+          stereo[2 * i] = left[i] ?? 0;
+          stereo[2 * i + 1] = right[i] ?? 0;
+        }
+        const at = WAV_HEADER_BYTES + written * 4;
+        // A file-size limit or a full disk can cut a write short without an error: the
+        // header then counts only the whole frames that are on disk.
+        const { bytesWritten } = await file.handle.write(
+          new Uint8Array(stereo.buffer),
+          0,
+          stereo.byteLength,
+          at,
+        );
+        written += Math.floor(bytesWritten / 4);
+        await file.handle.write(
+          encodeWavHeader(PSR_SAMPLE_RATE, 2, written * 4),
+          0,
+          WAV_HEADER_BYTES,
+          0,
+        );
+        if (bytesWritten < stereo.byteLength)
+          throw new Error(
+            `short write: ${bytesWritten} of ${stereo.byteLength} bytes (a full disk or a file-size limit)`,
+          );
+      })
+      .catch((error: unknown) => {
+        // A full disk or a file too large: this call's recording stops; what is on disk stays valid.
+        outcome = 'failed';
+        clearInterval(timer);
+        log.error(
+          { err: error, kept_ms: Math.round(written / 8) },
+          'recording stopped: write failed',
+        );
+      });
     return writing;
   };
   // Bot audio for a moment is known once its actions are in: write a second behind the caller.
@@ -94,8 +153,9 @@ async function recordCall(call: Call, dir: string, logger: Logger): Promise<void
     Math.max(callerSamples, Math.min(line.endSample, callerSamples + 60 * PSR_SAMPLE_RATE)),
   );
   line.close();
-  await file.close();
-  await rename(partPath, `${partPath.slice(0, -PART.length)}.wav`);
+  await file.handle.close();
+  await finishRecordingFile(dir, file);
+  return outcome;
 }
 
 /** Takes `count` samples off the front of the caller's queued pieces (silence if short). */
@@ -111,30 +171,4 @@ function takeCaller(pieces: Int16Array[], count: number): Int16Array {
     else pieces[0] = piece.subarray(n);
   }
   return out;
-}
-
-const safeName = (callId: string) => callId.replace(/[^A-Za-z0-9._-]/g, '_');
-
-/** Repairs recordings a crash left behind: header sizes from the file's length, then renamed. */
-export async function recoverRecordings(dir: string, logger: Logger): Promise<string[]> {
-  const recovered: string[] = [];
-  for (const name of await readdir(dir)) {
-    if (!name.endsWith(PART)) continue;
-    const path = join(dir, name);
-    const { size } = await stat(path);
-    let file: FileHandle | undefined;
-    try {
-      file = await open(path, 'r+');
-      const dataBytes = Math.max(0, Math.floor((size - HEADER) / 4) * 4);
-      await file.write(encodeWavHeader(PSR_SAMPLE_RATE, 2, dataBytes), 0, HEADER, 0);
-      await file.truncate(HEADER + dataBytes);
-    } finally {
-      await file?.close();
-    }
-    const target = join(dir, `${name.slice(0, -PART.length)}.recovered.wav`);
-    await rename(path, target);
-    recovered.push(target);
-    logger.warn({ file: target }, 'recovered a recording left by a crash');
-  }
-  return recovered;
 }

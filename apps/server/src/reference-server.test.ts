@@ -8,7 +8,7 @@ import pino from 'pino';
 import { of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
-import { recoverRecordings } from './recording.js';
+import { recoverRecordings } from './recording-files.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
 
 const logger = pino({ level: 'silent' });
@@ -107,10 +107,11 @@ describe('the reference server', () => {
       caller: [{ atMs: 400, samples: tone(300, 300) }],
       tailMs: 2000,
     });
+    const name = `sim__${report.callId}.wav`; // tenant and call id
     await expect
       .poll(async () => (await readdir(dir)).filter((f) => f.endsWith('.wav')))
-      .toEqual([`${report.callId}.wav`]);
-    const wav = decodeWav(await readFile(join(dir, `${report.callId}.wav`)));
+      .toEqual([name]);
+    const wav = decodeWav(await readFile(join(dir, name)));
     expect(wav).toMatchObject({ sampleRate: 8000, channels: 2 });
     const level = (side: 0 | 1, fromMs: number, toMs: number) => {
       let sum = 0;

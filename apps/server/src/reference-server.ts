@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lameJsBackend } from '@psrkit/pipeline';
@@ -14,6 +15,7 @@ import {
 } from '@psrkit/transport';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
+import { limitConnections } from './connection-limits.js';
 import { healthRoutes } from './http-routes.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { recordCalls } from './recording.js';
@@ -58,6 +60,24 @@ export async function startReferenceServer(
       });
     },
   );
+  // Once a second per address and reason: a flood of refusals is counted, not logged line by line.
+  const lastLogged = new Map<string, number>();
+  limitConnections(
+    http,
+    {
+      maxConnections: config.maxConnections,
+      maxPerAddress: config.maxConnectionsPerAddress,
+      maxNewPerSecond: config.maxNewConnectionsPerSecond,
+    },
+    (reason, address) => {
+      metrics.countRefusedConnection(reason);
+      const key = `${reason} ${address}`;
+      if (Date.now() - (lastLogged.get(key) ?? 0) < 1000) return;
+      if (lastLogged.size > 10_000) lastLogged.clear();
+      lastLogged.set(key, Date.now());
+      logger.warn({ reason, address }, 'connection refused by a cap');
+    },
+  );
   const hooks: AuthHook[] = [];
   if (config.tokens.length > 0) hooks.push(tokenAuth({ tokens: config.tokens }));
   if (config.tenants.length > 0) hooks.push(tenantAllowList(config.tenants));
@@ -88,7 +108,18 @@ export async function startReferenceServer(
     },
   });
   metrics.watch(psr);
-  if (config.recordings) await recordCalls(psr, config.recordings, logger);
+  if (config.recordings) {
+    await mkdir(config.recordings, { recursive: true });
+    recordCalls(
+      psr,
+      {
+        dir: config.recordings,
+        maxBytes: config.recordingMaxMb * 1024 * 1024,
+        onOutcome: metrics.countRecording,
+      },
+      logger,
+    );
+  }
   psr.on('upgrade-rejected', (r) =>
     logger.info(
       { status: r.status, reason: r.reason, call_id: r.callId, tenant: r.tenant },

@@ -1,8 +1,11 @@
 import cluster from 'node:cluster';
+import { mkdir } from 'node:fs/promises';
 import { CommanderError } from 'commander';
+import type { Logger } from 'pino';
 import { ConfigError, parseConfig } from './config.js';
 import { loadBot } from './load-bot.js';
 import { createLogger } from './logging.js';
+import { recoverRecordings } from './recording-files.js';
 import { startReferenceServer } from './reference-server.js';
 
 /**
@@ -32,43 +35,47 @@ export async function runServer(
     throw error;
   }
   const logger = createLogger(config);
-
-  if (config.workers > 1 && cluster.isPrimary) {
-    logger.info({ workers: config.workers }, 'starting workers');
-    for (let i = 0; i < config.workers; i++) cluster.fork();
-    let stopping = false;
-    const stop = () => {
-      stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    cluster.on('exit', (worker, code, signal) => {
-      if (stopping) return;
-      logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
-      cluster.fork();
-    });
-    await new Promise<void>((resolve) => {
-      const check = () => {
-        if (stopping && Object.keys(cluster.workers ?? {}).length === 0) resolve();
-      };
-      cluster.on('exit', check);
-    });
-    logger.info('all workers stopped');
+  if (cluster.isPrimary) for (const warning of config.warnings) logger.warn(warning);
+  const fail = (message: string, error?: unknown): number => {
+    logger.fatal({ err: error }, message);
     logger.flush();
-    return 0;
-  }
+    process.stderr.write(`psrkit-server: ${message}\n`);
+    return 2;
+  };
 
+  if (cluster.isPrimary) {
+    // Before any server records into the folder: a .part file there is a crash's leftover.
+    if (config.recordings) {
+      try {
+        await mkdir(config.recordings, { recursive: true });
+        await recoverRecordings(config.recordings, logger);
+      } catch (error) {
+        return fail(`--recordings: ${(error as Error).message}`, error);
+      }
+    }
+  }
   let module: Awaited<ReturnType<typeof loadBot>>;
   try {
     module = await loadBot(config.bot);
+  } catch (error) {
+    return fail(`cannot load the bot: ${(error as Error).message}`, error);
+  }
+  if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config.workers, logger);
+
+  try {
     await module.prepare?.();
   } catch (error) {
-    logger.fatal({ err: error }, 'cannot load the bot');
-    logger.flush();
-    return 2;
+    return fail(`the bot failed to prepare: ${(error as Error).message}`, error);
   }
-  const server = await startReferenceServer(config, module.bot, logger);
+  let server: Awaited<ReturnType<typeof startReferenceServer>>;
+  try {
+    server = await startReferenceServer(config, module.bot, logger);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      return fail(`cannot listen on ${config.host}:${config.port}: ${code}`, error);
+    throw error;
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
@@ -78,4 +85,60 @@ export async function runServer(
   // A cluster worker stays alive while its IPC channel to the primary is open.
   cluster.worker?.disconnect();
   return 0;
+}
+
+/**
+ * The primary of `--workers N`: forks the workers, restarts one that dies (after a delay
+ * that doubles while they keep dying, up to 30 s), stops them all on SIGTERM/SIGINT, and
+ * gives up with exit code 2 when a worker exits with 2 (it cannot start: a port in use, a
+ * bot that fails to prepare) before any worker has listened.
+ */
+async function superviseWorkers(count: number, logger: Logger): Promise<number> {
+  logger.info({ workers: count }, 'starting workers');
+  for (let i = 0; i < count; i++) cluster.fork();
+  let stopping = false;
+  let listened = false;
+  let exitCode = 0;
+  let delayMs = 0;
+  let lastDeath = 0;
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  cluster.on('listening', () => {
+    listened = true;
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (code === 2 && !listened) {
+      logger.fatal({ worker: worker.process.pid }, 'a worker could not start; stopping');
+      exitCode = 2;
+      stop();
+      return;
+    }
+    // Back off while workers keep dying; a worker that lived a minute resets the delay.
+    const now = Date.now();
+    delayMs = now - lastDeath > 60_000 ? 500 : Math.min(30_000, delayMs * 2);
+    lastDeath = now;
+    logger.error(
+      { worker: worker.process.pid, code, signal, restart_in_ms: delayMs },
+      'worker died; starting another',
+    );
+    setTimeout(() => {
+      if (!stopping) cluster.fork();
+    }, delayMs).unref();
+  });
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      if (stopping && Object.keys(cluster.workers ?? {}).length === 0) resolve();
+    };
+    cluster.on('exit', check);
+  });
+  logger.info('all workers stopped');
+  logger.flush();
+  if (exitCode === 2)
+    process.stderr.write('psrkit-server: a worker could not start (see its log line)\n');
+  return exitCode;
 }

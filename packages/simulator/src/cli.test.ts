@@ -60,8 +60,19 @@ describe('psr-sim CLI', () => {
     const badSpeed = await runPsrSim(['call', 'ws://127.0.0.1:9/', '--speed', 'fast']).catch(
       (e) => e,
     );
-    expect(badSpeed.code).toBe(1);
+    expect(badSpeed.code).toBe(2);
     expect(badSpeed.stderr).toContain('--speed must be a number');
+    expect(badSpeed.stderr.trim().split('\n')).toHaveLength(1); // one line, no help dump
+    const noScheme = await runPsrSim(['call', '127.0.0.1:8080']).catch((e) => e);
+    expect(noScheme.code).toBe(2);
+    expect(noScheme.stderr.trim()).toMatch(
+      /^psr-sim: .*expected a ws:\/\/ or wss:\/\/ URL, got "127\.0\.0\.1:8080" \(e\.g\. ws:\/\/127\.0\.0\.1:8080\)/,
+    );
+    expect(noScheme.stderr.trim().split('\n')).toHaveLength(1);
+    const unknown = await runPsrSim(['call', 'ws://x/', '--bogus']).catch((e) => e);
+    expect([unknown.code, unknown.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    const version = await runPsrSim(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const refused = await runPsrSim(['call', 'ws://127.0.0.1:9/']).catch((e) => e);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^psr-sim: CONNECT_FAILED: /);

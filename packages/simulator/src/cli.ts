@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { CallSide } from '@psrkit/pipeline';
 import { encodeWav, isProtocolError, PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
 import { isTransportError } from '@psrkit/transport';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CallReport, formatReport, reportToJson, type TimelineEntry } from './call-report.js';
 import { loadCallerAudio } from './caller-audio-file.js';
 import type { DecodeMode } from './emulated-line.js';
@@ -28,6 +28,20 @@ const pair = (value: string, previous: Record<string, string> = {}) => {
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** A bot server's WebSocket URL: `ws://` or `wss://`, or a one-line error. */
+const wsUrl = (value: string) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // not a URL at all: said below
+  }
+  if (url?.protocol !== 'ws:' && url?.protocol !== 'wss:')
+    throw new InvalidArgumentError(
+      `expected a ws:// or wss:// URL, got ${JSON.stringify(value.slice(0, 120))} (e.g. ws://${value.replace(/^[a-z]+:\/\//i, '').slice(0, 60)})`,
+    );
+  return value;
+};
 
 /** Writes what the caller heard (mono) and the call in stereo (caller left, bot right). */
 async function writeAudio(
@@ -90,12 +104,14 @@ export function buildProgram(): Command {
       'A local PSR: places emulated calls against a bot server and reports what the caller heard.',
     )
     .version(VERSION)
-    .showHelpAfterError();
+    // Errors are one line from `main` (exit code 2), never a help dump; subcommands inherit this.
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
 
   program
     .command('call')
     .description('place one call and print its timeline')
-    .argument('<url>', 'the bot server WebSocket URL, e.g. ws://127.0.0.1:8080/')
+    .argument('<url>', 'the bot server WebSocket URL, e.g. ws://127.0.0.1:8080/', wsUrl)
     .option(
       '--wav <file>',
       'the caller recording (any WAV; resampled to 8 kHz mono)',
@@ -159,7 +175,7 @@ export function buildProgram(): Command {
     .command('scenario')
     .description('run scenario files; exit code 1 when an expectation fails')
     .argument('<files...>', 'scenario JSON files')
-    .option('--url <url>', "the bot server URL (overrides the scenario's)")
+    .option('--url <url>', "the bot server URL (overrides the scenario's)", wsUrl)
     .option(
       '--speed <factor>',
       'clock speed (timings are only meaningful at 1)',
@@ -197,7 +213,7 @@ export function buildProgram(): Command {
   program
     .command('load')
     .description('open many concurrent calls and print aggregate figures')
-    .argument('<url>', 'the bot server WebSocket URL')
+    .argument('<url>', 'the bot server WebSocket URL', wsUrl)
     .option('--calls <n>', 'concurrent calls', number('--calls'), 10)
     .option('--ramp <ms>', 'spread the call starts over this long', number('--ramp'), 1000)
     .option('--duration <ms>', 'length of each call', number('--duration'), 30_000)
@@ -280,6 +296,12 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return;
+      console.error(`psr-sim: ${error.message.replace(/^error: /, '')} (see psr-sim --help)`);
+      process.exitCode = 2;
+      return;
+    }
     if (error instanceof SimulatorError || isTransportError(error) || isProtocolError(error)) {
       console.error(`psr-sim: ${error.code}: ${error.message}`);
       process.exitCode = 2;

@@ -32,7 +32,11 @@ import type {
 } from './call-types.js';
 import { callerAudio } from './caller-audio.js';
 import { checkOption, type FrameErrorCode, TransportError } from './errors.js';
+import { logText, warningBudget } from './log-text.js';
 import { parseRemoteSide, REMOTE_SIDE_PARAM, remoteSideOf } from './remote-side.js';
+
+/** Distinct extra field names a call reports before it stops reporting new ones. */
+const MAX_REPORTED_FIELDS = 256;
 
 /**
  * Turns one PSR connection into a {@link Call}: decodes and checks every frame (bad
@@ -66,7 +70,10 @@ export function createCall(init: CallInit): CallController {
     0,
     600_000,
   );
-  const logger = init.logger.child({ call_id: query.callId, tenant: query.tenant });
+  const logger = init.logger.child({
+    call_id: logText(query.callId),
+    tenant: logText(query.tenant),
+  });
   const stats = createCallStats();
   const targets = init.totals ? [stats, init.totals] : [stats];
   const count = (update: StatsUpdate): void => updateAll(targets, update);
@@ -88,7 +95,14 @@ export function createCall(init: CallInit): CallController {
   let blocked = false;
   let sidesSeen = 0;
   let failure: Error | undefined;
+  // Extra field names reported so far (each once), up to a cap: a peer cannot grow it for ever.
   const reportedFields = new Set<string>();
+  const warnings = warningBudget();
+  /** Logs a warning about what the peer sent, unless this call has used its budget. */
+  const warnPeer = (fields: Record<string, unknown>, message: string): void => {
+    const { log, suppressed } = warnings.take();
+    if (log) logger.warn(suppressed > 0 ? { ...fields, suppressed } : fields, message);
+  };
   const stereoRemoteSide = stereoSideFor(query.params[REMOTE_SIDE_PARAM]);
 
   const line = createPlayoutLine(
@@ -153,10 +167,8 @@ export function createCall(init: CallInit): CallController {
       s.frameErrors[code] = (s.frameErrors[code] ?? 0) + 1;
     });
     const excerpt =
-      typeof data === 'string'
-        ? data.slice(0, 120)
-        : Buffer.from(data.subarray(0, 60)).toString('hex');
-    logger.warn({ err: error, code, path, excerpt }, 'frame refused');
+      typeof data === 'string' ? logText(data) : Buffer.from(data.subarray(0, 60)).toString('hex');
+    warnPeer({ code, path, message: logText(message, 200), excerpt }, 'frame refused');
     events.next({ type: 'frame-error', error, excerpt, bytes: data.length });
   }
 
@@ -167,7 +179,7 @@ export function createCall(init: CallInit): CallController {
     if (side !== null) return side ?? fallback;
     frameError(
       'INVALID_PARAMETER',
-      `${REMOTE_SIDE_PARAM} must be "a" or "b": using "${fallback}"`,
+      `${REMOTE_SIDE_PARAM} must be "a" or "b", got ${JSON.stringify(logText(value ?? '', 40))}: using "${fallback}"`,
       value ?? '',
       REMOTE_SIDE_PARAM,
     );
@@ -198,6 +210,10 @@ export function createCall(init: CallInit): CallController {
       frameError('BINARY_FRAME', 'binary frame: PSR sends JSON text frames', data);
       return;
     }
+    if (typeof data !== 'string') {
+      frameError('INVALID_UTF8', 'text frame that is not valid UTF-8', data);
+      return;
+    }
     let event: ReturnType<typeof decodeEvent>;
     try {
       event = decodeEvent(data, { maxPayloadBytes });
@@ -208,26 +224,34 @@ export function createCall(init: CallInit): CallController {
     }
     if (event.type === 'unknown') {
       count((s) => s.unknownEvents++);
-      logger.warn({ event: event.event }, 'unknown event');
+      warnPeer({ event: logText(event.event) }, 'unknown event');
       events.next({ type: 'unknown-event', event: event.event, raw: event.raw });
       return;
     }
-    if (event.extraFields) {
+    if (event.extraFields && reportedFields.size < MAX_REPORTED_FIELDS) {
       const fresh = event.extraFields.filter((path) => {
         const key = `${event.type} ${path}`;
-        if (reportedFields.has(key)) return false;
+        if (reportedFields.has(key) || reportedFields.size >= MAX_REPORTED_FIELDS) return false;
         reportedFields.add(key);
         return true;
       });
       if (fresh.length > 0) {
-        logger.info({ event: event.type, fields: fresh }, 'fields ignored');
+        warnPeer(
+          {
+            event: event.type,
+            fields: fresh.slice(0, 10).map((path) => logText(path)),
+            ...(fresh.length > 10 && { more: fresh.length - 10 }),
+            ...(reportedFields.size >= MAX_REPORTED_FIELDS && { no_more_reported: true }),
+          },
+          'fields ignored',
+        );
         events.next({ type: 'fields-ignored', event: event.type, fields: fresh });
       }
     }
     if (event.callId !== query.callId) {
       frameError(
         'CALL_ID_MISMATCH',
-        `data.call_id ${JSON.stringify(event.callId)} is not this connection's ${JSON.stringify(query.callId)}`,
+        `data.call_id ${JSON.stringify(logText(event.callId, 60))} is not this connection's ${JSON.stringify(query.callId)}`,
         data,
         '$.data.call_id',
       );

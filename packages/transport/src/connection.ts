@@ -1,6 +1,6 @@
 /** What a carrier reports about one PSR connection. */
 export interface PsrConnectionEvents {
-  /** A whole frame: text as a string, binary as bytes. */
+  /** A whole frame: text as a string, binary as bytes; a text frame that is not valid UTF-8 as bytes with `isBinary` false. */
   message: [data: string | Uint8Array, isBinary: boolean];
   /** The connection is gone (close frame, reset, or `terminate`). Emitted once. */
   close: [code: number, reason: string];

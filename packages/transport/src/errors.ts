@@ -8,7 +8,9 @@ export type FrameErrorCode =
   /** `data.call_id` differs from the connection's `call_id` (the frame is still used). */
   | 'CALL_ID_MISMATCH'
   /** A dynamic parameter the library reads (`remote_side`) has a bad value: the default is used. */
-  | 'INVALID_PARAMETER';
+  | 'INVALID_PARAMETER'
+  /** A text frame whose bytes are not valid UTF-8 (it is refused; the call goes on). */
+  | 'INVALID_UTF8';
 
 /** Stable codes of {@link TransportError}. */
 export type TransportErrorCode =

@@ -30,6 +30,7 @@ export {
   TransportError,
   type TransportErrorCode,
 } from './errors.js';
+export { logText } from './log-text.js';
 export { consoleLogger, type LogLevel, silentLogger, type TransportLogger } from './logger.js';
 export {
   type ConnectAsPsrOptions,

@@ -78,6 +78,20 @@ describe('upgrade checks, before any call exists', () => {
     expect(bots).toEqual(['ok-0', 'ok-1']);
   });
 
+  it('the token is checked, then kept from the bot: call.params never carries it', async () => {
+    const seen: Record<string, string>[] = [];
+    const server = await serve((call) => void seen.push({ ...call.params }), {
+      authenticate: tokenAuth({ tokens: ['s3cret'] }),
+    });
+    const psr = connectAsPsr(server.url, {
+      tenant: 'acme',
+      params: { token: 's3cret', danh_xung: 'anh' },
+    });
+    await psr.opened;
+    await psr.close();
+    expect(seen).toEqual([{ danh_xung: 'anh' }]);
+  });
+
   it('tenant allow-list → 403; hooks combine; a hook that hangs → 503 after its timeout', async () => {
     const server = await serve(idle, {
       authenticate: allOf(tokenAuth({ tokens: ['t'] }), tenantAllowList(['acme'])),

@@ -16,6 +16,7 @@ import { createCall } from './call.js';
 import { type CallStats, createCallStats } from './call-stats.js';
 import type { Call, CallController, CallEnd, CallOptions } from './call-types.js';
 import { checkOption, TransportError } from './errors.js';
+import { logText } from './log-text.js';
 import { consoleLogger, type TransportLogger } from './logger.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -38,6 +39,11 @@ export interface PsrServerOptions {
   readonly authTimeoutMs?: number;
   /** A second connection with a live `call_id`: refuse it (409, default) or replace the first. */
   readonly duplicateCallId?: 'reject' | 'replace';
+  /**
+   * Query parameters that carry credentials (default `['token']`): checked by
+   * `authenticate`, then removed, so a bot never sees (or logs) them in `call.params`.
+   */
+  readonly secretParams?: readonly string[];
   /** Largest WebSocket frame, bytes; larger closes that call with 1009 (default 2 MiB). */
   readonly maxFrameBytes?: number;
   /** Ping every this many ms (default 15 000; 0 turns the heartbeat off). */
@@ -143,7 +149,12 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       1024,
       1 << 30,
     );
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: maxFrameBytes,
+      // Checked per frame by the connection: bad UTF-8 is a refused frame, not a closed call.
+      skipUTF8Validation: true,
+    });
     this.ownsHttp = !options.server;
     this.http =
       options.server ??
@@ -284,7 +295,10 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
           this.authTimeoutMs,
         );
       } catch (error) {
-        this.logger.warn({ err: error, call_id: query.callId }, 'authentication hook failed');
+        this.logger.warn(
+          { err: error, call_id: logText(query.callId) },
+          'authentication hook failed',
+        );
         return this.reject(socket, request, 503, 'authentication unavailable', query);
       }
       if (!decision.allow)
@@ -303,12 +317,18 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
     socket.once('close', () => this.pending.delete(query.callId));
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       this.pending.delete(query.callId);
-      this.accept(new WsConnection(ws), query);
+      this.accept(
+        new WsConnection(ws),
+        withoutSecrets(query, this.options.secretParams ?? ['token']),
+      );
     });
   }
 
   private accept(ws: WsConnection, query: ConnectionQuery): void {
-    const logger = this.logger.child({ call_id: query.callId, tenant: query.tenant });
+    const logger = this.logger.child({
+      call_id: logText(query.callId),
+      tenant: logText(query.tenant),
+    });
     const controller = createCall({
       connection: ws,
       query,
@@ -322,7 +342,14 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
     const entry = { controller, ws };
     this.live.set(query.callId, entry);
     const { call } = controller;
-    logger.info({ params: Object.keys(call.params) }, 'call accepted');
+    const names = Object.keys(call.params);
+    logger.info(
+      {
+        params: names.slice(0, 20).map((name) => logText(name, 40)),
+        ...(names.length > 20 && { more_params: names.length - 20 }),
+      },
+      'call accepted',
+    );
     void call.closed.then((end) => {
       if (this.live.get(call.id) === entry) this.live.delete(call.id);
       this.emit('call-closed', call, end);
@@ -355,7 +382,12 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       ...(query && { callId: query.callId, tenant: query.tenant }),
     };
     this.logger.warn(
-      { status, reason, call_id: query?.callId, tenant: query?.tenant },
+      {
+        status,
+        reason,
+        call_id: query && logText(query.callId),
+        tenant: query && logText(query.tenant),
+      },
       'upgrade refused',
     );
     this.emit('upgrade-rejected', rejection);
@@ -370,4 +402,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** The query without the parameters that carry credentials. */
+function withoutSecrets(query: ConnectionQuery, secrets: readonly string[]): ConnectionQuery {
+  if (!secrets.some((name) => name in query.params)) return query;
+  const keep = <V>(record: Readonly<Record<string, V>>) =>
+    Object.fromEntries(Object.entries(record).filter(([name]) => !secrets.includes(name)));
+  return { ...query, params: keep(query.params), paramValues: keep(query.paramValues) };
 }

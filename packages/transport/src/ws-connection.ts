@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { PsrConnection, PsrConnectionEvents } from './connection.js';
@@ -11,7 +12,10 @@ export class WsConnection extends EventEmitter<PsrConnectionEvents> implements P
     super();
     socket.on('message', (data, isBinary) => {
       this.lastSeen = Date.now();
-      this.emit('message', isBinary ? toBytes(data) : toBytes(data).toString('utf8'), isBinary);
+      const bytes = toBytes(data);
+      // ws leaves UTF-8 to us (`skipUTF8Validation`): a bad text frame is one refused frame,
+      // handed on as bytes, not a reason to close the call (1007).
+      this.emit('message', isBinary || !isUtf8(bytes) ? bytes : bytes.toString('utf8'), isBinary);
     });
     socket.on('pong', () => {
       this.lastSeen = Date.now();

@@ -37,11 +37,18 @@ const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
 /** Starts the server on a free loopback port; resolves once `listeners` processes listen. */
 export async function spawnServer(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; listeners?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; listeners?: number; fileSizeLimitKb?: number } = {},
 ): Promise<SpawnedServer> {
+  // With a file-size limit (a "full disk"), through a shell that sets it first.
+  const [command, prefix] =
+    options.fileSizeLimitKb === undefined
+      ? [process.execPath, []]
+      : // POSIX sh counts `ulimit -f` in 512-byte blocks.
+        ['/bin/sh', ['-c', `ulimit -f ${options.fileSizeLimitKb * 2} && exec "$0" "$@"`, process.execPath]];
   const child = spawn(
-    process.execPath,
+    command,
     [
+      ...prefix,
       `${root}apps/server/dist/bin.js`,
       '--host',
       '127.0.0.1',

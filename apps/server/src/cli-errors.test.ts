@@ -1,0 +1,152 @@
+// Every error a user meets starting `psrkit-server` is one line on stderr and exit code 2,
+// tried as a new user would, against the built command.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordRow } from './__fixtures__/reliability-rows.js';
+import { root } from './__fixtures__/spawn-server.js';
+
+const run = promisify(execFile);
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'psrkit-cli-'));
+  await writeFile(
+    join(dir, 'broken.mjs'),
+    'export default async (call) => {\n  call.hangup(\n};\n',
+  );
+  await writeFile(join(dir, 'bot.mjs'), 'export default async (call) => { call.hangup(); };\n');
+  await writeFile(join(dir, 'bot.ts'), 'export default async () => {};\n');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the built server; resolves with its exit code and stderr (it must stop by itself). */
+async function server(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [`${root}apps/server/dist/bin.js`, '--host', '127.0.0.1', '--log-format', 'json', ...args],
+      { cwd: dir, env: { ...process.env, ...env }, timeout: 30_000, killSignal: 'SIGKILL' },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+const oneLine = (stderr: string) => {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  return lines[0]!;
+};
+
+describe('psrkit-server errors: one line, exit code 2', () => {
+  it('a port in use', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const result = await server(['--port', String(port), '--bot', './bot.mjs']);
+      expect(result.code).toBe(2);
+      expect(oneLine(result.stderr)).toBe(
+        `psrkit-server: cannot listen on 127.0.0.1:${port}: EADDRINUSE`,
+      );
+      await recordRow(
+        'startup',
+        'the port is in use',
+        1,
+        'one line (`cannot listen on host:port: EADDRINUSE`), exit code 2',
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('a bitrate 8 kHz MP3 cannot have', async () => {
+    const result = await server(['--bitrate', '33']);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toMatch(
+      /^psrkit-server: --bitrate: must be one of 8, 16, 24, 32/,
+    );
+    await recordRow(
+      'startup',
+      '`--bitrate 33` (not an 8 kHz MP3 bitrate)',
+      1,
+      'one line naming the option and the allowed values, exit code 2',
+    );
+  });
+
+  it('a bot with a syntax error: its file and line', async () => {
+    const result = await server(['--port', '0', '--bot', './broken.mjs']);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toMatch(
+      /cannot import "\.\/broken\.mjs": .*\(at .*broken\.mjs:\d+\)/,
+    );
+    await recordRow(
+      'startup',
+      'a bot with a syntax error',
+      1,
+      'one line with the error and its file:line, exit code 2',
+    );
+  });
+
+  it('a TypeScript bot: a hint', async () => {
+    const result = await server(['--port', '0', '--bot', 'bot.ts']);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toContain(
+      'is TypeScript: build it to JavaScript first, or run the server under tsx',
+    );
+    await recordRow(
+      'startup',
+      'a `.ts` bot',
+      1,
+      'one line with what to do (build it, or run under tsx), exit code 2',
+    );
+  });
+
+  it('--workers 2 with a bot that cannot load stops at once', async () => {
+    const result = await server(['--port', '0', '--workers', '2', '--bot', './nowhere.mjs']);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toMatch(/^psrkit-server: cannot load the bot: /);
+    await recordRow(
+      'startup',
+      '`--workers 2` with a bot that cannot load',
+      1,
+      'one line, exit code 2 at once (no workers forked)',
+    );
+  });
+
+  it('--version, and a path that exists is a path even without ./ (with a word for an unknown PSRKIT_ variable)', async () => {
+    const version = await server(['--version']);
+    expect([version.code, version.stdout.trim()]).toEqual([
+      0,
+      expect.stringMatching(/^\d+\.\d+\.\d+/),
+    ]);
+    // bot.mjs hangs up at once; the server is stopped by the timeout below via SIGTERM.
+    const child = execFile(
+      process.execPath,
+      [`${root}apps/server/dist/bin.js`, '--host', '127.0.0.1', '--port', '0', '--bot', 'bot.mjs'],
+      { cwd: dir, env: { ...process.env, PSRKIT_BITRATE: '24' }, timeout: 30_000 },
+    );
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout!.on('data', (data: Buffer) => {
+          text += data;
+          if (text.includes('"msg":"listening"')) resolve(text);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
+      });
+      expect(out).toContain(
+        'PSRKIT_BITRATE is not a setting and is ignored (did you mean PSRKIT_MP3_BITRATE?)',
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
