@@ -36,6 +36,10 @@ export interface ServerConfig {
   /** An HTTP request or WebSocket upgrade that has not arrived whole within this ends. */
   readonly handshakeTimeoutMs: number;
   /** Open connections in all, from one address, and new ones per second from one address. */
+  /** Caller audio ahead of real time beyond this is dropped, ms. */
+  readonly maxAudioAheadMs: number;
+  /** Most audio one `media` frame may carry, ms. */
+  readonly maxMediaFrameMs: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerAddress: number;
   readonly maxNewConnectionsPerSecond: number;
@@ -271,6 +275,24 @@ export function configCommand(): Command {
     )
     .addOption(
       option(
+        '--max-audio-ahead-ms <ms>',
+        'caller audio more than this ahead of real time is dropped and counted (raise it for psr-sim --speed)',
+        'PSRKIT_MAX_AUDIO_AHEAD_MS',
+      )
+        .default(2000)
+        .argParser(integer('--max-audio-ahead-ms', 20, 24 * 3_600_000)),
+    )
+    .addOption(
+      option(
+        '--max-media-frame-ms <ms>',
+        'most audio one media frame may carry (PSR sends 20 ms); a longer one is refused',
+        'PSRKIT_MAX_MEDIA_FRAME_MS',
+      )
+        .default(1000)
+        .argParser(integer('--max-media-frame-ms', 20, 3_600_000)),
+    )
+    .addOption(
+      option(
         '--max-connections <n>',
         'open connections in all (calls, health checks, half-open requests); more are closed at once',
         'PSRKIT_MAX_CONNECTIONS',
@@ -379,6 +401,8 @@ export function parseConfig(
     onBotError:
       typeof o['onBotError'] === 'string' ? botErrorPolicy(o['onBotError']) : o['onBotError'],
     handshakeTimeoutMs: o['handshakeTimeoutMs'],
+    maxAudioAheadMs: o['maxAudioAheadMs'],
+    maxMediaFrameMs: o['maxMediaFrameMs'],
     maxConnections: o['maxConnections'],
     maxConnectionsPerAddress: o['maxConnectionsPerAddress'],
     maxNewConnectionsPerSecond: o['maxNewConnectionsPerSecond'],

@@ -363,13 +363,37 @@ describe('limits and dead peers', () => {
     await until(() => server.psr.totals.framesIn >= sent);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
     expect(server.psr.calls.has(psr.callId)).toBe(true); // it kept up
+    // Only what fits 2 s ahead of real time was taken: the rest was dropped and counted.
+    const dropped = await metric(server, 'psrkit_frame_errors_total', '{code="AUDIO_AHEAD"}');
+    expect(dropped).toBeGreaterThan(sent / 2);
+    const call = server.psr.calls.get(psr.callId)!;
+    expect(call.stats.samplesIn / 8).toBeLessThanOrEqual(3000 + 2000 + 1000);
     await expectUndisturbed(await watching);
     psr.terminate();
     await recordRow(
       'limits',
       'a flood of caller audio, 10× real time for 3 s',
       sent,
-      'every frame taken in, memory bounded (< 64 MB more), the call kept up',
+      'audio more than 2 s ahead of real time dropped (`AUDIO_AHEAD`, counted, warnings rate-limited); memory bounded; the call kept up',
+    );
+  });
+
+  it('one media frame with 2 s of audio (PSR sends 20 ms)', async () => {
+    const server = await start();
+    const psr = await psrCall(server);
+    for (let i = 0; i < 3; i++) psr.sendMedia(tone(2000));
+    psr.sendMedia(tone(20));
+    await until(
+      async () =>
+        (await metric(server, 'psrkit_frame_errors_total', '{code="MEDIA_TOO_LONG"}')) === 3,
+    );
+    await until(() => server.psr.calls.get(psr.callId)?.stats.samplesIn === 160);
+    psr.terminate();
+    await recordRow(
+      'limits',
+      'a media frame with 2 s of audio (`--max-media-frame-ms` 1000 by default)',
+      3,
+      '`MEDIA_TOO_LONG` frame error before its audio is framed; the call went on',
     );
   });
 

@@ -105,7 +105,14 @@ describe('recordings are never lost', () => {
 
   it('a call over --recording-max-mb keeps a valid file up to the cap; the call goes on', async () => {
     const dir = await tempDir();
-    const server = await start(['--recordings', dir, '--recording-max-mb', '1']);
+    const server = await start([
+      '--recordings',
+      dir,
+      '--recording-max-mb',
+      '1',
+      '--max-audio-ahead-ms',
+      '600000', // the caller runs at 20× real time
+    ]);
     // 40 s of caller audio (1.25 MiB of stereo) at 20× real time.
     const report = await placeCall({ url: server.url, caller: tone(40_000), speed: 20, tailMs: 0 });
     expect(report.end.by).toBe('caller');
@@ -127,7 +134,14 @@ describe('recordings are never lost', () => {
     const dir = await tempDir();
     // Files may not grow past 256 KiB: about 8 s of a stereo recording.
     const server = await spawnServer(
-      ['--recordings', dir, '--bot', '@psrkit/server/load-test-bot'],
+      [
+        '--recordings',
+        dir,
+        '--bot',
+        '@psrkit/server/load-test-bot',
+        '--max-audio-ahead-ms',
+        '600000',
+      ],
       {
         fileSizeLimitKb: 256,
       },

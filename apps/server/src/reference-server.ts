@@ -95,6 +95,8 @@ export async function startReferenceServer(
     call: {
       onBotError: config.onBotError,
       remoteSide: config.remoteSide,
+      maxAudioAheadMs: config.maxAudioAheadMs,
+      maxMediaFrameMs: config.maxMediaFrameMs,
       playout: {
         leadMs: config.leadMs,
         format: config.chunkFormat,

@@ -117,10 +117,13 @@ describe('placeCall against a psrkit bot on loopback', () => {
   });
 
   it('runs faster than real time with speed, and reports a server that closes first', async () => {
-    const server = await startBotServer(async (call) => {
-      await firstValueFrom(call.audio$.pipe(first((frame) => frame.startSample >= 8000 * 4)));
-      await server.close({ drainTimeoutMs: 0 });
-    });
+    const server = await startBotServer(
+      async (call) => {
+        await firstValueFrom(call.audio$.pipe(first((frame) => frame.startSample >= 8000 * 4)));
+        await server.close({ drainTimeoutMs: 0 });
+      },
+      { call: { maxAudioAheadMs: 60_000 } }, // the caller runs at 8× real time
+    );
     const started = Date.now();
     const report = await placeCall({
       url: server.url,

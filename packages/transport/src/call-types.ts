@@ -116,6 +116,19 @@ export interface CallOptions {
   readonly maxBufferedBytes?: number;
   /** Largest decoded `media` payload, bytes (default 1 MiB). */
   readonly maxPayloadBytes?: number;
+  /**
+   * Most audio one `media` frame may carry, ms per side (default 1000; PSR sends 20 ms
+   * pieces). A longer one is refused (`MEDIA_TOO_LONG`) before its audio is framed.
+   */
+  readonly maxMediaFrameMs?: number;
+  /**
+   * Most caller audio ahead of real time, ms (default 2000): the call's audio may come in
+   * bursts, but a peer that sends minutes of audio in seconds has the excess dropped
+   * (`AUDIO_AHEAD` frame errors, counted), so it cannot make the bot's work — VAD, speech
+   * recognition, recording — run ahead without bound. Raise it for tests that run the
+   * emulator faster than real time (`psr-sim --speed`).
+   */
+  readonly maxAudioAheadMs?: number;
   /** After `hangup`/`transfer`, close the socket ourselves if PSR has not within this (default 5000 ms). */
   readonly endingTimeoutMs?: number;
   /** Default: hang up. */

@@ -64,6 +64,15 @@ export function createCall(init: CallInit): CallController {
     1 << 30,
   );
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const maxMediaFrameSamples =
+    checkOption(options.maxMediaFrameMs ?? 1000, 'call.maxMediaFrameMs', 20, 3_600_000) * 8;
+  const maxAheadMs = checkOption(
+    options.maxAudioAheadMs ?? 2000,
+    'call.maxAudioAheadMs',
+    20,
+    Number.MAX_SAFE_INTEGER,
+  );
+  let audioStartedAt: number | undefined; // when the first media frame came
   const endingTimeoutMs = checkOption(
     options.endingTimeoutMs ?? 5000,
     'call.endingTimeoutMs',
@@ -265,8 +274,29 @@ export function createCall(init: CallInit): CallController {
         return;
       case 'media': {
         useChannel(event.channel);
+        const samples = event.samples.length / sidesSeen; // per side
+        if (samples > maxMediaFrameSamples) {
+          frameError(
+            'MEDIA_TOO_LONG',
+            `a media frame of ${samples / 8} ms of audio; PSR sends 20 ms pieces, at most ${maxMediaFrameSamples / 8} ms are taken`,
+            data,
+            '$.media.payload',
+          );
+          return;
+        }
+        const now = scheduler.now();
+        audioStartedAt ??= now;
+        if ((stats.samplesIn + samples) / 8 - (now - audioStartedAt) > maxAheadMs) {
+          frameError(
+            'AUDIO_AHEAD',
+            `caller audio more than ${maxAheadMs} ms ahead of real time: dropped`,
+            data,
+            '$.media.payload',
+          );
+          return;
+        }
         count((s) => {
-          s.samplesIn += event.samples.length / sidesSeen;
+          s.samplesIn += samples;
         });
         for (const frame of framer!.push(event.samples)) audio.next(frame);
         return;

@@ -10,7 +10,11 @@ export type FrameErrorCode =
   /** A dynamic parameter the library reads (`remote_side`) has a bad value: the default is used. */
   | 'INVALID_PARAMETER'
   /** A text frame whose bytes are not valid UTF-8 (it is refused; the call goes on). */
-  | 'INVALID_UTF8';
+  | 'INVALID_UTF8'
+  /** A `media` frame with more audio than `maxMediaFrameMs`. */
+  | 'MEDIA_TOO_LONG'
+  /** Caller audio more than `maxAudioAheadMs` ahead of real time: dropped. */
+  | 'AUDIO_AHEAD';
 
 /** Stable codes of {@link TransportError}. */
 export type TransportErrorCode =

@@ -68,6 +68,23 @@ describe('a hostile peer', () => {
     await psr.close();
   });
 
+  it('audio far ahead of real time is dropped, and a frame with seconds of audio refused', async () => {
+    const { psr, call } = await hostileCall();
+    psr.sendMedia(new Int16Array(8000 * 2)); // 2 s in one frame: PSR sends 20 ms
+    await until(() => call.stats.frameErrors.MEDIA_TOO_LONG === 1);
+    expect(call.stats.samplesIn).toBe(0);
+    const started = Date.now();
+    for (let i = 0; i < 250; i++) psr.sendMedia(new Int16Array(160)); // 5 s at once
+    await until(() => call.stats.framesIn === 1 + 1 + 250);
+    // About 2 s (the bound) plus the time it took were taken; the rest was dropped.
+    const takenMs = call.stats.samplesIn / 8;
+    expect(takenMs).toBeGreaterThanOrEqual(2000 - 20);
+    expect(takenMs).toBeLessThanOrEqual(2000 + (Date.now() - started) + 20);
+    expect(call.stats.frameErrors.AUDIO_AHEAD).toBe(250 - takenMs / 20);
+    expect(call.state).toBe('open');
+    await psr.close();
+  });
+
   it('endless new extra fields stop being remembered (and reported) after 256', async () => {
     const { psr, call, lines } = await hostileCall();
     for (let frame = 0; frame < 10; frame++) {
