@@ -11,17 +11,33 @@ import { root, type SpawnedServer, spawnServer } from './__fixtures__/spawn-serv
 
 let server: SpawnedServer;
 let script: CallReport;
+let scenario: { stdout: string };
 const sample = (name: string) => `${root}packages/simulator/samples/${name}`;
 
+// The demo call and the shipped scenario (the same script through psr-sim) at once.
 beforeAll(async () => {
   server = await spawnServer([]);
-  script = await placeCall({
-    url: server.url,
-    tenant: 'demo',
-    params: { danh_xung: 'anh' },
-    caller: await loadCallerAudio(sample('caller.wav')),
-    tailMs: 12_000,
-  });
+  const run = promisify(execFile);
+  [script, scenario] = await Promise.all([
+    placeCall({
+      url: server.url,
+      tenant: 'demo',
+      params: { danh_xung: 'anh' },
+      caller: await loadCallerAudio(sample('caller.wav')),
+      tailMs: 12_000,
+    }),
+    run(
+      process.execPath,
+      [
+        `${root}packages/simulator/dist/bin.js`,
+        'scenario',
+        `${root}packages/simulator/scenarios/demo-bot.json`,
+        '--url',
+        server.url,
+      ],
+      { timeout: 60_000 },
+    ),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -47,19 +63,7 @@ describe('the demo call, in real time', () => {
     expectWithinBudget('longest barge-in (caller onset → bot silent)', Math.max(...stops), 700);
   });
 
-  it('passes the shipped scenario through psr-sim', async () => {
-    const run = promisify(execFile);
-    const { stdout } = await run(
-      process.execPath,
-      [
-        `${root}packages/simulator/dist/bin.js`,
-        'scenario',
-        `${root}packages/simulator/scenarios/demo-bot.json`,
-        '--url',
-        server.url,
-      ],
-      { timeout: 60_000 },
-    );
-    expect(stdout).toContain('PASSED');
+  it('passes the shipped scenario through psr-sim', () => {
+    expect(scenario.stdout).toContain('PASSED');
   });
 });
