@@ -232,6 +232,15 @@ describe('createPlayoutLine (virtual time)', () => {
     ]);
   });
 
+  it('items a bot gave the same id each end once, in order', async () => {
+    const done: Promise<string>[] = [];
+    record({}, (line) => {
+      done.push(line.play(wav8k(100), { id: 'prompt' }).done.then((o) => `${o.type}@1`));
+      done.push(line.play(wav8k(100), { id: 'prompt' }).done.then((o) => `${o.type}@2`));
+    });
+    expect(await Promise.all(done)).toEqual(['playback-end@1', 'playback-end@2']);
+  });
+
   it('emits progress marks while playing', () => {
     const log = record({ progressIntervalMs: 100 }, (line) => {
       line.play(wav8k(350));

@@ -43,7 +43,8 @@ export function createPlayoutLine(
   const shape = streamShape(options);
   const events = new Subject<PlaybackEvent>();
   const queue: LineItem[] = [];
-  const outcomes = new Map<string, (outcome: PlaybackOutcome) => void>();
+  // By item, not by id: a bot may give two items the same id.
+  const outcomes = new Map<LineItem, (outcome: PlaybackOutcome) => void>();
   let current: LineItem | undefined;
   let closed = false;
   let nextId = 1;
@@ -72,8 +73,8 @@ export function createPlayoutLine(
       if (at >= 0) queue.splice(at, 1);
       if (current === item) current = undefined;
       events.next(outcome);
-      outcomes.get(item.id)?.(outcome);
-      outcomes.delete(item.id);
+      outcomes.get(item)?.(outcome);
+      outcomes.delete(item);
       advance();
     },
     drained(item, busyUntil) {
@@ -128,7 +129,7 @@ export function createPlayoutLine(
   function enqueue(make: (id: string) => LineItem, mode: PlayMode): PlaybackHandle {
     if (closed) throw new PipelineError('INVALID_OPTION', 'playout', 'the playout line is closed');
     const item = make(`${nextId++}`);
-    const done = new Promise<PlaybackOutcome>((resolve) => outcomes.set(item.id, resolve));
+    const done = new Promise<PlaybackOutcome>((resolve) => outcomes.set(item, resolve));
     if (mode === 'interrupt') interruptAll(item);
     queue.push(item);
     advance();
