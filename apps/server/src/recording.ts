@@ -1,3 +1,4 @@
+import { PcmFifo } from '@psrkit/pipeline';
 import { encodeWavHeader, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { EmulatedLine, inspectMp3, inspectWav, toMono8k } from '@psrkit/simulator';
 import type { Call, PsrServer } from '@psrkit/transport';
@@ -46,7 +47,7 @@ async function recordCall(
   logger: Logger,
 ): Promise<'written' | 'capped' | 'failed'> {
   const line = new EmulatedLine({ decode: 'stream' });
-  const caller: Int16Array[] = [];
+  const caller = new PcmFifo(); // the remote party's audio not yet on disk
   let callerSamples = 0; // the call's clock
   let written = 0; // stereo frames on disk
   let playing = Promise.resolve();
@@ -104,7 +105,7 @@ async function recordCall(
           );
         }
         if (end <= written) return;
-        const left = takeCaller(caller, end - written);
+        const left = caller.take(end - written); // shorter when the caller is behind: silence
         const right = line.read(written, end - written);
         const stereo = new Int16Array((end - written) * 2);
         for (let i = 0; i < end - written; i++) {
@@ -156,19 +157,4 @@ async function recordCall(
   await file.handle.close();
   await finishRecordingFile(dir, file);
   return outcome;
-}
-
-/** Takes `count` samples off the front of the caller's queued pieces (silence if short). */
-function takeCaller(pieces: Int16Array[], count: number): Int16Array {
-  const out = new Int16Array(count);
-  let at = 0;
-  while (at < count && pieces.length > 0) {
-    const piece = pieces[0]!;
-    const n = Math.min(piece.length, count - at);
-    out.set(piece.subarray(0, n), at);
-    at += n;
-    if (n === piece.length) pieces.shift();
-    else pieces[0] = piece.subarray(n);
-  }
-  return out;
 }
