@@ -10,6 +10,7 @@ export const AREAS = [
   'access',
   'recordings',
   'startup',
+  'command line',
   'shutdown',
 ];
 
@@ -28,7 +29,7 @@ export function renderReliability(rows) {
   const sorted = [...rows].sort((a, b) => rank(a) - rank(b) || a.fault.localeCompare(b.fault));
   return `# Reliability: faults and bad input tried
 
-Rendered by \`pnpm reliability\` from the fault-matrix tests of the reference server (\`apps/server/src/faults.test.ts\`, \`recording.test.ts\`, \`cli-errors.test.ts\`); the suite checks that each row it proves is here, and never writes this page. Each row ran against the reference server with a real bot on loopback sockets (or, for startup, against the built \`psrkit-server\` command); a row is here only if every assertion of it held. Where a bystander call streamed alongside, that it streams without a gap while faults hit the server is checked in the timing tier (\`apps/server/src/faults.timing.test.ts\`, the server in its own process).
+Rendered by \`pnpm reliability\` from the fault-matrix tests of the reference server (\`apps/server/src/faults.test.ts\`, \`recording.test.ts\`, \`cli-errors.test.ts\`, \`workers.test.ts\`, and psr-sim's \`packages/simulator/src/cli.test.ts\`); the suite checks that each row it proves is here, and never writes this page. Each row ran against the reference server with a real bot on loopback sockets (or, for startup, against the built \`psrkit-server\` command); a row is here only if every assertion of it held. Where a bystander call streamed alongside, that it streams without a gap while faults hit the server is checked in the timing tier (\`apps/server/src/faults.timing.test.ts\`, the server in its own process).
 
 | area | fault or bad input | tried | outcome |
 | --- | --- | --- | --- |

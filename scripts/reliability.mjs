@@ -19,9 +19,13 @@ try {
       'run',
       '--project',
       'server',
+      '--project',
+      'simulator',
       'src/faults.test.ts',
       'src/recording.test.ts',
       'src/cli-errors.test.ts',
+      'src/workers.test.ts',
+      'src/cli.test.ts',
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, RELIABILITY_OUT: out } },
   );

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordRow } from './__fixtures__/reliability-rows.js';
+import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import { root } from './__fixtures__/spawn-server.js';
 
 const run = promisify(execFile);
@@ -121,16 +121,28 @@ describe('psrkit-server errors: one line, exit code 2', () => {
     );
   });
 
-  it('--version, and a path that exists is a path even without ./ (with a word for an unknown PSRKIT_ variable)', async () => {
+  it('--version, and a path that exists is a path even without ./ (with a word for each doubtful setting)', async () => {
     const version = await server(['--version']);
     expect([version.code, version.stdout.trim()]).toEqual([
       0,
       expect.stringMatching(/^\d+\.\d+\.\d+/),
     ]);
-    // bot.mjs hangs up at once; the server is stopped by the timeout below via SIGTERM.
+    // bot.mjs hangs up at once; the server is stopped below.
     const child = execFile(
       process.execPath,
-      [`${root}apps/server/dist/bin.js`, '--host', '127.0.0.1', '--port', '0', '--bot', 'bot.mjs'],
+      [
+        `${root}apps/server/dist/bin.js`,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--bot',
+        'bot.mjs',
+        '--lead-ms',
+        '50',
+        '--tokens',
+        'acme:s3cret',
+      ],
       { cwd: dir, env: { ...process.env, PSRKIT_BITRATE: '24' }, timeout: 30_000 },
     );
     try {
@@ -145,8 +157,21 @@ describe('psrkit-server errors: one line, exit code 2', () => {
       expect(out).toContain(
         'PSRKIT_BITRATE is not a setting and is ignored (did you mean PSRKIT_MP3_BITRATE?)',
       );
+      expect(out).toContain(
+        '--lead-ms 50 is less than one chunk (72 ms) and a 40 ms margin: streams will run dry between chunks',
+      );
+      expect(out).toContain(
+        '--tokens on the command line can be read by any local user (ps, /proc/<pid>/cmdline): set PSRKIT_TOKENS instead',
+      );
+      expect(out).not.toContain('s3cret');
     } finally {
       child.kill('SIGKILL');
     }
+    await recordRow(
+      'startup',
+      '`--bot bot.mjs` (a path without `./`); `PSRKIT_BITRATE` (no such setting); `--lead-ms 50`; `--tokens` as a flag',
+      4,
+      'the file is loaded; a warning each at startup: the setting it may mean (`PSRKIT_MP3_BITRATE`), that streams will run dry, that flags show in `ps` (use `PSRKIT_TOKENS`); no token in the log',
+    );
   });
 });

@@ -32,6 +32,28 @@ describe('parseConfig', () => {
     });
   });
 
+  it('binds tokens to tenants (tenant:token), keeps secrets off the command line, and takes a metrics token', () => {
+    const fromEnv = parseConfig([], {
+      PSRKIT_TOKENS: 'acme:t1, plain, beta:t:2',
+      PSRKIT_METRICS_TOKEN: 'm',
+    });
+    expect(fromEnv.tokens).toEqual([
+      { tenant: 'acme', token: 't1' },
+      'plain',
+      { tenant: 'beta', token: 't:2' },
+    ]);
+    expect(fromEnv.metricsToken).toBe('m');
+    expect(fromEnv.warnings).toEqual([]);
+    expect(() => parseConfig(['--tokens', ':x'], {})).toThrow(ConfigError);
+    expect(() => parseConfig(['--tokens', 'acme:'], {})).toThrow(/<tenant>:<token>/);
+    const fromFlags = parseConfig(['--tokens', 't', '--metrics-token', 'm'], {});
+    expect(fromFlags.warnings).toEqual([
+      '--tokens on the command line can be read by any local user (ps, /proc/<pid>/cmdline): set PSRKIT_TOKENS instead',
+      '--metrics-token on the command line can be read by any local user (ps, /proc/<pid>/cmdline): set PSRKIT_METRICS_TOKEN instead',
+    ]);
+    expect(parseConfig([], {}).metricsToken).toBeUndefined();
+  });
+
   it('reads the environment, and flags win over it', () => {
     const env = {
       PORT: '9000',

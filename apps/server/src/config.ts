@@ -1,4 +1,5 @@
 import { checkExtension } from '@psrkit/protocol';
+import type { TenantToken } from '@psrkit/transport';
 import { Command, Option } from 'commander';
 import { VERSION } from './version.js';
 
@@ -7,8 +8,11 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly path: string;
-  readonly tokens: readonly string[];
+  /** Plain tokens open any tenant's calls; `tenant:token` entries only that tenant's. */
+  readonly tokens: readonly (string | TenantToken)[];
   readonly tenants: readonly string[];
+  /** Required (as `Authorization: Bearer`) by /metrics and /readyz when set. */
+  readonly metricsToken: string | undefined;
   readonly leadMs: number;
   readonly bitrateKbps: number;
   readonly framesPerChunk: number;
@@ -98,6 +102,22 @@ const list = (value: string) =>
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+/** `tok` opens any tenant's calls; `tenant:tok` only that tenant's (the first `:` splits). */
+const tokenList = (value: string): (string | TenantToken)[] =>
+  list(value).map((item) => {
+    const at = item.indexOf(':');
+    if (at < 0) return item;
+    const tenant = item.slice(0, at);
+    const token = item.slice(at + 1);
+    if (!tenant || !token)
+      throw new ConfigError('--tokens', 'write each entry as <token> or <tenant>:<token>');
+    return { tenant, token };
+  });
+/** Settings that hold secrets: on the command line, any local user can read them. */
+const SECRET_OPTIONS = [
+  ['tokens', '--tokens', 'PSRKIT_TOKENS'],
+  ['metricsToken', '--metrics-token', 'PSRKIT_METRICS_TOKEN'],
+] as const;
 
 /** The command line: every option, its environment variable and its default (`--help`). */
 export function configCommand(): Command {
@@ -120,9 +140,16 @@ export function configCommand(): Command {
     .addOption(
       option(
         '--tokens <list>',
-        'accepted tokens, comma-separated (query ?token= or Authorization: Bearer); none = no auth',
+        "accepted tokens, comma-separated (query ?token= or Authorization: Bearer); tenant:token opens only that tenant's calls; none = no auth (prefer the variable: flags show in ps)",
         'PSRKIT_TOKENS',
-      ).argParser(list),
+      ).argParser(tokenList),
+    )
+    .addOption(
+      option(
+        '--metrics-token <token>',
+        '/metrics and /readyz need Authorization: Bearer <token>; none = open (prefer the variable)',
+        'PSRKIT_METRICS_TOKEN',
+      ),
     )
     .addOption(
       option(
@@ -369,6 +396,10 @@ export function parseConfig(
         );
         return `${name} is not a setting and is ignored${near ? ` (did you mean ${near}?)` : ''}`;
       }),
+    ...SECRET_OPTIONS.filter(([key]) => command.getOptionValueSource(key) === 'cli').map(
+      ([, flag, variable]) =>
+        `${flag} on the command line can be read by any local user (ps, /proc/<pid>/cmdline): set ${variable} instead`,
+    ),
     ...(o['chunkFormat'] === 'mp3' && o['leadMs'] < o['framesPerChunk'] * 72 + 40
       ? [
           `--lead-ms ${o['leadMs']} is less than one chunk (${o['framesPerChunk'] * 72} ms) and a 40 ms margin: streams will run dry between chunks`,
@@ -382,6 +413,7 @@ export function parseConfig(
     path: o['path'],
     tokens: o['tokens'] ?? [],
     tenants: o['tenants'] ?? [],
+    metricsToken: o['metricsToken'] || undefined,
     leadMs: o['leadMs'],
     bitrateKbps: o['bitrate'],
     framesPerChunk: o['framesPerChunk'],

@@ -7,13 +7,15 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDemoBot } from '@psrkit/demo-bot';
+import type { TextToSpeech } from '@psrkit/pipeline';
 import { decodeWav, encodeEvent, mediaEvent } from '@psrkit/protocol';
 import { placeCall } from '@psrkit/simulator';
 import { type Bot, type Call, connectAsPsr, type PsrClient } from '@psrkit/transport';
 import pino from 'pino';
 import { filter, firstValueFrom, Observable, of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordRow } from './__fixtures__/reliability-rows.js';
+import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import { type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
@@ -170,7 +172,7 @@ describe('bad input on a live call: a typed frame error, counted and logged; the
       // The call is still up and the bot still talking on it.
       const chunksBefore = server.psr.totals.actionsSent.chunk;
       await until(() => server.psr.totals.actionsSent.chunk > chunksBefore + 2);
-      expect(server.psr.calls.has(callId)).toBe(true);
+      expect(server.psr.getCall(callId) !== undefined).toBe(true);
       await expectUndisturbed(await watching);
       psr.terminate();
       await recordRow(
@@ -213,7 +215,7 @@ describe('hostile text: the call goes on, the log stays short and honest', () =>
       async () =>
         (await metric(server, 'psrkit_frame_errors_total', '{code="INVALID_UTF8"}')) === 5,
     );
-    expect(server.psr.calls.get(psr.callId)?.state).toBe('open');
+    expect(server.psr.getCall(psr.callId)?.state).toBe('open');
     psr.terminate();
     await recordRow(
       'bad input',
@@ -279,7 +281,7 @@ describe('hostile text: the call goes on, the log stays short and honest', () =>
     );
     expect(warned).toHaveLength(20);
     expect(mine.some((l) => l['no_more_reported'] === true)).toBe(true);
-    expect(server.psr.calls.get(psr.callId)?.state).toBe('open');
+    expect(server.psr.getCall(psr.callId)?.state).toBe('open');
     psr.terminate();
     await recordRow(
       'bad input',
@@ -348,6 +350,59 @@ describe('limits and dead peers', () => {
     );
   });
 
+  it('connections in all, and new connections per second, over their caps', async () => {
+    const full = await start(['--max-connections', '10']);
+    const sockets = Array.from({ length: 30 }, () =>
+      connect({ host: '127.0.0.1', port: full.address.port, localAddress: '127.0.0.3' }).on(
+        'error',
+        () => undefined,
+      ),
+    );
+    try {
+      await until(
+        async () =>
+          (await metric(full, 'psrkit_connections_refused_total', '{reason="max-connections"}')) ===
+          20,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    // Once they are gone, the server takes connections again.
+    await until(
+      async () =>
+        (await fetch(`http://127.0.0.1:${full.address.port}/healthz`).catch(() => undefined))
+          ?.status === 200,
+    );
+
+    const rated = await start(['--max-new-connections-per-second', '10']);
+    const burst = Array.from({ length: 30 }, () =>
+      connect({ host: '127.0.0.1', port: rated.address.port, localAddress: '127.0.0.4' }).on(
+        'error',
+        () => undefined,
+      ),
+    );
+    try {
+      await until(
+        async () =>
+          (await metric(rated, 'psrkit_connections_refused_total', '{reason="rate"}')) >= 10,
+      );
+      const refused = await metric(rated, 'psrkit_connections_refused_total', '{reason="rate"}');
+      // At most 10 a second got through (the burst may straddle two windows).
+      expect(refused).toBeGreaterThanOrEqual(10);
+      expect(refused).toBeLessThanOrEqual(20);
+    } finally {
+      for (const socket of burst) socket.destroy();
+    }
+    // Other addresses are not slowed by one address's burst.
+    expect((await fetch(`http://127.0.0.1:${rated.address.port}/healthz`)).status).toBe(200);
+    await recordRow(
+      'limits',
+      '30 connections against `--max-connections 10`; a burst of 30 against `--max-new-connections-per-second 10`',
+      60,
+      'beyond each cap closed at once, counted by reason (`max-connections`, `rate`); served again once the cap allows; other addresses served during a burst',
+    );
+  });
+
   it('a flood of caller audio at 10× real time', async () => {
     const server = await start();
     const watching = bystander(server, 4000);
@@ -362,11 +417,11 @@ describe('limits and dead peers', () => {
     }
     await until(() => server.psr.totals.framesIn >= sent);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
-    expect(server.psr.calls.has(psr.callId)).toBe(true); // it kept up
+    expect(server.psr.getCall(psr.callId) !== undefined).toBe(true); // it kept up
     // Only what fits 2 s ahead of real time was taken: the rest was dropped and counted.
     const dropped = await metric(server, 'psrkit_frame_errors_total', '{code="AUDIO_AHEAD"}');
     expect(dropped).toBeGreaterThan(sent / 2);
-    const call = server.psr.calls.get(psr.callId)!;
+    const call = server.psr.getCall(psr.callId)!;
     expect(call.stats.samplesIn / 8).toBeLessThanOrEqual(3000 + 2000 + 1000);
     await expectUndisturbed(await watching);
     psr.terminate();
@@ -387,7 +442,7 @@ describe('limits and dead peers', () => {
       async () =>
         (await metric(server, 'psrkit_frame_errors_total', '{code="MEDIA_TOO_LONG"}')) === 3,
     );
-    await until(() => server.psr.calls.get(psr.callId)?.stats.samplesIn === 160);
+    await until(() => server.psr.getCall(psr.callId)?.stats.samplesIn === 160);
     psr.terminate();
     await recordRow(
       'limits',
@@ -410,7 +465,7 @@ describe('limits and dead peers', () => {
       3000,
     );
     expect(Date.now() - ended).toBeLessThan(1500); // heartbeat 200 ms, timeout 400 ms
-    expect(server.psr.calls.has(callId)).toBe(false);
+    expect(server.psr.getCall(callId) !== undefined).toBe(false);
     expect(logFor(callId, 'reason', 'heartbeat-timeout')).toBeDefined();
     await expectUndisturbed(await watching);
     psr.terminate();
@@ -547,6 +602,58 @@ describe('bots that fail: the configured fallback, exactly once', () => {
   });
 });
 
+describe('what a caller can make the demo bot do', () => {
+  it('a 4 499-character name, and 60 callers hanging up right after the upgrade', async () => {
+    const texts: string[] = [];
+    const countingTts: TextToSpeech = {
+      specificationVersion: 1,
+      name: 'counting',
+      sampleRate: 8000,
+      voices: ['en-us', 'vi'],
+      synthesize: (text) => {
+        texts.push(text);
+        return of(tone(400));
+      },
+    };
+    const config = parseConfig(['--host', '127.0.0.1', '--port', '0'], {});
+    const server = await startReferenceServer(
+      config,
+      createDemoBot({ tts: async () => countingTts }),
+      logger,
+    );
+    servers.push(server);
+    await Promise.all(
+      Array.from({ length: 60 }, async () => {
+        const psr = connectAsPsr(server.url, {
+          tenant: 'faults',
+          channel: 'mono_a',
+          params: { danh_xung: 'anh' },
+        });
+        await psr.opened;
+        await psr.close();
+      }),
+    );
+    const greeted = async () => {
+      const psr = await psrCall(server, { danh_xung: 'x'.repeat(4499) });
+      const greeting = await firstValueFrom(psr.actions$);
+      psr.terminate();
+      return greeting;
+    };
+    const media = { ok: true, action: { type: 'media' } };
+    expect(await greeted()).toMatchObject(media);
+    expect(await greeted()).toMatchObject(media);
+    // One synthesis: the hang-ups cost none, the second caller got the cached greeting, and
+    // the name was cut to 40 characters.
+    expect(texts).toEqual([`Hello ${'x'.repeat(40)}! ${texts[0]!.split('! ')[1]}`]);
+    await recordRow(
+      'bots',
+      'the demo bot: a 4 499-character `danh_xung`; 60 callers hanging up right after the upgrade; the same greeting twice',
+      62,
+      'the name cut to 40 characters; nothing synthesised for a call that never connected; one synthesis per greeting text (cached)',
+    );
+  });
+});
+
 describe('who may call', () => {
   it('unauthenticated or wrong-tenant upgrades are refused before any call exists', async () => {
     const server = await start(['--tokens', 's3cret', '--tenants', 'acme']);
@@ -569,6 +676,76 @@ describe('who may call', () => {
       'no token, a wrong token, a wrong tenant',
       3,
       '401/401/403 at the upgrade; no call object was made',
+    );
+  });
+
+  it('tokens bound to tenants: a tenant opens, blocks and replaces only its own calls; bots never see a token', async () => {
+    const server = await start([
+      '--tokens',
+      'acme:tok-a,beta:tok-b',
+      '--duplicate-call-id',
+      'replace',
+    ]);
+    const opened: Call[] = [];
+    server.psr.on('call-open', (call) => opened.push(call));
+    const open = (tenant: string, token: string) => {
+      const psr = connectAsPsr(server.url, {
+        tenant,
+        callId: 'c-1',
+        channel: 'mono_a',
+        params: { token, mode: 'never' },
+      });
+      return psr.opened.then(
+        () => ({ psr, status: 101 }),
+        (error: { status?: number }) => ({ psr, status: error.status ?? -1 }),
+      );
+    };
+    const acme = await open('acme', 'tok-a');
+    expect(acme.status).toBe(101);
+    // Beta's token cannot open (nor, under `replace`, end) acme's call.
+    expect((await open('acme', 'tok-b')).status).toBe(403);
+    // Beta's own call with the same call_id is another call: acme's stays.
+    const beta = await open('beta', 'tok-b');
+    expect(beta.status).toBe(101);
+    await until(() => server.psr.activeCalls === 2);
+    expect(server.psr.getCall('c-1', 'acme')?.state).toBe('open');
+    // Acme replaces its own call; beta's is untouched.
+    const again = await open('acme', 'tok-a');
+    expect(again.status).toBe(101);
+    expect((await acme.psr.closed).code).toBe(4001);
+    await until(() => opened.length === 3 && server.psr.activeCalls === 2);
+    expect(server.psr.getCall('c-1', 'beta')).toBe(opened[1]);
+    expect(opened.map((call) => call.params)).toEqual(Array(3).fill({ mode: 'never' }));
+    beta.psr.terminate();
+    again.psr.terminate();
+    await recordRow(
+      'access',
+      'tokens bound to tenants (`--tokens acme:…,beta:…`, `replace`): beta’s token for acme, and both tenants with one `call_id`',
+      4,
+      '403 for a token of another tenant; each tenant’s `call_id` is its own call, never blocked or replaced by another; bots never see the token in `params`',
+    );
+  });
+
+  it('/metrics and /readyz need --metrics-token when it is set; /healthz stays open', async () => {
+    const server = await start(['--metrics-token', 'm3trics']);
+    const base = `http://127.0.0.1:${server.address.port}`;
+    const status = async (path: string, token?: string) =>
+      (
+        await fetch(
+          `${base}${path}`,
+          token ? { headers: { authorization: `Bearer ${token}` } } : {},
+        )
+      ).status;
+    expect(await status('/metrics')).toBe(401);
+    expect(await status('/readyz', 'wrong')).toBe(401);
+    expect(await status('/metrics', 'm3trics')).toBe(200);
+    expect(await status('/readyz', 'm3trics')).toBe(200);
+    expect(await status('/healthz')).toBe(200);
+    await recordRow(
+      'access',
+      '/metrics and /readyz without (or with a wrong) `--metrics-token`',
+      2,
+      '401 (`WWW-Authenticate: Bearer`); with the token 200; /healthz stays open',
     );
   });
 
@@ -608,7 +785,7 @@ describe('who may call', () => {
       channel: 'mono_a',
     });
     await expect(second.opened).rejects.toMatchObject({ status: 409 });
-    expect([...rejecting.psr.calls.keys()].filter((id) => id === 'dup-1')).toHaveLength(1);
+    expect(rejecting.psr.calls.filter((call) => call.id === 'dup-1')).toHaveLength(1);
     first.terminate();
 
     const replacing = await start(['--duplicate-call-id', 'replace']);
@@ -625,7 +802,7 @@ describe('who may call', () => {
     });
     await fresh.opened;
     expect((await old.closed).code).toBe(4001);
-    await until(() => [...replacing.psr.calls.keys()].filter((id) => id === 'dup-2').length === 1);
+    await until(() => replacing.psr.calls.filter((call) => call.id === 'dup-2').length === 1);
     fresh.terminate();
     await recordRow(
       'access',

@@ -7,7 +7,7 @@ import type { Bot } from '@psrkit/transport';
 import pino from 'pino';
 import { of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordRow } from './__fixtures__/reliability-rows.js';
+import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import { spawnServer } from './__fixtures__/spawn-server.js';
 import { parseConfig } from './config.js';
 import { createRecordingFile, finishRecordingFile, recordingName } from './recording-files.js';
@@ -100,6 +100,38 @@ describe('recordings are never lost', () => {
       'the same `call_id` again after it ended, and from another tenant',
       3,
       'three files (`<tenant>__<id>.wav`, `.2.wav`), each with its whole call; nothing overwritten',
+    );
+  });
+
+  it('ids that clash as file names, a 256-character id, and `replace` mid-call: a file each, nothing lost', async () => {
+    const dir = await tempDir();
+    const server = await start(['--recordings', dir, '--duplicate-call-id', 'replace']);
+    const call = (callId: string, ms = 500) =>
+      placeCall({ url: server.url, tenant: 't', callId, caller: tone(ms), tailMs: 300 });
+    await Promise.all([call('coll/x'), call('coll_x'), call('x'.repeat(256))]);
+    // The same call_id again while the first is live: the first is replaced after ~0.5 s.
+    const replaced = call('same', 3000);
+    await expect
+      .poll(() => server.psr.getCall('same', 't')?.stats.samplesIn ?? 0)
+      .toBeGreaterThan(4000);
+    await call('same');
+    expect((await replaced).end).toMatchObject({ by: 'server', code: 4001 });
+    await expect.poll(async () => (await wavs(dir)).length).toBe(5);
+    const files = await wavs(dir);
+    expect(files).toContain('t__coll_x.wav');
+    expect(files).toContainEqual(expect.stringMatching(/^t__coll_x~[0-9a-f]{24}\.wav$/));
+    expect(files).toContain('t__same.wav');
+    expect(files).toContain('t__same.2.wav');
+    for (const file of files) {
+      const seconds = decodeWav(await readFile(join(dir, file))).frames / 8000;
+      // Each kept its whole call; the replaced one its audio up to the replacement.
+      expect(seconds, file).toBeGreaterThanOrEqual(0.5);
+    }
+    await recordRow(
+      'recordings',
+      'ids that clash once made file-safe (`coll/x`, `coll_x`), a 256-character id, and `--duplicate-call-id replace` mid-call',
+      5,
+      'a file each (unsafe or long ids hashed into the name); the replaced call’s file finished with its audio up to the replacement; nothing overwritten',
     );
   });
 

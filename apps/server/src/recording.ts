@@ -28,17 +28,27 @@ export interface RecordingOptions {
  * ends without replacing anything. A write error (a full disk) or the size cap stops that
  * call's recording, keeps what was written, and is logged and counted: the call, and
  * every other, goes on. Run `recoverRecordings` on the folder once before starting.
+ * `settled()` resolves once every recording of a call that has ended is on disk under its
+ * final name: await it on shutdown, after the calls ended.
  */
-export function recordCalls(server: PsrServer, options: RecordingOptions, logger: Logger): void {
+export function recordCalls(
+  server: PsrServer,
+  options: RecordingOptions,
+  logger: Logger,
+): { settled(): Promise<void> } {
+  const inFlight = new Set<Promise<void>>();
   server.on('call-open', (call) => {
-    recordCall(call, options, logger).then(
+    const recording = recordCall(call, options, logger).then(
       (outcome) => options.onOutcome?.(outcome),
       (error: unknown) => {
         options.onOutcome?.('failed');
         logger.error({ err: error, call_id: call.id, tenant: call.tenant }, 'recording failed');
       },
     );
+    inFlight.add(recording);
+    void recording.finally(() => inFlight.delete(recording));
   });
+  return { settled: async () => void (await Promise.all(inFlight)) };
 }
 
 async function recordCall(

@@ -45,6 +45,7 @@ export async function startReferenceServer(
     () => psr,
     metrics.registry,
     () => warm,
+    config.metricsToken,
   );
   // Slow or half-open requests (and upgrades) are cut: headers must arrive within the timeout.
   const http = createServer(
@@ -110,9 +111,10 @@ export async function startReferenceServer(
     },
   });
   metrics.watch(psr);
+  let recordings: ReturnType<typeof recordCalls> | undefined;
   if (config.recordings) {
     await mkdir(config.recordings, { recursive: true });
-    recordCalls(
+    recordings = recordCalls(
       psr,
       {
         dir: config.recordings,
@@ -165,6 +167,8 @@ export async function startReferenceServer(
           'shutting down',
         );
         await psr.close({ drainTimeoutMs: config.drainTimeoutMs });
+        // Every ended call's recording finished under its name before the process goes.
+        await recordings?.settled();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           http.closeAllConnections();

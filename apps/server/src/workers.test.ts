@@ -1,7 +1,17 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeWav } from '@psrkit/protocol';
 import { placeCall } from '@psrkit/simulator';
 import { describe, expect, it } from 'vitest';
+import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import { spawnServer } from './__fixtures__/spawn-server.js';
 
+/** Waits until `condition` holds or `ms` passed (whichever first). */
+const waitFor = async (condition: () => boolean, ms: number) => {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+};
 const tone = (ms: number) =>
   Int16Array.from({ length: ms * 8 }, (_, i) => 6000 * Math.sin((2 * Math.PI * 300 * i) / 8000));
 
@@ -31,5 +41,70 @@ describe('psrkit-server --workers', () => {
     } finally {
       await server.stop();
     }
+  }, 60_000);
+  it('a worker that dies is restarted with backoff; recovery never touches a sibling’s live recording', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psrkit-workers-'));
+    const bot = join(dir, 'bot.mjs');
+    // `crash=1` kills the worker it lands on, unless that is the `spare` one.
+    await writeFile(
+      bot,
+      `export default async (call) => {
+  if (call.params.crash) {
+    if (String(process.pid) !== call.params.spare) process.exit(1);
+    return call.hangup();
+  }
+  await call.closed;
+};\n`,
+    );
+    const server = await spawnServer(
+      ['--workers', '2', '--bot', bot, '--recordings', join(dir, 'rec')],
+      { listeners: 2 },
+    );
+    try {
+      const { url, logs } = server;
+      const deaths = () => logs.filter((l) => l['msg'] === 'worker died; starting another');
+      const listening = () => logs.filter((l) => l['msg'] === 'listening').length;
+      const kept = placeCall({ url, tenant: 'w', callId: 'keep', caller: tone(5000), tailMs: 0 });
+      await expect
+        .poll(() => logs.find((l) => l['msg'] === 'call accepted' && l['call_id'] === 'keep'))
+        .toBeDefined();
+      const spare = String(
+        logs.find((l) => l['msg'] === 'call accepted' && l['call_id'] === 'keep')!['pid'],
+      );
+      const crashOne = async () => {
+        const before = deaths().length;
+        // Round robin over the workers: one of a few calls reaches the other one.
+        for (let i = 0; i < 6 && deaths().length === before; i++) {
+          await placeCall({ url, caller: new Int16Array(0), params: { crash: '1', spare } }).catch(
+            () => undefined,
+          );
+          await waitFor(() => deaths().length > before, 1000);
+        }
+        expect(deaths()).toHaveLength(before + 1);
+        await expect.poll(listening, { timeout: 5000 }).toBe(3 + before);
+      };
+      await crashOne();
+      await crashOne();
+      // Restarted after 0.5 s, then 1 s: the delay doubles while workers keep dying.
+      expect(deaths().map((l) => l['restart_in_ms'])).toEqual([500, 1000]);
+      const report = await kept;
+      expect(report.end.by).toBe('caller');
+      await server.stop();
+      const files = await readdir(join(dir, 'rec'));
+      // The sibling's call kept its whole recording; no worker "recovered" it while it was live.
+      expect(files.filter((f) => f.includes('recovered'))).toEqual([]);
+      expect(files).toContain('w__keep.wav');
+      const wav = decodeWav(await readFile(join(dir, 'rec', 'w__keep.wav')));
+      expect(wav.frames / 8000).toBeGreaterThanOrEqual(4.9);
+    } finally {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+    await recordRow(
+      'startup',
+      '`--workers 2 --recordings`: a worker dies twice while its sibling records a call',
+      2,
+      'restarted after 0.5 s, then 1 s (the delay doubles, up to 30 s); crash recovery runs once in the primary before workers start, so the sibling’s live recording is kept whole',
+    );
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeWav } from '@psrkit/protocol';
 import { describe, expect, it } from 'vitest';
+import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import { runPsrSim } from './__fixtures__/run-cli.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
 
@@ -81,5 +82,11 @@ describe('psr-sim CLI', () => {
     );
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toContain('INVALID_CALLER_AUDIO');
+    await recordRow(
+      'command line',
+      '`psr-sim`: a URL without a scheme, an unknown flag, a bad `--speed`, a refused connection, a missing WAV',
+      5,
+      'one line each (`psr-sim: …`; the URL error shows an example), no help dump, exit code 2; `--version` prints the version',
+    );
   });
 });

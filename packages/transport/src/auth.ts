@@ -16,9 +16,20 @@ export type AuthHook = (
   query: ConnectionQuery,
 ) => AuthDecision | Promise<AuthDecision>;
 
+/** A token that only opens calls of one tenant. */
+export interface TenantToken {
+  readonly tenant: string;
+  readonly token: string;
+}
+
 export interface TokenAuthOptions {
-  /** Accepted tokens; several at once let you rotate without downtime. */
-  readonly tokens: readonly string[];
+  /**
+   * Accepted tokens; several at once let you rotate without downtime. A plain string opens
+   * calls of any tenant (the tenant is then what the caller says it is); a
+   * {@link TenantToken} opens only its tenant's calls (403 for another), so a tenant can
+   * neither open, block nor replace another tenant's calls.
+   */
+  readonly tokens: readonly (string | TenantToken)[];
   /** Query parameter carrying the token (default `token`); `false` to accept only the header. */
   readonly queryParam?: string | false;
 }
@@ -26,28 +37,75 @@ export interface TokenAuthOptions {
 const ALLOW: AuthDecision = { allow: true };
 
 /**
- * Shared-token authentication: `Authorization: Bearer <token>` or `?token=<token>`,
- * compared in constant time against each accepted token.
+ * Token authentication: `Authorization: Bearer <token>` or `?token=<token>`, compared in
+ * constant time against each accepted token; a token bound to a tenant opens only that
+ * tenant's calls.
  *
  * @example
  * ```ts
- * createPsrServer({ bot, authenticate: tokenAuth({ tokens: [process.env.PSR_TOKEN!] }) });
+ * createPsrServer({
+ *   bot,
+ *   authenticate: tokenAuth({
+ *     tokens: [{ tenant: 'acme', token: process.env.ACME_TOKEN! }, process.env.ADMIN_TOKEN!],
+ *   }),
+ * });
  * ```
  */
 export function tokenAuth(options: TokenAuthOptions): AuthHook {
-  const accepted = options.tokens.filter((t) => t.length > 0).map((t) => Buffer.from(t, 'utf8'));
-  if (accepted.length === 0) throw new TypeError('tokenAuth: give at least one non-empty token');
+  const find = tokenTable<{ token: string; tenant?: string }>(
+    options.tokens.map((entry) => (typeof entry === 'string' ? { token: entry } : entry)),
+    'tokenAuth',
+  );
   const queryParam = options.queryParam ?? 'token';
   return (request, query) => {
-    const header = request.headers.authorization;
-    const bearer = header && /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-    const given = bearer || (queryParam ? query.params[queryParam] : undefined);
+    const given = bearerToken(request) || (queryParam ? query.params[queryParam] : undefined);
     if (!given) return { allow: false, status: 401, reason: 'no token' };
+    const match = find(given);
+    if (!match) return { allow: false, status: 401, reason: 'wrong token' };
+    if (match.tenant !== undefined && match.tenant !== query.tenant)
+      return { allow: false, status: 403, reason: 'this token is not for this tenant' };
+    return ALLOW;
+  };
+}
+
+/**
+ * For plain HTTP routes (metrics, readiness): true when the request carries one of `tokens`
+ * as `Authorization: Bearer <token>` (compared in constant time).
+ */
+export function bearerTokenCheck(tokens: readonly string[]): (request: IncomingMessage) => boolean {
+  const find = tokenTable(
+    tokens.map((token) => ({ token })),
+    'bearerTokenCheck',
+  );
+  return (request) => {
+    const given = bearerToken(request);
+    return given !== undefined && find(given) !== undefined;
+  };
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  return (header && /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim()) || undefined;
+}
+
+/**
+ * Looks a presented token up among the accepted ones, comparing against every one (no early
+ * exit) so timing says nothing about which matched.
+ */
+function tokenTable<T extends { readonly token: string }>(
+  entries: readonly T[],
+  who: string,
+): (given: string) => T | undefined {
+  const accepted = entries
+    .filter((entry) => entry.token.length > 0)
+    .map((entry) => ({ entry, bytes: Buffer.from(entry.token, 'utf8') }));
+  if (accepted.length === 0) throw new TypeError(`${who}: give at least one non-empty token`);
+  return (given) => {
     const candidate = Buffer.from(given, 'utf8');
-    // Compare against every token (no early exit) so timing says nothing about which matched.
-    let match = false;
-    for (const token of accepted) match = constantTimeEqual(candidate, token) || match;
-    return match ? ALLOW : { allow: false, status: 401, reason: 'wrong token' };
+    let match: T | undefined;
+    for (const { entry, bytes } of accepted)
+      if (constantTimeEqual(candidate, bytes) && match === undefined) match = entry;
+    return match;
   };
 }
 

@@ -2,6 +2,8 @@ export {
   type AuthDecision,
   type AuthHook,
   allOf,
+  bearerTokenCheck,
+  type TenantToken,
   type TokenAuthOptions,
   tenantAllowList,
   tokenAuth,

@@ -1,9 +1,9 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callIn, closeServers, serve, tonePiece, until } from './__fixtures__/loopback.js';
-import { allOf, tenantAllowList, tokenAuth } from './auth.js';
+import { allOf, bearerTokenCheck, tenantAllowList, tokenAuth } from './auth.js';
 import type { Bot } from './bot.js';
 import type { Call, CallEnd } from './call-types.js';
 import { silentLogger } from './logger.js';
@@ -111,6 +111,42 @@ describe('upgrade checks, before any call exists', () => {
     expect((await refusal(slow.url, { tenant: 'acme' })).status).toBe(503);
   });
 
+  it('a token bound to a tenant opens only that tenant’s calls; one call_id is a call per tenant', async () => {
+    const server = await serve(idle, {
+      authenticate: tokenAuth({
+        tokens: [{ tenant: 'acme', token: 'tok-a' }, { tenant: 'beta', token: 'tok-b' }, 'admin'],
+      }),
+    });
+    const as = (tenant: string, token: string) => ({ tenant, callId: 'c1', params: { token } });
+    expect((await refusal(server.url, as('acme', 'tok-b'))).status).toBe(403);
+    expect((await refusal(server.url, as('acme', 'nope'))).status).toBe(401);
+    const acme = connectAsPsr(server.url, as('acme', 'tok-a'));
+    const beta = connectAsPsr(server.url, as('beta', 'tok-b'));
+    await Promise.all([acme.opened, beta.opened]);
+    await until(() => server.activeCalls === 2);
+    expect([server.getCall('c1', 'acme')?.tenant, server.getCall('c1', 'beta')?.tenant]).toEqual([
+      'acme',
+      'beta',
+    ]);
+    // A plain token opens any tenant's calls (here: blocked by acme's live c1, 409).
+    expect((await refusal(server.url, as('acme', 'admin'))).status).toBe(409);
+    await Promise.all([acme.close(), beta.close()]);
+  });
+
+  it('bearerTokenCheck: the Authorization header only, compared with every token', () => {
+    const check = bearerTokenCheck(['m1', 'm2']);
+    const request = (authorization?: string) =>
+      ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
+    expect([
+      check(request('Bearer m2')),
+      check(request('bearer m1')),
+      check(request('Bearer m')),
+      check(request('Basic m1')),
+      check(request()),
+    ]).toEqual([true, true, false, false, false]);
+    expect(() => bearerTokenCheck([''])).toThrow(TypeError);
+  });
+
   it('duplicate call_id: rejected with 409 by default, never two live calls', async () => {
     const server = await serve(idle);
     const { psr } = await callIn(server, { callId: 'same' });
@@ -205,7 +241,7 @@ describe('robustness on real sockets', () => {
     await callIn(server, { callId: 'dead', autoPong: false });
     await until(() => ends.length === 1, 10_000);
     expect(ends[0]).toMatchObject({ reason: 'heartbeat-timeout' });
-    expect([...server.calls.keys()]).toEqual(['alive']);
+    expect(server.calls.map((call) => call.id)).toEqual(['alive']);
     await alive.psr.close();
   });
 

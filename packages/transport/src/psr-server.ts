@@ -109,7 +109,9 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
   private readonly ownsHttp: boolean;
   private readonly wss: WebSocketServer;
   private readonly logger: TransportLogger;
+  /** Live calls by {@link liveKey}. */
   private readonly live = new Map<string, { controller: CallController; ws: WsConnection }>();
+  /** Upgrades under way, by {@link liveKey}. */
   private readonly pending = new Set<string>();
   private readonly path: string;
   private readonly authTimeoutMs: number;
@@ -170,9 +172,18 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
     }
   }
 
-  /** Live calls by id. */
-  get calls(): ReadonlyMap<string, Call> {
-    return new Map([...this.live].map(([id, entry]) => [id, entry.controller.call]));
+  /** The live calls. */
+  get calls(): readonly Call[] {
+    return [...this.live.values()].map((entry) => entry.controller.call);
+  }
+
+  /**
+   * A live call by `call_id`, within `tenant` when given (one `call_id` may be live for
+   * two tenants at once: each tenant has its own calls).
+   */
+  getCall(callId: string, tenant?: string): Call | undefined {
+    if (tenant !== undefined) return this.live.get(liveKey({ callId, tenant }))?.controller.call;
+    return this.calls.find((call) => call.id === callId);
   }
 
   /** Number of live calls. */
@@ -306,17 +317,19 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
     }
     if (socket.destroyed) return;
     if (!this.accepting) return this.reject(socket, request, 503, 'server is draining', query);
-    const existing = this.live.get(query.callId);
-    if (this.pending.has(query.callId) || (existing && this.options.duplicateCallId !== 'replace'))
+    // A tenant's calls are its own: the same call_id from another tenant is another call.
+    const key = liveKey(query);
+    const existing = this.live.get(key);
+    if (this.pending.has(key) || (existing && this.options.duplicateCallId !== 'replace'))
       return this.reject(socket, request, 409, 'a call with this call_id is live', query);
     existing?.controller.end('replaced', {
       code: CLOSE_REPLACED,
       detail: 'replaced by a new connection',
     });
-    this.pending.add(query.callId);
-    socket.once('close', () => this.pending.delete(query.callId));
+    this.pending.add(key);
+    socket.once('close', () => this.pending.delete(key));
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      this.pending.delete(query.callId);
+      this.pending.delete(key);
       this.accept(
         new WsConnection(ws),
         withoutSecrets(query, this.options.secretParams ?? ['token']),
@@ -340,7 +353,8 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       ...(this.options.prepareAhead !== false && { work: this.work }),
     });
     const entry = { controller, ws };
-    this.live.set(query.callId, entry);
+    const key = liveKey(query);
+    this.live.set(key, entry);
     const { call } = controller;
     const names = Object.keys(call.params);
     logger.info(
@@ -351,7 +365,7 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       'call accepted',
     );
     void call.closed.then((end) => {
-      if (this.live.get(call.id) === entry) this.live.delete(call.id);
+      if (this.live.get(key) === entry) this.live.delete(key);
       this.emit('call-closed', call, end);
     });
     this.emit('call-open', call);
@@ -393,6 +407,10 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
     this.emit('upgrade-rejected', rejection);
   }
 }
+
+/** One key per tenant and call (NUL cannot occur in either: both are checked identifiers). */
+const liveKey = (query: Pick<ConnectionQuery, 'callId' | 'tenant'>): string =>
+  `${query.tenant}\u0000${query.callId}`;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
