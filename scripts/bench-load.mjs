@@ -27,6 +27,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { analyseProfile } from './load-profile.mjs';
 
 const steps = (process.env.LOAD_STEPS ?? '25,50,100,200,400,800').split(',').map(Number);
 const configs = (process.env.LOAD_CONFIGS ?? 'lamejs:1,wasm:1,wasm:2').split(',').map((c) => {
@@ -342,27 +343,6 @@ function formatStep(s) {
   ].join('  ');
 }
 
-// --- hot spots from a V8 CPU profile ----------------------------------------------------
-function hotSpots(file, top = 12) {
-  const prof = JSON.parse(readFileSync(file, 'utf8'));
-  const self = new Map();
-  let total = 0;
-  for (const node of prof.nodes) {
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (['(idle)', '(program)', '(root)'].includes(functionName)) continue;
-    const where = url
-      ? `${url.replace(/^.*node_modules\/(\.pnpm\/)?/, '').replace(/^file:\/\/.*?\/(packages|apps)\//, '$1/')}:${lineNumber + 1}`
-      : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + node.hitCount);
-    total += node.hitCount;
-  }
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([name, hits]) => ({ name, pct: Math.round((hits / total) * 1000) / 10 }));
-}
-
 // --- SVG plot: pacing lag (or arrival jitter) and server CPU against N -------------------
 function plot(runs) {
   const W = 760;
@@ -448,12 +428,30 @@ if (kind === 'load') {
 }
 console.log(`\n${md}`);
 
+/** The encoders' own ceiling, measured on the server's core (scripts/encoder-ceiling.mjs). */
+function encoderCeiling() {
+  const script = ['scripts/encoder-ceiling.mjs'];
+  const [command, args] = hasTaskset
+    ? ['taskset', ['-c', '0', process.execPath, ...script]]
+    : [process.execPath, script];
+  return JSON.parse(execFileSync(command, args, { encoding: 'utf8' }));
+}
+
 async function measure() {
   const started = new Date();
   console.log(
     `bench:load — ${cores} cores, steady window ${steadyS} s, ${hasTaskset ? 'server pinned to core 0, emulator to core 1' : 'taskset missing: processes not pinned'}`,
   );
   if (profile) rmSync(profileDir, { recursive: true, force: true });
+  const encoders = encoderCeiling();
+  console.log(
+    `encoders alone on core 0 (× real time = calls one core could only encode): ${Object.entries(
+      encoders,
+    )
+      .filter(([name, figure]) => name !== 'seconds' && figure)
+      .map(([name, figure]) => `${name} ${Math.round(figure.realTime)}×`)
+      .join(', ')}`,
+  );
   const runs = [];
   for (const config of configs) {
     const name = `${config.encoder}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`;
@@ -494,17 +492,24 @@ async function measure() {
         .map((f) => join(profileDir, f))
         .sort()
         .at(-1);
-      if (biggest) run.hotSpots = hotSpots(biggest);
+      if (biggest) Object.assign(run, analyseProfile(biggest));
       rmSync(profileDir, { recursive: true, force: true });
     }
     console.log(`→ ${name}: ${lastPass} calls${firstFail ? ` (${firstFail} failed)` : ''}`);
   }
   const one = (encoder) => runs.find((r) => r.encoder === encoder && r.workers === 1);
-  for (const run of runs)
+  for (const run of runs) {
     if (run.workers > 1 && one(run.encoder)?.capacity)
       run.ratioToOneWorker = Math.round((run.capacity / one(run.encoder).capacity) * 100) / 100;
+    const ceiling = encoders[run.encoder]?.realTime;
+    // Calls per core against the calls per core the encoder alone could serve.
+    if (ceiling)
+      run.ratioToEncoder =
+        Math.round((run.capacity / Math.min(run.workers, cores) / ceiling) * 100) / 100;
+  }
   return {
     date: started.toISOString(),
+    encoders,
     machine: { cores, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
     criterion: `no underrun at the caller (the emulator's playout model), a margin (audio queued at the caller as each chunk came) p1 ≥ ${MIN_MARGIN_P1_MS} ms, server CPU ≤ ${MAX_SERVER_CPU_PCT} % of each core, no failed call, no violation (the send lag is reported, not judged)`,
     steadyS,
@@ -521,11 +526,23 @@ function markdown(r) {
     '',
     `Capacity: the highest number of calls where ${r.criterion}.`,
     '',
-    '| configuration | capacity | first failing step | ratio to one worker |',
-    '| --- | --- | --- | --- |',
+    ...(r.encoders
+      ? [
+          `The encoders alone, on the server's core in the same run (60 s of speech-like PCM a frame at a time, best of 5; × real time is the most calls one core could encode and do nothing else): ${[
+            ['native `lame` (the reference)', r.encoders.native],
+            ['LAME in WASM', r.encoders.wasm],
+            ['lamejs', r.encoders.lamejs],
+          ]
+            .map(([name, f]) => `${name} ${f ? `${Math.round(f.realTime)}×` : 'not installed'}`)
+            .join(' · ')}.`,
+          '',
+        ]
+      : []),
+    '| configuration | capacity | first failing step | ratio to the encoder’s ceiling | ratio to one worker |',
+    '| --- | --- | --- | --- | --- |',
     ...r.runs.map(
       (run) =>
-        `| ${run.name} | **${run.capacity}**${run.workers === 1 ? ' per core' : ''} | ${run.firstFail ?? '–'} | ${run.ratioToOneWorker ?? '–'} |`,
+        `| ${run.name} | **${run.capacity}**${run.workers === 1 ? ' per core' : ''} | ${run.firstFail ?? '–'} | ${run.ratioToEncoder ?? '–'} | ${run.ratioToOneWorker ?? '–'} |`,
     ),
     '',
     `![pacing lag and CPU against calls](load-${r.date.slice(0, 19).replace(/:/g, '')}.svg)`,
@@ -549,7 +566,11 @@ function markdown(r) {
     );
     if (run.hotSpots)
       lines.push(
-        'Hot spots (self time in the server, last step profiled):',
+        'Where the server’s CPU went (self time by part, % of busy samples, last step profiled; the load-test bot’s own work on its own line):',
+        '',
+        ...(run.parts ?? []).map((h) => `- ${h.pct} % ${h.name}`),
+        '',
+        'Hot spots (self time by function):',
         '',
         ...run.hotSpots.map((h) => `- ${h.pct} % ${h.name}`),
         '',
