@@ -20,9 +20,10 @@
 //   LOAD_STEADY_S=30                   steady window per step
 //   LOAD_REFINE=2                      bisections between the last pass and the first fail
 //   LOAD_PROFILE=1                     --cpu-prof the server; hot spots in the summary
+//   LOAD_PROFILE_KEEP=/tmp/p           also keep each configuration's profile (p-<encoder>-<workers>.cpuprofile)
 //   LOAD_ENCODE_AHEAD=on|off           the server's --encode-ahead (default off)
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
@@ -493,6 +494,11 @@ async function measure() {
         .sort()
         .at(-1);
       if (biggest) Object.assign(run, analyseProfile(biggest));
+      if (biggest && process.env.LOAD_PROFILE_KEEP)
+        copyFileSync(
+          biggest,
+          `${process.env.LOAD_PROFILE_KEEP}-${config.encoder}-${config.workers}.cpuprofile`,
+        );
       rmSync(profileDir, { recursive: true, force: true });
     }
     console.log(`→ ${name}: ${lastPass} calls${firstFail ? ` (${firstFail} failed)` : ''}`);

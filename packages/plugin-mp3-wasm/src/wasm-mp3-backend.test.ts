@@ -36,6 +36,34 @@ describe('the WASM backend pool', () => {
     expect(pool.stats).toMatchObject({ created: 2, reused: 5, fallbacks: 0 });
   });
 
+  it('initialises LAME once per stream, between timers and I/O rather than when a stream starts', async () => {
+    const pool = await createWasmMp3Backend({ idle: 2 });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    await tick();
+    await tick();
+    const before = pool.stats.configured; // the new encoders, made ready (one a turn)
+    expect(before).toBe(2);
+    for (let i = 0; i < 5; i++) {
+      const encoder = createMp3Encoder({ backend: pool });
+      encoder.encode(tone);
+      encoder.flush();
+      encoder.close();
+      await tick(); // the used one is made ready again here
+    }
+    for (let i = 0; i < 5; i++) await tick(); // one a turn: the last ones
+    // One per stream, and one per encoder the pool added meanwhile; none when a stream started.
+    const added = pool.stats.created - 2;
+    expect(pool.stats).toMatchObject({ configured: before + 5 + added, configuredOnStart: 0 });
+    // A stream that follows a flush on the same backend starts anew (configured then).
+    const backend = pool({ sampleRate: 8000, bitrateKbps: 32 });
+    backend.encode(tone);
+    backend.flush();
+    expect(pool.stats.configuredOnStart).toBe(0);
+    backend.encode(tone);
+    expect(pool.stats.configuredOnStart).toBe(1);
+    backend.close();
+  });
+
   it('falls back to lamejs when every encoder is busy, and for a bitrate LAME CBR lacks', async () => {
     const pool = await createWasmMp3Backend({ idle: 1 });
     const busy = [createMp3Encoder({ backend: pool }), createMp3Encoder({ backend: pool })];

@@ -25,7 +25,18 @@ export interface WasmMp3BackendOptions {
 
 /** A backend factory on WASM LAME, with how it has been serving streams. */
 export interface WasmMp3Backend extends Mp3EncoderBackendFactory {
-  readonly stats: { created: number; reused: number; fallbacks: number; idle: number };
+  /**
+   * `configured`: LAME initialisations (one per stream, mostly done between timers and I/O
+   * before the stream starts); `configuredOnStart`: those a starting stream had to wait for.
+   */
+  readonly stats: {
+    created: number;
+    reused: number;
+    fallbacks: number;
+    idle: number;
+    configured: number;
+    configuredOnStart: number;
+  };
 }
 
 /**
@@ -59,37 +70,67 @@ export async function createWasmMp3Backend(
   const module = await wasm.compile(
     await readFile(fileURLToPath(import.meta.resolve('wasm-media-encoders/wasm/mp3'))),
   );
-  const pool: Encoder[] = [];
-  const stats = { created: 0, reused: 0, fallbacks: 0 };
+  // Ready encoders, each configured for `bitrate` unless `dirty` (used since: it must be
+  // configured again, which LAME does by initialising the whole encoder, ~0.5 ms).
+  const pool: PooledEncoder[] = [];
+  const stats = { created: 0, reused: 0, fallbacks: 0, configured: 0, configuredOnStart: 0 };
   let filling = false;
   const topUp = async (): Promise<void> => {
     if (filling) return;
     filling = true;
     try {
       while (pool.length < target) {
-        pool.push(await createEncoder('audio/mpeg', module as Parameters<typeof createEncoder>[1]));
+        const encoder = await createEncoder(
+          'audio/mpeg',
+          module as Parameters<typeof createEncoder>[1],
+        );
+        pool.push({ encoder, bitrate: undefined, dirty: true });
         stats.created++;
+        cleanSoon();
       }
     } finally {
       filling = false;
     }
   };
+  // Used encoders are configured again between timers and I/O, not when a stream starts.
+  let cleaning = false;
+  const cleanSoon = () => {
+    if (cleaning) return;
+    cleaning = true;
+    setImmediate(() => {
+      cleaning = false;
+      // One at a time (each takes LAME ~1 ms), so that many streams ending at once do not
+      // hold the event loop: the rest follow in later turns.
+      const dirty = pool.find((entry) => entry.dirty);
+      if (!dirty) return;
+      configure(dirty, dirty.bitrate ?? DEFAULT_BITRATE);
+      stats.configured++;
+      if (pool.some((entry) => entry.dirty)) cleanSoon();
+    });
+  };
   await topUp();
+  /** A ready encoder for `bitrate` if there is one, else any (configured when it starts). */
+  const take = (bitrate: number): PooledEncoder | undefined => {
+    const at = pool.findLastIndex((entry) => !entry.dirty && entry.bitrate === bitrate);
+    return at < 0 ? pool.pop() : pool.splice(at, 1)[0];
+  };
 
   const factory: Mp3EncoderBackendFactory = (backendOptions) => {
     const bitrate = backendOptions.bitrateKbps as (typeof WASM_BITRATES)[number];
-    const encoder =
+    const entry =
       backendOptions.sampleRate === 8000 && WASM_BITRATES.includes(bitrate)
-        ? pool.pop()
+        ? take(bitrate)
         : undefined;
     void topUp();
-    if (!encoder) {
+    if (!entry) {
       stats.fallbacks++;
       return fallback(backendOptions);
     }
     stats.reused++;
-    return wasmBackend(encoder, bitrate, (done) => {
-      if (pool.length < target * 2) pool.push(done);
+    return wasmBackend(entry, bitrate, stats, (done) => {
+      if (pool.length >= target * 2) return;
+      pool.push(done);
+      if (done.dirty) cleanSoon();
     });
   };
   return Object.defineProperty(factory, 'stats', {
@@ -97,42 +138,67 @@ export async function createWasmMp3Backend(
   }) as WasmMp3Backend;
 }
 
+/** A WASM LAME instance and what it is ready for. */
+interface PooledEncoder {
+  readonly encoder: Encoder;
+  /** The bitrate it was last configured for. */
+  bitrate: (typeof WASM_BITRATES)[number] | undefined;
+  /** Used (or never configured) since: configure it before the next stream. */
+  dirty: boolean;
+}
+
+const DEFAULT_BITRATE = 32;
+
+/** (Re)starts a stream: also what drops an encoder's state before it is reused. */
+function configure(entry: PooledEncoder, bitrate: (typeof WASM_BITRATES)[number]): void {
+  entry.encoder.configure({ sampleRate: 8000, channels: 1, bitrate, outputSampleRate: 8000 });
+  entry.bitrate = bitrate;
+  entry.dirty = false;
+}
+
 function wasmBackend(
-  encoder: Encoder,
+  entry: PooledEncoder,
   bitrate: (typeof WASM_BITRATES)[number],
-  release: (e: Encoder) => void,
+  stats: { configured: number; configuredOnStart: number },
+  release: (entry: PooledEncoder) => void,
 ): Mp3EncoderBackend {
-  let live: Encoder | undefined = encoder;
-  /** (Re)starts a stream: also what drops an encoder's state before it is reused. */
-  const configure = (target: Encoder) =>
-    target.configure({ sampleRate: 8000, channels: 1, bitrate, outputSampleRate: 8000 });
-  configure(encoder);
+  let live: PooledEncoder | undefined = entry;
   let scratch = new Float32Array(0);
-  const use = (): Encoder => {
+  let streaming = false;
+  /** The encoder, configured once per stream (the first after a flush starts a new one). */
+  const ready = (): Encoder => {
     if (!live) throw new PipelineError('ENCODER_FAILED', 'wasmMp3', 'the encoder was closed');
-    return live;
+    if (!streaming) {
+      if (live.dirty || live.bitrate !== bitrate) {
+        configure(live, bitrate);
+        stats.configured++;
+        stats.configuredOnStart++;
+      }
+      streaming = true;
+      live.dirty = true; // from now on it holds this stream's state
+    }
+    return live.encoder;
   };
   return {
     // LAME's own delay at these settings, as lamejs (576 encoder + 529 decoder samples).
     delaySamples: 1105,
     encode(samples) {
-      const encoder = use();
+      const encoder = ready();
       if (scratch.length < samples.length) scratch = new Float32Array(samples.length);
       const floats = scratch.subarray(0, samples.length);
       for (let i = 0; i < samples.length; i++) floats[i] = samples[i]! / 32768;
       return encoder.encode([floats]).slice(); // the encoder owns its output buffer
     },
     flush() {
-      const encoder = use();
+      const encoder = ready();
       const tail = encoder.finalize().slice();
-      configure(encoder); // a new stream may follow
+      streaming = false; // a new stream may follow: configured when it starts
       return tail;
     },
     close() {
       if (!live) return;
       const done = live;
       live = undefined;
-      configure(done);
       release(done);
     },
   };
