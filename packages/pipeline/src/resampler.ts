@@ -1,4 +1,5 @@
 import { checkInteger, PipelineError } from './errors.js';
+import { decimate, kernelFilter, MAX_KERNEL_TAPS } from './fir-kernel.js';
 
 /**
  * `standard`: passband flat to 85 % of the lower Nyquist frequency, ≥ 90 dB rejection from
@@ -85,6 +86,8 @@ class PolyphaseResampler implements Resampler {
   private readonly coefficients: Float64Array; // L × K
   private readonly firstInput: Int32Array; // per phase: input offset of its first tap
   private readonly lookBehind: number; // zeros that precede the stream (= −min firstInput)
+  // Integer decimation (L = 1): the filter for the WebAssembly SIMD kernel.
+  private readonly kernel: Float32Array | undefined;
   private buffer: Float64Array;
   private bufferStart = 0; // absolute input index of buffer[0]
   private bufferLength = 0;
@@ -148,6 +151,7 @@ class PolyphaseResampler implements Resampler {
       for (let m = 0; m < taps; m++) this.coefficients[p * taps + m] = row[m]! / sum; // unity DC gain per phase
     }
     this.lookBehind = -Math.min(...this.firstInput);
+    this.kernel = L === 1 && taps <= MAX_KERNEL_TAPS ? kernelFilter(this.coefficients) : undefined;
     this.delaySamples = (half / L) * (this.outputRate / this.inputRate);
     this.buffer = new Float64Array(Math.max(4096, taps * 4));
     this.reset();
@@ -214,7 +218,13 @@ class PolyphaseResampler implements Resampler {
     let base = this.base;
     let phase = this.phase;
     const start = this.bufferStart;
-    if (up === 1) {
+    if (this.kernel) {
+      // Every output whose window is in: one call into the SIMD kernel.
+      const ready = Math.floor((available - taps - base - firstInput[0]!) / down) + 1;
+      count = Math.max(0, Math.min(estimate, ready));
+      decimate(this.kernel, buffer, base + firstInput[0]! - start, down, count, out, 0);
+      base += count * down;
+    } else if (up === 1) {
       // Integer decimation: two outputs per pass share every coefficient load.
       while (count + 1 < estimate) {
         const first = base + firstInput[0]! - start;

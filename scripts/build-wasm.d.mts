@@ -1,0 +1,1 @@
+export declare function generatedModule(name: string): Promise<string>;
