@@ -67,6 +67,30 @@ describe('psrkit-server errors: one line, exit code 2', () => {
     }
   });
 
+  it('an unknown flag, a missing value, a bad choice: one line each, no help dump', async () => {
+    const unknown = await server(['--bogus']);
+    expect([unknown.code, oneLine(unknown.stderr)]).toEqual([
+      2,
+      "psrkit-server: unknown option '--bogus' (see psrkit-server --help)",
+    ]);
+    const missing = await server(['--port']);
+    expect([missing.code, oneLine(missing.stderr)]).toEqual([
+      2,
+      "psrkit-server: option '--port <port>' argument missing (see psrkit-server --help)",
+    ]);
+    const choice = await server(['--chunk-format', 'ogg']);
+    expect(choice.code).toBe(2);
+    expect(oneLine(choice.stderr)).toMatch(
+      /^psrkit-server: option '--chunk-format <format>' argument 'ogg' is invalid/,
+    );
+    await recordRow(
+      'startup',
+      'an unknown flag, a flag without its value, a value not among the choices',
+      3,
+      'one line each naming the flag (and the choices), pointing to `--help`; exit code 2',
+    );
+  });
+
   it('a bitrate 8 kHz MP3 cannot have', async () => {
     const result = await server(['--bitrate', '33']);
     expect(result.code).toBe(2);

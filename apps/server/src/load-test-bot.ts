@@ -14,10 +14,11 @@ export interface LoadTestBotOptions {
   /** Silence that re-arms barge-in after the caller spoke, ms (default 300). */
   readonly rearmMs?: number;
   /**
-   * After a barge-in the bot falls silent and answers this much later, ms (default 1200:
+   * After a barge-in the bot falls silent and answers this much later, ms (default 1500:
    * a speech recogniser's end of turn and a model's first words take about that). The
-   * silence, longer than the emulator's 1 s stream gap, lets it measure the stale audio
-   * the caller heard without taking the answer for the same stream; 0 answers at once.
+   * silence the caller hears is this less the stale audio (up to the 200 ms lead): it must
+   * stay over the emulator's 1 s stream gap, or the answer is taken for the same stream
+   * and the silence for a 1 s underrun (at 1200 ms it was, now and then). 0 answers at once.
    */
   readonly answerAfterMs?: number;
 }
@@ -71,7 +72,7 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
   const threshold = 32768 ** 2 * 10 ** ((options.speechDbfs ?? -40) / 10);
   const bargeInFrames = Math.max(1, Math.round((options.bargeInMs ?? 60) / PIECE_MS));
   const rearmFrames = Math.max(1, Math.round((options.rearmMs ?? 300) / PIECE_MS));
-  const answerAfterMs = options.answerAfterMs ?? 1200;
+  const answerAfterMs = options.answerAfterMs ?? 1500;
   let voice: Int16Array | undefined;
   const prepare = async () => {
     voice ??= speechLike(sampleRate, 10, 3);

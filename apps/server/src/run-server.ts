@@ -24,7 +24,7 @@ export async function runServer(
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
       process.stderr.write(
-        `psrkit-server: ${error.message.replace(/^error: /, '')}\n(see psrkit-server --help)\n`,
+        `psrkit-server: ${error.message.replace(/^error: /, '').trim()} (see psrkit-server --help)\n`,
       );
       return 2;
     }

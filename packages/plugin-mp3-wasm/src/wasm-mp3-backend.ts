@@ -7,18 +7,28 @@ import {
   PipelineError,
 } from '@psrkit/pipeline';
 import { createEncoder, type WasmMediaEncoder } from 'wasm-media-encoders';
+import { withInitialMemory } from './initial-memory.js';
 
 type Encoder = WasmMediaEncoder<'audio/mpeg'>;
 /** Node's WebAssembly global (the project compiles without the DOM library). */
 const wasm = (
   globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }
 ).WebAssembly;
+/** Memory an instance uses once LAME is set up (7.25 MiB): asked for at the start. */
+const LAME_PAGES = 116;
 /** Bitrates LAME's CBR mode takes at 8 kHz (MPEG-2.5); others go to the fallback. */
 const WASM_BITRATES = [8, 16, 24, 32, 40, 48, 64] as const;
 
 export interface WasmMp3BackendOptions {
   /** Encoders kept ready (each a WASM instance, reused stream after stream; default 8). */
   readonly idle?: number;
+  /**
+   * Most encoders kept once their streams ended (default 1024). Each is a WASM instance
+   * with its own memory (~0.3 MB resident): making one and letting it go costs far more
+   * than keeping it — thrown-away instances make V8 run full garbage collections, many a
+   * second under load — so the pool keeps what a busy moment needed.
+   */
+  readonly maxIdle?: number;
   /** Used when no ready encoder is at hand, or for a bitrate LAME's CBR lacks (default lamejs). */
   readonly fallback?: Mp3EncoderBackendFactory;
 }
@@ -65,10 +75,20 @@ export async function createWasmMp3Backend(
       'wasmMp3.idle',
       `must be an integer from 1 to 10000, got ${target}`,
     );
+  const maxIdle = options.maxIdle ?? 1024;
+  if (!Number.isInteger(maxIdle) || maxIdle < target || maxIdle > 100_000)
+    throw new PipelineError(
+      'INVALID_OPTION',
+      'wasmMp3.maxIdle',
+      `must be an integer from idle (${target}) to 100000, got ${maxIdle}`,
+    );
   const fallback = options.fallback ?? lameJsBackend;
   // Compile the WASM once; every instance shares the module.
   const module = await wasm.compile(
-    await readFile(fileURLToPath(import.meta.resolve('wasm-media-encoders/wasm/mp3'))),
+    withInitialMemory(
+      await readFile(fileURLToPath(import.meta.resolve('wasm-media-encoders/wasm/mp3'))),
+      LAME_PAGES,
+    ),
   );
   // Ready encoders, each configured for `bitrate` unless `dirty` (used since: it must be
   // configured again, which LAME does by initialising the whole encoder, ~0.5 ms).
@@ -128,7 +148,7 @@ export async function createWasmMp3Backend(
     }
     stats.reused++;
     return wasmBackend(entry, bitrate, stats, (done) => {
-      if (pool.length >= target * 2) return;
+      if (pool.length >= maxIdle) return;
       pool.push(done);
       if (done.dirty) cleanSoon();
     });
