@@ -4,17 +4,17 @@
 // on a line of its own so that server and bot are not confused.
 import { readFileSync } from 'node:fs';
 
+const ENCODER_WASM = 'MP3 encoder (LAME in WASM)';
+const RESAMPLER = 'resampler (24 → 8 kHz, its SIMD kernel included)';
+
 /**
  * Parts of the system, first match wins, by the function a sample was in — unless the
  * nearest frame of our own code on its stack is the load-test bot's: then it is the bot's.
  */
 const PARTS = [
-  [
-    'MP3 encoder (LAME in WASM)',
-    (f) => f.url.startsWith('wasm://') || /plugin-mp3-wasm|wasm-mp3/.test(f.url),
-  ],
+  [ENCODER_WASM, (f) => /plugin-mp3-wasm|wasm-media-encoders/.test(f.url)],
   ['MP3 encoder (lamejs)', (f) => /lamejs/.test(f.url)],
-  ['resampler (24 → 8 kHz)', (f) => /pipeline\/dist\/resampler\.js/.test(f.url)],
+  [RESAMPLER, (f) => /pipeline\/dist\/(resampler|fir-kernel)/.test(f.url)],
   ['garbage collector', (f) => f.functionName === '(garbage collector)'],
   [
     'socket writes and reads (native)',
@@ -66,6 +66,14 @@ export function analyseProfile(file, top = 12) {
     nearestOwn.set(id, result);
     return result;
   };
+  // WebAssembly is the MP3 encoder's, or the resampler's kernel: told apart by who called it.
+  const wasmPart = (id) => {
+    let up = parent.get(id);
+    while (up !== undefined && byId.get(up).callFrame.url.startsWith('wasm://'))
+      up = parent.get(up);
+    const caller = up === undefined ? '' : byId.get(up).callFrame.url;
+    return /fir-kernel/.test(caller) ? RESAMPLER : ENCODER_WASM;
+  };
   const self = new Map();
   const parts = new Map();
   let total = 0;
@@ -78,7 +86,9 @@ export function analyseProfile(file, top = 12) {
     const part =
       own && isBot(own)
         ? BOT
-        : (PARTS.find(([, match]) => match(frame))?.[0] ?? 'other (libraries)');
+        : frame.url.startsWith('wasm://')
+          ? wasmPart(node.id)
+          : (PARTS.find(([, match]) => match(frame))?.[0] ?? 'other (libraries)');
     parts.set(part, (parts.get(part) ?? 0) + node.hitCount);
     total += node.hitCount;
   }
