@@ -1,7 +1,7 @@
-import type { TextToSpeech } from '@psrkit/pipeline';
 import { connectAsPsr, createPsrServer, silentLogger } from '@psrkit/transport';
-import { firstValueFrom, of } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { countingTts } from './__fixtures__/counting-tts.js';
 import { addressAs, createDemoBot, demoBotOptionsFromEnv, MAX_NAME_CHARS } from './demo-bot.js';
 
 describe('demo bot configuration', () => {
@@ -33,17 +33,7 @@ describe('what a caller can make the demo bot do', () => {
   });
 
   it('synthesises a greeting once per text, and never for a call that ended before it was up', async () => {
-    const texts: string[] = [];
-    const tts: TextToSpeech = {
-      specificationVersion: 1,
-      name: 'counting',
-      sampleRate: 8000,
-      voices: ['en-us', 'vi'],
-      synthesize: (text) => {
-        texts.push(text);
-        return of(new Int16Array(800));
-      },
-    };
+    const { tts, texts } = countingTts();
     const server = createPsrServer({
       bot: createDemoBot({ tts: async () => tts }),
       logger: silentLogger,

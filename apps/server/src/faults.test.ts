@@ -8,7 +8,6 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoBot } from '@psrkit/demo-bot';
-import type { TextToSpeech } from '@psrkit/pipeline';
 import { decodeWav, encodeEvent, mediaEvent } from '@psrkit/protocol';
 import { placeCall } from '@psrkit/simulator';
 import { type Bot, type Call, connectAsPsr, type PsrClient } from '@psrkit/transport';
@@ -16,6 +15,7 @@ import pino from 'pino';
 import { filter, firstValueFrom, Observable, of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
+import { countingTts } from '../../demo-bot/src/__fixtures__/counting-tts.js';
 import { type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
@@ -604,21 +604,11 @@ describe('bots that fail: the configured fallback, exactly once', () => {
 
 describe('what a caller can make the demo bot do', () => {
   it('a 4 499-character name, and 60 callers hanging up right after the upgrade', async () => {
-    const texts: string[] = [];
-    const countingTts: TextToSpeech = {
-      specificationVersion: 1,
-      name: 'counting',
-      sampleRate: 8000,
-      voices: ['en-us', 'vi'],
-      synthesize: (text) => {
-        texts.push(text);
-        return of(tone(400));
-      },
-    };
+    const { tts, texts } = countingTts();
     const config = parseConfig(['--host', '127.0.0.1', '--port', '0'], {});
     const server = await startReferenceServer(
       config,
-      createDemoBot({ tts: async () => countingTts }),
+      createDemoBot({ tts: async () => tts }),
       logger,
     );
     servers.push(server);
