@@ -91,6 +91,36 @@ describe('psrkit-server errors: one line, exit code 2', () => {
     );
   });
 
+  it('an --inbound-stage that cannot load, is no plugin, or refuses its options', async () => {
+    await writeFile(join(dir, 'not-a-plugin.mjs'), 'export default { name: "x" };\n');
+    const cases = [
+      ['./nowhere.mjs', /^psrkit-server: --inbound-stage: cannot import "\.\/nowhere\.mjs": /],
+      [
+        './not-a-plugin.mjs',
+        /^psrkit-server: --inbound-stage: "\.\/not-a-plugin\.mjs": .*specificationVersion undefined is not supported/,
+      ],
+      [
+        '@psrkit/plugin-gain={"gainDb":',
+        /^psrkit-server: --inbound-stage: "@psrkit\/plugin-gain": its options are not JSON/,
+      ],
+      [
+        '@psrkit/plugin-gain={"gainDb":600}',
+        /^psrkit-server: --inbound-stage: "@psrkit\/plugin-gain": gain\.gainDb: must be a finite number up to 60, got 600$/,
+      ],
+    ] as const;
+    for (const [stage, expected] of cases) {
+      const result = await server(['--port', '0', '--bot', './bot.mjs', '--inbound-stage', stage]);
+      expect(result.code, stage).toBe(2);
+      expect(oneLine(result.stderr)).toMatch(expected);
+    }
+    await recordRow(
+      'startup',
+      'an `--inbound-stage` that cannot be imported, is not a plugin, has options that are not JSON, or refuses its options',
+      4,
+      'one line naming the flag, the module and what is wrong; exit code 2 before any call',
+    );
+  });
+
   it('a bitrate 8 kHz MP3 cannot have', async () => {
     const result = await server(['--bitrate', '33']);
     expect(result.code).toBe(2);

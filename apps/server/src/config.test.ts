@@ -54,6 +54,17 @@ describe('parseConfig', () => {
     expect(parseConfig([], {}).metricsToken).toBeUndefined();
   });
 
+  it('takes inbound stages from repeated flags or a semicolon-separated variable, in order', () => {
+    expect(parseConfig([], {}).inboundStages).toEqual([]);
+    expect(
+      parseConfig(['--inbound-stage', 'a={"x":1}', '--inbound-stage', './b.mjs'], {}).inboundStages,
+    ).toEqual(['a={"x":1}', './b.mjs']);
+    expect(parseConfig([], { PSRKIT_INBOUND_STAGES: 'a; ./b.mjs={"y":2}' }).inboundStages).toEqual([
+      'a',
+      './b.mjs={"y":2}',
+    ]);
+  });
+
   it('reads the environment, and flags win over it', () => {
     const env = {
       PORT: '9000',

@@ -48,6 +48,8 @@ export interface ServerConfig {
   readonly maxConnectionsPerAddress: number;
   readonly maxNewConnectionsPerSecond: number;
   readonly bot: string;
+  /** Stage plugins on the caller's audio, each `<module>[=<json options>]`, in order. */
+  readonly inboundStages: readonly string[];
   /** Settings that were accepted but deserve a word at startup (one line each). */
   readonly warnings: readonly string[];
 }
@@ -347,6 +349,19 @@ export function configCommand(): Command {
     )
     .addOption(
       option(
+        '--inbound-stage <module[=json]>',
+        "a stage plugin on the caller's audio before the bot hears it (repeatable, in order; `;` separates several in the variable)",
+        'PSRKIT_INBOUND_STAGES',
+      ).argParser((value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        ...value
+          .split(';')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ]),
+    )
+    .addOption(
+      option(
         '--bot <module>',
         'bot module: a path or package name whose default export is a bot',
         'PSRKIT_BOT',
@@ -439,5 +454,6 @@ export function parseConfig(
     maxConnectionsPerAddress: o['maxConnectionsPerAddress'],
     maxNewConnectionsPerSecond: o['maxNewConnectionsPerSecond'],
     bot: o['bot'],
+    inboundStages: o['inboundStage'] ?? [],
   };
 }

@@ -17,26 +17,7 @@ export interface BotModule {
  * @throws {ConfigError} `--bot` when it cannot be imported or exports no bot
  */
 export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotModule> {
-  // A path that exists is a path, with or without `./` (`dist/bot.js`).
-  const isPath =
-    spec.startsWith('.') ||
-    spec.startsWith('/') ||
-    /^[A-Za-z]:[\\/]/.test(spec) ||
-    existsSync(resolve(cwd, spec));
-  if (/\.[cm]?tsx?$/.test(spec))
-    throw new ConfigError(
-      '--bot',
-      `${JSON.stringify(spec)} is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx …/psrkit-server/dist/bin.js --bot ${spec})`,
-    );
-  let module: Record<string, unknown>;
-  try {
-    module = await import(isPath ? pathToFileURL(resolve(cwd, spec)).href : spec);
-  } catch (cause) {
-    throw new ConfigError(
-      '--bot',
-      `cannot import ${JSON.stringify(spec)}: ${(cause as Error).message}${whereIn(cause, isPath ? resolve(cwd, spec) : undefined)}`,
-    );
-  }
+  const module = await importModule(spec, '--bot', cwd);
   const bot = module['default'] ?? module['bot'];
   if (typeof bot !== 'function')
     throw new ConfigError(
@@ -48,6 +29,38 @@ export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotMod
     bot: bot as Bot,
     ...(typeof prepare === 'function' && { prepare: prepare as () => Promise<void> }),
   };
+}
+
+/**
+ * Imports a module the server was told to load (`option` names the flag): a file path
+ * (with or without `./`) or a package name that resolves from the server.
+ * @throws {ConfigError} when it is TypeScript or cannot be imported (with the file and
+ *   line of a syntax error in it)
+ */
+export async function importModule(
+  spec: string,
+  option: string,
+  cwd = process.cwd(),
+): Promise<Record<string, unknown>> {
+  // A path that exists is a path, with or without `./` (`dist/bot.js`).
+  const isPath =
+    spec.startsWith('.') ||
+    spec.startsWith('/') ||
+    /^[A-Za-z]:[\\/]/.test(spec) ||
+    existsSync(resolve(cwd, spec));
+  if (/\.[cm]?tsx?$/.test(spec))
+    throw new ConfigError(
+      option,
+      `${JSON.stringify(spec)} is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx …/psrkit-server/dist/bin.js ${option} ${spec})`,
+    );
+  try {
+    return await import(isPath ? pathToFileURL(resolve(cwd, spec)).href : spec);
+  } catch (cause) {
+    throw new ConfigError(
+      option,
+      `cannot import ${JSON.stringify(spec)}: ${(cause as Error).message}${whereIn(cause, isPath ? resolve(cwd, spec) : undefined)}`,
+    );
+  }
 }
 
 /**

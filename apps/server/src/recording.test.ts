@@ -202,7 +202,7 @@ describe('recordings are never lost', () => {
         .poll(() => server.logs.some((l) => l['msg'] === 'recording stopped: write failed'))
         .toBe(true);
       const metrics = await (
-        await fetch(server.url.replace('ws://', 'http://') + 'metrics')
+        await fetch(`${server.url.replace('ws://', 'http://')}metrics`)
       ).text();
       expect(metrics).toMatch(/psrkit_recordings_total\{outcome="failed"\} 1/);
       // What was written before the error is a valid WAV under the limit.

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
+import { loadStages } from './load-stages.js';
 import { recoverRecordings } from './recording-files.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
 
@@ -22,11 +23,9 @@ const talkingBot: Bot = async (call) => {
 };
 const servers: ReferenceServer[] = [];
 async function start(argv: string[], bot: Bot = talkingBot) {
-  const server = await startReferenceServer(
-    parseConfig(['--host', '127.0.0.1', '--port', '0', ...argv], {}),
-    bot,
-    logger,
-  );
+  const config = parseConfig(['--host', '127.0.0.1', '--port', '0', ...argv], {});
+  const inbound = await loadStages(config.inboundStages, '--inbound-stage');
+  const server = await startReferenceServer(config, bot, logger, { inbound });
   servers.push(server);
   return server;
 }
@@ -123,6 +122,22 @@ describe('the reference server', () => {
     expect(level(0, 450, 650)).toBeGreaterThan(2000); // the caller's tone, on the left
     expect(level(0, 800, 1100)).toBe(0);
     expect(level(1, 800, 1100)).toBeGreaterThan(2000); // the streamed tone (MP3, decoded)
+  });
+
+  it('runs --inbound-stage plugins on the caller’s audio before the bot hears it', async () => {
+    const peaks: number[] = [];
+    const server = await start(
+      ['--inbound-stage', '@psrkit/plugin-gain={"gainDb":-6.0206}'],
+      async (call) => {
+        call.audio().subscribe((frame) => peaks.push(Math.max(...frame.samples.map(Math.abs))));
+        await call.closed;
+      },
+    );
+    await placeCall({ url: server.url, caller: tone(200), tailMs: 100 });
+    expect(peaks.length).toBeGreaterThan(5);
+    // 6000 at the caller, half of it (−6.02 dB) at the bot.
+    expect(Math.max(...peaks)).toBeGreaterThanOrEqual(2990);
+    expect(Math.max(...peaks)).toBeLessThanOrEqual(3000);
   });
 
   it('repairs recordings a crash left behind', async () => {

@@ -7,6 +7,7 @@ import {
   type AuthHook,
   allOf,
   type Bot,
+  type CallStages,
   createPsrServer,
   type PsrServer,
   type TransportLogger,
@@ -37,6 +38,7 @@ export async function startReferenceServer(
   config: ServerConfig,
   bot: Bot,
   logger: Logger,
+  stages: CallStages = {},
 ): Promise<ReferenceServer> {
   const metrics = createServerMetrics();
   let psr: PsrServer | undefined;
@@ -95,6 +97,7 @@ export async function startReferenceServer(
     logger: logger as unknown as TransportLogger,
     call: {
       onBotError: config.onBotError,
+      stages,
       remoteSide: config.remoteSide,
       maxAudioAheadMs: config.maxAudioAheadMs,
       maxMediaFrameMs: config.maxMediaFrameMs,

@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import type { Logger } from 'pino';
 import { ConfigError, parseConfig } from './config.js';
 import { loadBot } from './load-bot.js';
+import { loadStages } from './load-stages.js';
 import { createLogger } from './logging.js';
 import { recoverRecordings } from './recording-files.js';
 import { startReferenceServer } from './reference-server.js';
@@ -60,6 +61,12 @@ export async function runServer(
   } catch (error) {
     return fail(`cannot load the bot: ${(error as Error).message}`, error);
   }
+  let inbound: Awaited<ReturnType<typeof loadStages>>;
+  try {
+    inbound = await loadStages(config.inboundStages, '--inbound-stage');
+  } catch (error) {
+    return fail((error as Error).message, error);
+  }
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config.workers, logger);
 
   try {
@@ -69,7 +76,7 @@ export async function runServer(
   }
   let server: Awaited<ReturnType<typeof startReferenceServer>>;
   try {
-    server = await startReferenceServer(config, module.bot, logger);
+    server = await startReferenceServer(config, module.bot, logger, { inbound });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')

@@ -20,6 +20,7 @@ import type { CallStats } from './call-stats.js';
 import type { CallerAudioOptions } from './caller-audio.js';
 import type { PsrConnection } from './connection.js';
 import type { TransportError } from './errors.js';
+import type { CallStages, StageFailure } from './inbound-stages.js';
 import type { TransportLogger } from './logger.js';
 
 /** Why a call ended. */
@@ -75,6 +76,8 @@ export type CallEvent =
   /** The send buffer passed its watermark; playout waits. Once per episode. */
   | { readonly type: 'backpressure-start'; readonly bufferedAmount: number }
   | { readonly type: 'bot-failed'; readonly error: Error }
+  /** A stage failed; its chain runs without stages for the rest of the call. */
+  | { readonly type: 'stage-failed'; readonly chain: 'inbound'; readonly error: StageFailure }
   | PlaybackEvent;
 
 /** What {@link Call.audio} takes: a side (default `remote`) and a rate. */
@@ -133,6 +136,11 @@ export interface CallOptions {
   readonly endingTimeoutMs?: number;
   /** Default: hang up. */
   readonly onBotError?: BotErrorPolicy;
+  /**
+   * Audio stages (`AudioStagePlugin`s) the call runs: `inbound` on the caller's audio,
+   * per side, before the bot hears it (`audio$`, `audio()`). Each call makes fresh stages.
+   */
+  readonly stages?: CallStages;
   /** Time source and timers (tests). */
   readonly scheduler?: SchedulerLike;
 }

@@ -32,6 +32,7 @@ import type {
 } from './call-types.js';
 import { callerAudio } from './caller-audio.js';
 import { checkOption, type FrameErrorCode, TransportError } from './errors.js';
+import { createInboundStages } from './inbound-stages.js';
 import { logText, warningBudget } from './log-text.js';
 import { parseRemoteSide, REMOTE_SIDE_PARAM, remoteSideOf } from './remote-side.js';
 
@@ -89,6 +90,22 @@ export function createCall(init: CallInit): CallController {
   const startedAt = scheduler.now();
   const events = new Subject<CallEvent>();
   const audio = new Subject<AudioFrame>();
+  // The caller's audio on its way to the bot: through the inbound stages when there are any.
+  const inbound =
+    options.stages?.inbound && options.stages.inbound.length > 0
+      ? createInboundStages(
+          options.stages.inbound,
+          (frame) => audio.next(frame),
+          (failure) => {
+            logger.error(
+              { err: failure, plugin: failure.plugin },
+              'inbound stage failed: the caller is heard without stages from now on',
+            );
+            events.next({ type: 'stage-failed', chain: 'inbound', error: failure });
+          },
+        )
+      : undefined;
+  const toBot = (frame: AudioFrame): void => (inbound ? inbound.push(frame) : audio.next(frame));
   const sent = new Subject<SentAction>();
   const abort = new AbortController();
   let resolveClosed: (end: CallEnd) => void = () => undefined;
@@ -199,7 +216,7 @@ export function createCall(init: CallInit): CallController {
     if (channel === next && framer) return;
     if (channel !== undefined && channel !== next)
       logger.warn({ from: channel, to: next }, 'channel layout changed mid-call');
-    if (framer) for (const frame of framer.flush()) audio.next(frame);
+    if (framer) for (const frame of framer.flush()) toBot(frame);
     channel = next;
     sidesSeen = next === 'stereo' ? 2 : 1;
     framer = createPcmFramer({
@@ -298,7 +315,7 @@ export function createCall(init: CallInit): CallController {
         count((s) => {
           s.samplesIn += samples;
         });
-        for (const frame of framer!.push(event.samples)) audio.next(frame);
+        for (const frame of framer!.push(event.samples)) toBot(frame);
         return;
       }
       case 'closed':
@@ -317,7 +334,8 @@ export function createCall(init: CallInit): CallController {
     state = 'closed';
     endingTimer?.unsubscribe();
     line.close();
-    if (framer) for (const frame of framer.flush()) audio.next(frame);
+    if (framer) for (const frame of framer.flush()) toBot(frame);
+    inbound?.end();
     const code = details.code ?? 1000;
     const outcome: CallEnd = {
       reason: finalReason,

@@ -32,6 +32,11 @@ export {
   TransportError,
   type TransportErrorCode,
 } from './errors.js';
+export {
+  type CallStages,
+  StageFailure,
+  type StageSpec,
+} from './inbound-stages.js';
 export { logText } from './log-text.js';
 export { consoleLogger, type LogLevel, silentLogger, type TransportLogger } from './logger.js';
 export {

@@ -1,0 +1,108 @@
+import type { AudioFrame, AudioStagePlugin } from '@psrkit/pipeline';
+import { map } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { callIn, closeServers, serve, until } from './__fixtures__/loopback.js';
+import type { Call, CallEvent } from './call-types.js';
+import type { StageSpec } from './inbound-stages.js';
+
+afterEach(closeServers);
+
+const tone = (samples: number, level = 8000) =>
+  Int16Array.from({ length: samples }, (_, i) => Math.round(level * Math.sin(i / 3)));
+const peak = (frames: readonly AudioFrame[]) =>
+  Math.max(...frames.flatMap((f) => [...f.samples].map(Math.abs)));
+
+/** A stage plugin whose stages scale samples, counting the stages made and the rates seen. */
+function scaling(factor: number, input: AudioStagePlugin['input'] = { sampleRates: 'any' }) {
+  const made: number[] = [];
+  const rates = new Set<number>();
+  const plugin: AudioStagePlugin<{ failAt?: number } | undefined> = {
+    specificationVersion: 1,
+    name: 'scaling',
+    input,
+    output: 'same-as-input',
+    createStage(options) {
+      made.push(made.length);
+      let seen = 0;
+      return map((frame: AudioFrame) => {
+        rates.add(frame.sampleRate);
+        if (++seen === options?.failAt) throw new Error('the stage broke');
+        return { ...frame, samples: frame.samples.map((s) => Math.round(s * factor)) };
+      });
+    },
+  };
+  return { plugin, made, rates };
+}
+
+/** A call whose bot keeps every frame and event it gets, with the given inbound stages. */
+async function callWith(inbound: readonly StageSpec[], channel: 'mono_a' | 'stereo' = 'mono_a') {
+  const frames: AudioFrame[] = [];
+  const events: CallEvent[] = [];
+  let call: Call | undefined;
+  const server = await serve(
+    (c) => {
+      call = c;
+      c.audio$.subscribe((f) => frames.push(f));
+      c.events$.subscribe((e) => events.push(e));
+    },
+    { call: { stages: { inbound } } },
+  );
+  const { psr } = await callIn(server, { channel });
+  return { psr, frames, events, call: () => call };
+}
+
+describe('inbound stages: the caller’s audio through plugins before the bot hears it', () => {
+  it('runs each plugin on every frame, with fresh stages per call and per side', async () => {
+    const half = scaling(0.5);
+    const { psr, frames } = await callWith([{ plugin: half.plugin }], 'stereo');
+    for (let i = 0; i < 5; i++) psr.sendMedia(tone(320)); // 20 ms of both sides
+    await until(() => frames.length === 10);
+    expect(half.made).toHaveLength(2); // one stage per side
+    expect(peak(frames)).toBe(4000);
+    expect(new Set(frames.map((f) => f.channel))).toEqual(new Set(['a', 'b']));
+    await psr.close();
+  });
+
+  it('converts rates to what a plugin takes, and hands the bot 8 kHz', async () => {
+    const wide = scaling(1, { sampleRates: [16000] });
+    const { psr, frames } = await callWith([{ plugin: wide.plugin }]);
+    for (let i = 0; i < 10; i++) psr.sendMedia(tone(160));
+    await until(() => frames.reduce((n, f) => n + f.samples.length, 0) >= 1400);
+    expect([...wide.rates]).toEqual([16000]);
+    expect(new Set(frames.map((f) => f.sampleRate))).toEqual(new Set([8000]));
+    await psr.close();
+  });
+
+  it('a stage that fails is logged as an event with its plugin; the caller is heard, nothing lost', async () => {
+    const broken = scaling(0.5);
+    const { psr, frames, events, call } = await callWith([
+      { plugin: broken.plugin, options: { failAt: 3 } },
+    ]);
+    for (let i = 0; i < 6; i++) psr.sendMedia(tone(160));
+    await until(() => frames.length === 6);
+    expect(events.filter((e) => e.type === 'stage-failed')).toMatchObject([
+      { chain: 'inbound', error: { code: 'STAGE_FAILED', plugin: 'scaling' } },
+    ]);
+    // Two frames through the stage, then the one that broke it and the rest, as sent.
+    expect(frames.map((f) => peak([f]))).toEqual([4000, 4000, 8000, 8000, 8000, 8000]);
+    expect(call()?.state).toBe('open');
+    await psr.close();
+  });
+
+  it('a plugin that refuses its options fails its chain at the first frame, not the call', async () => {
+    const refusing: AudioStagePlugin<unknown> = {
+      ...scaling(1).plugin,
+      name: 'refusing',
+      createStage: () => {
+        throw new RangeError('gainDb must be a number');
+      },
+    };
+    const { psr, frames, events } = await callWith([{ plugin: refusing }]);
+    psr.sendMedia(tone(160));
+    await until(() => frames.length === 1);
+    expect(events.find((e) => e.type === 'stage-failed')).toMatchObject({
+      error: { plugin: 'refusing', message: 'stage "refusing": gainDb must be a number' },
+    });
+    await psr.close();
+  });
+});
