@@ -91,10 +91,10 @@ describe('psrkit-server errors: one line, exit code 2', () => {
     );
   });
 
-  it('an --inbound-stage that cannot load, is no plugin, or refuses its options', async () => {
+  it('a stage plugin that cannot load, is no plugin, or refuses its options', async () => {
     await writeFile(join(dir, 'not-a-plugin.mjs'), 'export default { name: "x" };\n');
     const cases = [
-      ['./nowhere.mjs', /^psrkit-server: --inbound-stage: cannot import "\.\/nowhere\.mjs": /],
+      ['./nowhere.mjs', /^psrkit-server: --outbound-stage: cannot import "\.\/nowhere\.mjs": /],
       [
         './not-a-plugin.mjs',
         /^psrkit-server: --inbound-stage: "\.\/not-a-plugin\.mjs": .*specificationVersion undefined is not supported/,
@@ -109,13 +109,14 @@ describe('psrkit-server errors: one line, exit code 2', () => {
       ],
     ] as const;
     for (const [stage, expected] of cases) {
-      const result = await server(['--port', '0', '--bot', './bot.mjs', '--inbound-stage', stage]);
+      const flag = String(expected).includes('outbound') ? '--outbound-stage' : '--inbound-stage';
+      const result = await server(['--port', '0', '--bot', './bot.mjs', flag, stage]);
       expect(result.code, stage).toBe(2);
       expect(oneLine(result.stderr)).toMatch(expected);
     }
     await recordRow(
       'startup',
-      'an `--inbound-stage` that cannot be imported, is not a plugin, has options that are not JSON, or refuses its options',
+      'an `--outbound-stage` that cannot be imported; an `--inbound-stage` that is not a plugin, has options that are not JSON, or refuses its options',
       4,
       'one line naming the flag, the module and what is wrong; exit code 2 before any call',
     );

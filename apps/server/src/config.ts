@@ -50,6 +50,8 @@ export interface ServerConfig {
   readonly bot: string;
   /** Stage plugins on the caller's audio, each `<module>[=<json options>]`, in order. */
   readonly inboundStages: readonly string[];
+  /** Stage plugins on what the bot says, before it is encoded; the same form. */
+  readonly outboundStages: readonly string[];
   /** Settings that were accepted but deserve a word at startup (one line each). */
   readonly warnings: readonly string[];
 }
@@ -115,6 +117,20 @@ const tokenList = (value: string): (string | TenantToken)[] =>
       throw new ConfigError('--tokens', 'write each entry as <token> or <tenant>:<token>');
     return { tenant, token };
   });
+/** `--<flag> <module[=json]>`: repeatable, in order; `;` separates several in one value. */
+const stageOption = (flag: string, what: string, env: string) =>
+  new Option(
+    `${flag} <module[=json]>`,
+    `${what} (repeatable, in order; \`;\` separates several in the variable)`,
+  )
+    .env(env)
+    .argParser((value: string, previous: string[] | undefined) => [
+      ...(previous ?? []),
+      ...value
+        .split(';')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ]);
 /** Settings that hold secrets: on the command line, any local user can read them. */
 const SECRET_OPTIONS = [
   ['tokens', '--tokens', 'PSRKIT_TOKENS'],
@@ -348,17 +364,18 @@ export function configCommand(): Command {
         .argParser(integer('--max-new-connections-per-second', 1, 1_000_000)),
     )
     .addOption(
-      option(
-        '--inbound-stage <module[=json]>',
-        "a stage plugin on the caller's audio before the bot hears it (repeatable, in order; `;` separates several in the variable)",
+      stageOption(
+        '--inbound-stage',
+        "a stage plugin on the caller's audio before the bot hears it",
         'PSRKIT_INBOUND_STAGES',
-      ).argParser((value: string, previous: string[] | undefined) => [
-        ...(previous ?? []),
-        ...value
-          .split(';')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      ]),
+      ),
+    )
+    .addOption(
+      stageOption(
+        '--outbound-stage',
+        'a stage plugin on what the bot says, before it is encoded',
+        'PSRKIT_OUTBOUND_STAGES',
+      ),
     )
     .addOption(
       option(
@@ -455,5 +472,6 @@ export function parseConfig(
     maxNewConnectionsPerSecond: o['maxNewConnectionsPerSecond'],
     bot: o['bot'],
     inboundStages: o['inboundStage'] ?? [],
+    outboundStages: o['outboundStage'] ?? [],
   };
 }

@@ -24,8 +24,10 @@ const talkingBot: Bot = async (call) => {
 const servers: ReferenceServer[] = [];
 async function start(argv: string[], bot: Bot = talkingBot) {
   const config = parseConfig(['--host', '127.0.0.1', '--port', '0', ...argv], {});
-  const inbound = await loadStages(config.inboundStages, '--inbound-stage');
-  const server = await startReferenceServer(config, bot, logger, { inbound });
+  const server = await startReferenceServer(config, bot, logger, {
+    inbound: await loadStages(config.inboundStages, '--inbound-stage'),
+    outbound: await loadStages(config.outboundStages, '--outbound-stage'),
+  });
   servers.push(server);
   return server;
 }
@@ -138,6 +140,21 @@ describe('the reference server', () => {
     // 6000 at the caller, half of it (−6.02 dB) at the bot.
     expect(Math.max(...peaks)).toBeGreaterThanOrEqual(2990);
     expect(Math.max(...peaks)).toBeLessThanOrEqual(3000);
+  });
+
+  it('runs --outbound-stage plugins on what the bot says before it is sent', async () => {
+    const server = await start(
+      ['--outbound-stage', '@psrkit/plugin-gain={"gainDb":-6.0206}', '--chunk-format', 'pcm16'],
+      async (call) => {
+        await call.stream(of(tone(400)), { sampleRate: 8000 }).done;
+        call.hangup();
+      },
+    );
+    const report = await placeCall({ url: server.url, caller: new Int16Array(0), tailMs: 2000 });
+    const { heard } = report;
+    // 6000 from the bot, half of it (−6.02 dB) on the line.
+    expect(Math.max(...[...heard].map(Math.abs))).toBeGreaterThanOrEqual(2990);
+    expect(Math.max(...[...heard].map(Math.abs))).toBeLessThanOrEqual(3000);
   });
 
   it('repairs recordings a crash left behind', async () => {

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { mkdir } from 'node:fs/promises';
+import type { CallStages } from '@psrkit/transport';
 import { CommanderError } from 'commander';
 import type { Logger } from 'pino';
 import { ConfigError, parseConfig } from './config.js';
@@ -61,9 +62,12 @@ export async function runServer(
   } catch (error) {
     return fail(`cannot load the bot: ${(error as Error).message}`, error);
   }
-  let inbound: Awaited<ReturnType<typeof loadStages>>;
+  let stages: CallStages;
   try {
-    inbound = await loadStages(config.inboundStages, '--inbound-stage');
+    stages = {
+      inbound: await loadStages(config.inboundStages, '--inbound-stage'),
+      outbound: await loadStages(config.outboundStages, '--outbound-stage'),
+    };
   } catch (error) {
     return fail((error as Error).message, error);
   }
@@ -76,7 +80,7 @@ export async function runServer(
   }
   let server: Awaited<ReturnType<typeof startReferenceServer>>;
   try {
-    server = await startReferenceServer(config, module.bot, logger, { inbound });
+    server = await startReferenceServer(config, module.bot, logger, stages);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')

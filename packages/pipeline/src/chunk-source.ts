@@ -10,6 +10,7 @@ import {
 } from './mp3-encoder.js';
 import { PcmFifo } from './pcm-fifo.js';
 import { createResampler, type Resampler, type ResamplerQuality } from './resampler.js';
+import type { PcmProcessor } from './stage-chain.js';
 
 /** Samples in one MP3 frame at 8000 Hz (MPEG-2.5 Layer III). */
 export const MP3_FRAME_SAMPLES = 576;
@@ -25,6 +26,8 @@ export interface ChunkSourceOptions {
   readonly bitrateKbps: number;
   readonly mp3Backend?: Mp3EncoderBackendFactory;
   readonly resamplerQuality?: ResamplerQuality;
+  /** Stages on the 8 kHz PCM before it is encoded (the playout line's `outbound`). */
+  readonly outbound?: PcmProcessor;
 }
 
 /** What a stream hands to the stream queued right after it, to go on without a seam. */
@@ -88,24 +91,32 @@ export function createChunkSource(options: ChunkSourceOptions): ChunkSource {
   const frames: Mp3Frame[] = [];
   let encoder: Mp3Encoder | undefined;
   let ended = false;
-  let resamplerFlushed = resampler === undefined;
+  const { outbound } = options;
+  // The resampler's and the stages' tails are in (nothing to flush without them).
+  let tailIn = resampler === undefined && outbound === undefined;
   let tail: 'open' | 'flushed' | 'handed-over' = 'open';
   let lastSample = 0;
   let startMs = 0;
   let touched = false;
 
+  /** 8 kHz audio in, through the outbound stages when there are any. */
+  const toPcm = (samples: Int16Array): void => {
+    if (!outbound) return void pcm.push(samples);
+    for (const out of outbound.push(samples)) pcm.push(out);
+  };
   /** Resamples source pieces until `count` samples wait at 8 kHz, or the source runs out. */
   const fill = (count: number): void => {
     while (pcm.length < count) {
       const piece = input.takePiece();
-      if (piece) pcm.push(resampler ? resampler.push(piece) : piece);
-      else if (ended && !resamplerFlushed) {
-        pcm.push(resampler!.flush());
-        resamplerFlushed = true;
+      if (piece) toPcm(resampler ? resampler.push(piece) : piece);
+      else if (ended && !tailIn) {
+        tailIn = true;
+        if (resampler) toPcm(resampler.flush());
+        if (outbound) for (const out of outbound.end()) pcm.push(out);
       } else return;
     }
   };
-  const allIn = (): boolean => ended && resamplerFlushed && input.length === 0;
+  const allIn = (): boolean => ended && tailIn && input.length === 0;
   const openEncoder = (): Mp3Encoder =>
     (encoder ??= createMp3Encoder({
       bitrateKbps: options.bitrateKbps,

@@ -32,7 +32,10 @@ export function fileItem(
   const quality = line.options.resamplerQuality;
   const cancelPreparing = preparePsrWav(
     audio,
-    quality ? { quality } : {},
+    {
+      ...(quality && { quality }),
+      ...(line.options.outbound && { outbound: line.options.outbound() }),
+    },
     line.options.prepareAhead,
     (result) => {
       prepared = result;

@@ -65,6 +65,14 @@ export {
   type TimerFunctions,
 } from './shared-timer-scheduler.js';
 export {
+  type PcmProcessor,
+  resampleFrames,
+  StageFailure,
+  type StageSpec,
+  stageChain,
+  stageProcessor,
+} from './stage-chain.js';
+export {
   type AudioStagePlugin,
   checkStagePlugin,
   createStageRegistry,

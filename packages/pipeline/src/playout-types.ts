@@ -2,6 +2,7 @@ import type { ChunkFormat, PcmAudio, PsrAction } from '@psrkit/protocol';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Mp3EncoderBackendFactory } from './mp3-encoder.js';
 import type { ResamplerQuality } from './resampler.js';
+import type { PcmProcessor } from './stage-chain.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** `queue`: play after everything before it. `interrupt`: stop everything, play now. */
@@ -97,6 +98,12 @@ export interface PlayoutLineOptions {
   /** How often `playback-progress` is emitted, ms (default 250; 0 for never). */
   readonly progressIntervalMs?: number;
   readonly resamplerQuality?: ResamplerQuality;
+  /**
+   * Stages on what the bot says (see `stageProcessor`): made fresh for each file and each
+   * stream, they take its audio at 8 kHz, after resampling and before encoding or
+   * packaging. A stage that fails ends that item (`playback-interrupted` with the error).
+   */
+  readonly outbound?: () => PcmProcessor;
   /** MP3 engine (default lamejs). */
   readonly mp3Backend?: Mp3EncoderBackendFactory;
   readonly scheduler?: SchedulerLike;

@@ -1,5 +1,6 @@
 import { concatPcm, decodeWav, encodeWav, type PcmAudio, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { createResampler, type Resampler, type ResamplerQuality } from './resampler.js';
+import type { PcmProcessor } from './stage-chain.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** A WAV file as PSR plays it: 16-bit, mono, 8000 Hz. */
@@ -16,21 +17,27 @@ export interface PsrWav {
  *
  * @throws {ProtocolError} `INVALID_WAV` for a file that cannot be read
  */
-export function toPsrWav(
-  input: Uint8Array | PcmAudio,
-  options: { quality?: ResamplerQuality } = {},
-): PsrWav {
+export function toPsrWav(input: Uint8Array | PcmAudio, options: PsrWavOptions = {}): PsrWav {
   const audio = input instanceof Uint8Array ? decodeWav(input) : input;
   let samples = downmix(audio);
   if (audio.sampleRate !== PSR_SAMPLE_RATE) {
     const resampler = createResampler({
       inputRate: audio.sampleRate,
       outputRate: PSR_SAMPLE_RATE,
-      ...options,
+      ...(options.quality && { quality: options.quality }),
     });
     samples = concatPcm([resampler.push(samples), resampler.flush()]);
   }
+  const { outbound } = options;
+  if (outbound) samples = concatPcm([...outbound.push(samples), ...outbound.end()]);
   return packaged(samples);
+}
+
+/** How a file is prepared: the resampler's quality, stages on its 8 kHz audio. */
+export interface PsrWavOptions {
+  readonly quality?: ResamplerQuality;
+  /** Stages on the 8 kHz audio before it is packaged (see the line's `outbound`). */
+  readonly outbound?: PcmProcessor;
 }
 
 /**
@@ -43,7 +50,7 @@ export function toPsrWav(
  */
 export function preparePsrWav(
   input: Uint8Array | PcmAudio,
-  options: { quality?: ResamplerQuality },
+  options: PsrWavOptions,
   work: WorkQueue | undefined,
   done: (result: PsrWav | Error) => void,
 ): () => void {
@@ -60,6 +67,11 @@ export function preparePsrWav(
   const step = Math.max(1, Math.round(audio.sampleRate / 4));
   let resampler: Resampler | undefined;
   const parts: Int16Array[] = [];
+  const { outbound } = options;
+  const keep = (samples: Int16Array): void => {
+    if (outbound) parts.push(...outbound.push(samples));
+    else parts.push(samples);
+  };
   let at = 0;
   let cancelled = false;
   const slice = (): void => {
@@ -71,17 +83,18 @@ export function preparePsrWav(
         resampler ??= createResampler({
           inputRate: audio.sampleRate,
           outputRate: PSR_SAMPLE_RATE,
-          ...options,
+          ...(options.quality && { quality: options.quality }),
         });
         samples = resampler.push(samples);
       }
-      parts.push(samples);
+      keep(samples);
       at = end;
       if (at < frames) {
         work.add(slice);
         return;
       }
-      if (resampler) parts.push(resampler.flush());
+      if (resampler) keep(resampler.flush());
+      if (outbound) parts.push(...outbound.end());
       done(packaged(concatPcm(parts)));
     } catch (error) {
       done(error as Error);

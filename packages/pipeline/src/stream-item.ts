@@ -53,6 +53,7 @@ export function streamItem(
     bitrateKbps: options.bitrateKbps ?? 32,
     ...(options.mp3Backend && { mp3Backend: options.mp3Backend }),
     ...(options.resamplerQuality && { resamplerQuality: options.resamplerQuality }),
+    ...(options.outbound && { outbound: options.outbound() }),
   });
   let phase: StreamPhase = { name: 'queued' };
   const marks = playbackMarks(line, () => item, 'stream', clock);

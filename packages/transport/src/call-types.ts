@@ -6,6 +6,7 @@ import type {
   PlayMode,
   PlayoutLineOptions,
   SharedTimerScheduler,
+  StageFailure,
   WorkQueue,
 } from '@psrkit/pipeline';
 import type {
@@ -16,11 +17,11 @@ import type {
   PsrChannel,
 } from '@psrkit/protocol';
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { CallStages } from './call-stages.js';
 import type { CallStats } from './call-stats.js';
 import type { CallerAudioOptions } from './caller-audio.js';
 import type { PsrConnection } from './connection.js';
 import type { TransportError } from './errors.js';
-import type { CallStages, StageFailure } from './inbound-stages.js';
 import type { TransportLogger } from './logger.js';
 
 /** Why a call ended. */

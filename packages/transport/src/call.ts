@@ -6,6 +6,7 @@ import {
   type PcmFramer,
   type PlaybackHandle,
   type PlaybackOutcome,
+  stageProcessor,
 } from '@psrkit/pipeline';
 import {
   checkExtension,
@@ -19,6 +20,7 @@ import {
   transferAction,
 } from '@psrkit/protocol';
 import { asyncScheduler, filter, of, Subject } from 'rxjs';
+import { createInboundStages } from './call-stages.js';
 import { createCallStats, type StatsUpdate, updateAll } from './call-stats.js';
 import type {
   Call,
@@ -32,7 +34,6 @@ import type {
 } from './call-types.js';
 import { callerAudio } from './caller-audio.js';
 import { checkOption, type FrameErrorCode, TransportError } from './errors.js';
-import { createInboundStages } from './inbound-stages.js';
 import { logText, warningBudget } from './log-text.js';
 import { parseRemoteSide, REMOTE_SIDE_PARAM, remoteSideOf } from './remote-side.js';
 
@@ -131,6 +132,7 @@ export function createCall(init: CallInit): CallController {
   };
   const stereoRemoteSide = stereoSideFor(query.params[REMOTE_SIDE_PARAM]);
 
+  const outboundStages = options.stages?.outbound ?? [];
   const line = createPlayoutLine(
     {
       send: (action) => sendAction(action),
@@ -139,6 +141,7 @@ export function createCall(init: CallInit): CallController {
     {
       ...(work && { prepareAhead: work }),
       ...options.playout,
+      ...(outboundStages.length > 0 && { outbound: () => stageProcessor(outboundStages) }),
       scheduler,
       onBlocked: () => {
         count((s) => s.backpressureWaits++);

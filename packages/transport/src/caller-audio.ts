@@ -1,6 +1,6 @@
-import { type AudioFrame, type CallSide, createResampler, type Resampler } from '@psrkit/pipeline';
+import { type AudioFrame, type CallSide, resampleFrames } from '@psrkit/pipeline';
 import { PSR_SAMPLE_RATE } from '@psrkit/protocol';
-import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { filter, type MonoTypeOperatorFunction } from 'rxjs';
 
 export interface CallerAudioOptions {
   /** Keep only this side (default `both`). */
@@ -22,39 +22,7 @@ export interface CallerAudioOptions {
 export function callerAudio(
   options: CallerAudioOptions = {},
 ): MonoTypeOperatorFunction<AudioFrame> {
-  const rate = options.sampleRate ?? PSR_SAMPLE_RATE;
-  return (source) =>
-    new Observable<AudioFrame>((subscriber) => {
-      const sides = new Map<CallSide, { resampler: Resampler; next: number }>();
-      const emit = (channel: CallSide, samples: Int16Array): void => {
-        const side = sides.get(channel)!;
-        if (samples.length === 0) return;
-        subscriber.next({ samples, sampleRate: rate, channel, startSample: side.next });
-        side.next += samples.length;
-      };
-      return source.subscribe({
-        next(frame) {
-          if (options.channel && options.channel !== 'both' && frame.channel !== options.channel)
-            return;
-          if (frame.sampleRate === rate) {
-            subscriber.next(frame);
-            return;
-          }
-          let side = sides.get(frame.channel);
-          if (!side) {
-            side = {
-              resampler: createResampler({ inputRate: frame.sampleRate, outputRate: rate }),
-              next: 0,
-            };
-            sides.set(frame.channel, side);
-          }
-          emit(frame.channel, side.resampler.push(frame.samples));
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete() {
-          for (const [channel, side] of sides) emit(channel, side.resampler.flush());
-          subscriber.complete();
-        },
-      });
-    });
+  const side = options.channel && options.channel !== 'both' ? options.channel : undefined;
+  const toRate = resampleFrames(options.sampleRate ?? PSR_SAMPLE_RATE);
+  return (source) => toRate(side ? source.pipe(filter((frame) => frame.channel === side)) : source);
 }

@@ -1,3 +1,5 @@
+// Stage plugins are the pipeline's; what a call's stages are made of, from here too.
+export { StageFailure, type StageSpec } from '@psrkit/pipeline';
 export {
   type AuthDecision,
   type AuthHook,
@@ -10,6 +12,7 @@ export {
 } from './auth.js';
 export { type Bot, type BotContext, runBot } from './bot.js';
 export { createCall } from './call.js';
+export type { CallStages } from './call-stages.js';
 export { type CallStats, createCallStats } from './call-stats.js';
 export type {
   BotErrorPolicy,
@@ -32,11 +35,6 @@ export {
   TransportError,
   type TransportErrorCode,
 } from './errors.js';
-export {
-  type CallStages,
-  StageFailure,
-  type StageSpec,
-} from './inbound-stages.js';
 export { logText } from './log-text.js';
 export { consoleLogger, type LogLevel, silentLogger, type TransportLogger } from './logger.js';
 export {

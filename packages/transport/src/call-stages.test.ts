@@ -1,9 +1,8 @@
-import type { AudioFrame, AudioStagePlugin } from '@psrkit/pipeline';
+import type { AudioFrame, AudioStagePlugin, StageSpec } from '@psrkit/pipeline';
 import { map } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callIn, closeServers, serve, until } from './__fixtures__/loopback.js';
+import { callIn, closeServers, serve, until, wavOf } from './__fixtures__/loopback.js';
 import type { Call, CallEvent } from './call-types.js';
-import type { StageSpec } from './inbound-stages.js';
 
 afterEach(closeServers);
 
@@ -103,6 +102,26 @@ describe('inbound stages: the caller’s audio through plugins before the bot he
     expect(events.find((e) => e.type === 'stage-failed')).toMatchObject({
       error: { plugin: 'refusing', message: 'stage "refusing": gainDb must be a number' },
     });
+    await psr.close();
+  });
+});
+
+describe('outbound stages: what the bot says through plugins before it is encoded', () => {
+  it('a file the bot plays is sent through the stages', async () => {
+    const half = scaling(0.5);
+    const server = await serve(
+      (call) => void call.play({ sampleRate: 8000, channels: 1, samples: tone(800) }),
+      { call: { stages: { outbound: [{ plugin: half.plugin }] } } },
+    );
+    const { psr, received } = await callIn(server);
+    await until(() => received.length === 1);
+    const action = received[0]!;
+    const samples =
+      action.ok && action.action.type === 'media'
+        ? wavOf(action.action.payload).samples
+        : new Int16Array();
+    expect(samples.length).toBe(800);
+    expect(Math.max(...[...samples].map(Math.abs))).toBe(4000);
     await psr.close();
   });
 });
