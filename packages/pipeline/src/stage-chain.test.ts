@@ -1,31 +1,10 @@
 import { concatPcm, decodeWav } from '@psrkit/protocol';
-import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { scalingPlugin as scaling } from './__fixtures__/scaling-plugin.js';
 import { actions, outcomes, pcmOf, record, wav8k } from './__fixtures__/virtual-line.js';
-import type { AudioFrame } from './audio-frame.js';
 import { type StageSpec, stageProcessor } from './stage-chain.js';
-import type { AudioStagePlugin } from './stage-plugin.js';
 import { tone } from './test-signals.js';
 
-/** A plugin whose stages scale samples (and fail at frame `failAt`), noting the rates seen. */
-function scaling(factor: number, input: AudioStagePlugin['input'] = { sampleRates: 'any' }) {
-  const rates = new Set<number>();
-  const plugin: AudioStagePlugin<{ failAt?: number } | undefined> = {
-    specificationVersion: 1,
-    name: 'scaling',
-    input,
-    output: 'same-as-input',
-    createStage(options) {
-      let seen = 0;
-      return map((frame: AudioFrame) => {
-        rates.add(frame.sampleRate);
-        if (++seen === options?.failAt) throw new Error('the stage broke');
-        return { ...frame, samples: frame.samples.map((s) => Math.round(s * factor)) };
-      });
-    },
-  };
-  return { plugin, rates };
-}
 const peak = (samples: Int16Array) => Math.max(...[...samples].map(Math.abs));
 const half: StageSpec[] = [{ plugin: scaling(0.5).plugin }];
 

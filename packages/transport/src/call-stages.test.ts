@@ -1,6 +1,6 @@
 import type { AudioFrame, AudioStagePlugin, StageSpec } from '@psrkit/pipeline';
-import { map } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scalingPlugin as scaling } from '../../pipeline/src/__fixtures__/scaling-plugin.js';
 import { callIn, closeServers, serve, until, wavOf } from './__fixtures__/loopback.js';
 import type { Call, CallEvent } from './call-types.js';
 
@@ -10,28 +10,6 @@ const tone = (samples: number, level = 8000) =>
   Int16Array.from({ length: samples }, (_, i) => Math.round(level * Math.sin(i / 3)));
 const peak = (frames: readonly AudioFrame[]) =>
   Math.max(...frames.flatMap((f) => [...f.samples].map(Math.abs)));
-
-/** A stage plugin whose stages scale samples, counting the stages made and the rates seen. */
-function scaling(factor: number, input: AudioStagePlugin['input'] = { sampleRates: 'any' }) {
-  const made: number[] = [];
-  const rates = new Set<number>();
-  const plugin: AudioStagePlugin<{ failAt?: number } | undefined> = {
-    specificationVersion: 1,
-    name: 'scaling',
-    input,
-    output: 'same-as-input',
-    createStage(options) {
-      made.push(made.length);
-      let seen = 0;
-      return map((frame: AudioFrame) => {
-        rates.add(frame.sampleRate);
-        if (++seen === options?.failAt) throw new Error('the stage broke');
-        return { ...frame, samples: frame.samples.map((s) => Math.round(s * factor)) };
-      });
-    },
-  };
-  return { plugin, made, rates };
-}
 
 /** A call whose bot keeps every frame and event it gets, with the given inbound stages. */
 async function callWith(inbound: readonly StageSpec[], channel: 'mono_a' | 'stereo' = 'mono_a') {
@@ -56,7 +34,7 @@ describe('inbound stages: the caller’s audio through plugins before the bot he
     const { psr, frames } = await callWith([{ plugin: half.plugin }], 'stereo');
     for (let i = 0; i < 5; i++) psr.sendMedia(tone(320)); // 20 ms of both sides
     await until(() => frames.length === 10);
-    expect(half.made).toHaveLength(2); // one stage per side
+    expect(half.made()).toBe(2); // one stage per side
     expect(peak(frames)).toBe(4000);
     expect(new Set(frames.map((f) => f.channel))).toEqual(new Set(['a', 'b']));
     await psr.close();
