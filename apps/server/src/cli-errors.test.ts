@@ -105,7 +105,7 @@ describe('psrkit-server errors: one line, exit code 2', () => {
       ],
       [
         '@psrkit/plugin-gain={"gainDb":600}',
-        /^psrkit-server: --inbound-stage: "@psrkit\/plugin-gain": gain\.gainDb: must be a finite number up to 60, got 600$/,
+        /^psrkit-server: --inbound-stage: "@psrkit\/plugin-gain": gain\.gainDb: must be a finite number from -120 to 60, got 600$/,
       ],
     ] as const;
     for (const [stage, expected] of cases) {

@@ -5,6 +5,7 @@ import { PlayoutClock } from './playout-clock.js';
 import { type LineContext, type LineItem, playbackMarks } from './playout-item.js';
 import type { PlayMode } from './playout-types.js';
 import { type PsrWav, preparePsrWav, toPsrWav } from './psr-wav.js';
+import { withOutbound } from './stage-chain.js';
 
 /**
  * Where a file is on the line. It is prepared (decoded, resampled, packaged) from the
@@ -34,7 +35,7 @@ export function fileItem(
     audio,
     {
       ...(quality && { quality }),
-      ...(line.options.outbound && { outbound: line.options.outbound() }),
+      ...withOutbound(line.options.outbound?.()),
     },
     line.options.prepareAhead,
     (result) => {

@@ -100,10 +100,10 @@ export interface PlayoutLineOptions {
   readonly resamplerQuality?: ResamplerQuality;
   /**
    * Stages on what the bot says (see `stageProcessor`): made fresh for each file and each
-   * stream, they take its audio at 8 kHz, after resampling and before encoding or
+   * stream (`undefined`: none for that one), they take its audio at 8 kHz, after resampling and before encoding or
    * packaging. A stage that fails ends that item (`playback-interrupted` with the error).
    */
-  readonly outbound?: () => PcmProcessor;
+  readonly outbound?: () => PcmProcessor | undefined;
   /** MP3 engine (default lamejs). */
   readonly mp3Backend?: Mp3EncoderBackendFactory;
   readonly scheduler?: SchedulerLike;

@@ -104,6 +104,10 @@ export interface PcmProcessor {
   end(): Int16Array[];
 }
 
+/** `{ outbound }` when an item has stages, else nothing (for exact optional properties). */
+export const withOutbound = (outbound: PcmProcessor | undefined): { outbound?: PcmProcessor } =>
+  outbound ? { outbound } : {};
+
 /**
  * Runs a stage chain over one stream of 8 kHz mono PCM synchronously, as the playout line
  * needs it (a stage that gives its output later has it taken at the next piece).

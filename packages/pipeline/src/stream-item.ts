@@ -6,6 +6,7 @@ import { PipelineError } from './errors.js';
 import { createPacer, type Pacer } from './pacer.js';
 import { PlayoutClock } from './playout-clock.js';
 import { asError, type LineContext, type LineItem, playbackMarks } from './playout-item.js';
+import { withOutbound } from './stage-chain.js';
 
 /** How a stream's chunks are cut, resolved from the line's options. */
 export interface StreamShape {
@@ -53,7 +54,7 @@ export function streamItem(
     bitrateKbps: options.bitrateKbps ?? 32,
     ...(options.mp3Backend && { mp3Backend: options.mp3Backend }),
     ...(options.resamplerQuality && { resamplerQuality: options.resamplerQuality }),
-    ...(options.outbound && { outbound: options.outbound() }),
+    ...withOutbound(options.outbound?.()),
   });
   let phase: StreamPhase = { name: 'queued' };
   const marks = playbackMarks(line, () => item, 'stream', clock);

@@ -1,21 +1,55 @@
 import { type AudioStagePlugin, PipelineError } from '@psrkit/pipeline';
 import { map } from 'rxjs';
+import { createLevelProcessor } from './level-processor.js';
 
 export interface GainOptions {
-  /** Gain in dB (default 0); negative attenuates. */
+  /** Fixed gain in dB (default 0); negative attenuates. */
   readonly gainDb?: number;
-  /** Peak ceiling in dBFS (default -1): samples beyond it are clipped to it. */
+  /**
+   * Bring speech to this level, dBFS RMS (e.g. −20; default: no normalising). For TTS
+   * voices that come out too loud or too quiet, or callers far from the microphone.
+   */
+  readonly targetDbfs?: number;
+  /** Most the normaliser boosts or cuts, dB (default 20). */
+  readonly maxGainDb?: number;
+  /** Frames quieter than this are pauses and do not move the level, dBFS (default −50). */
+  readonly gateDbfs?: number;
+  /** Fastest the normaliser's gain moves, dB per second (default 10). */
+  readonly rateDbPerSecond?: number;
+  /** Peak ceiling in dBFS (default −1): a limiter keeps every sample at or below it. */
   readonly ceilingDb?: number;
+  /** How fast the limiter lets go after a peak, ms (default 50). */
+  readonly releaseMs?: number;
+}
+
+/** A finite number within [min, max] (default `fallback`), or INVALID_OPTION naming it. */
+function option(
+  options: GainOptions,
+  name: keyof GainOptions,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  const value = options[name] ?? fallback;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new PipelineError(
+      'INVALID_OPTION',
+      `gain.${name}`,
+      `must be a finite number from ${min} to ${max}, got ${String(value)}`,
+    );
+  return value;
 }
 
 /**
- * Makes the gain plugin: each frame is scaled by `gainDb` and hard-limited to `ceilingDb`.
+ * Makes the gain plugin: a fixed gain, an optional loudness normaliser (`targetDbfs`) and
+ * a peak limiter at `ceilingDb`, per stage (each call's side, each file or stream).
  *
  * @example
  * ```ts
  * const registry = createStageRegistry();
  * registry.register(createGainPlugin());
- * frames$.pipe(createGainPlugin().createStage({ gainDb: 6 }));
+ * frames$.pipe(createGainPlugin().createStage({ targetDbfs: -20, ceilingDb: -1 }));
  * ```
  */
 export function createGainPlugin(): AudioStagePlugin<GainOptions | undefined> {
@@ -25,30 +59,16 @@ export function createGainPlugin(): AudioStagePlugin<GainOptions | undefined> {
     input: { sampleRates: 'any' },
     output: 'same-as-input',
     createStage(options = {}) {
-      const gainDb = options.gainDb ?? 0;
-      const ceilingDb = options.ceilingDb ?? -1;
-      if (!Number.isFinite(gainDb) || gainDb > 60)
-        throw new PipelineError(
-          'INVALID_OPTION',
-          'gain.gainDb',
-          `must be a finite number up to 60, got ${gainDb}`,
-        );
-      if (!Number.isFinite(ceilingDb) || ceilingDb > 0)
-        throw new PipelineError(
-          'INVALID_OPTION',
-          'gain.ceilingDb',
-          `must be ≤ 0 dBFS, got ${ceilingDb}`,
-        );
-      const factor = 10 ** (gainDb / 20);
-      const ceiling = Math.floor(32767 * 10 ** (ceilingDb / 20));
-      return map((frame) => {
-        const samples = new Int16Array(frame.samples.length);
-        for (let i = 0; i < samples.length; i++) {
-          const value = Math.round(frame.samples[i]! * factor);
-          samples[i] = value > ceiling ? ceiling : value < -ceiling ? -ceiling : value;
-        }
-        return { ...frame, samples };
+      const process = createLevelProcessor({
+        gainDb: option(options, 'gainDb', 0, -120, 60)!,
+        targetDbfs: option(options, 'targetDbfs', undefined, -60, 0),
+        maxGainDb: option(options, 'maxGainDb', 20, 0, 60)!,
+        gateDbfs: option(options, 'gateDbfs', -50, -120, 0)!,
+        rateDbPerSecond: option(options, 'rateDbPerSecond', 10, 0.1, 1000)!,
+        ceilingDb: option(options, 'ceilingDb', -1, -60, 0)!,
+        releaseMs: option(options, 'releaseMs', 50, 1, 10_000)!,
       });
+      return map((frame) => ({ ...frame, samples: process(frame.samples, frame.sampleRate) }));
     },
   };
 }

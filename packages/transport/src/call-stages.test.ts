@@ -102,4 +102,31 @@ describe('outbound stages: what the bot says through plugins before it is encode
     expect(Math.max(...[...samples].map(Math.abs))).toBe(4000);
     await psr.close();
   });
+
+  it('a bot adds stages to its own call: outbound for what it says next, inbound from the next frame', async () => {
+    const quieter = scaling(0.5);
+    const louder = scaling(2);
+    const frames: AudioFrame[] = [];
+    const server = await serve((call) => {
+      call.audio$.subscribe((f) => frames.push(f));
+      expect(() => call.addStages({ inbound: [{ plugin: { name: 'x' } as never }] })).toThrow(
+        expect.objectContaining({ code: 'PLUGIN_INCOMPATIBLE' }),
+      );
+      call.addStages({ outbound: [{ plugin: quieter.plugin }] });
+      call.play({ sampleRate: 8000, channels: 1, samples: tone(800) });
+      call.addStages({ inbound: [{ plugin: louder.plugin }] });
+    });
+    const { psr, received } = await callIn(server);
+    await until(() => received.length === 1);
+    const action = received[0]!;
+    const played =
+      action.ok && action.action.type === 'media'
+        ? wavOf(action.action.payload).samples
+        : new Int16Array();
+    expect(Math.max(...[...played].map(Math.abs))).toBe(4000);
+    psr.sendMedia(tone(160, 1000));
+    await until(() => frames.length === 1);
+    expect(peak(frames)).toBe(2000);
+    await psr.close();
+  });
 });

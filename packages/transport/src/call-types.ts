@@ -196,6 +196,13 @@ export interface Call {
   ): PlaybackHandle;
   /** Stops what plays and drops what is queued (barge-in). */
   interrupt(): void;
+  /**
+   * Adds stages to this call, after the server's: `outbound` ones apply to the files and
+   * streams the bot starts from now on, `inbound` ones from the next caller frame (the
+   * inbound chains start again with every stage).
+   * @throws {PipelineError} `PLUGIN_INCOMPATIBLE` for a value that is not a stage plugin
+   */
+  addStages(stages: CallStages): void;
   /** True while bot audio is playing or queued. */
   readonly speaking: boolean;
   /** Stops playout and transfers the call. */

@@ -1,11 +1,14 @@
 import {
   type AudioFrame,
+  type AudioStagePlugin,
   type CallSide,
+  checkStagePlugin,
   createPcmFramer,
   createPlayoutLine,
   type PcmFramer,
   type PlaybackHandle,
   type PlaybackOutcome,
+  type StageSpec,
   stageProcessor,
 } from '@psrkit/pipeline';
 import {
@@ -92,10 +95,13 @@ export function createCall(init: CallInit): CallController {
   const events = new Subject<CallEvent>();
   const audio = new Subject<AudioFrame>();
   // The caller's audio on its way to the bot: through the inbound stages when there are any.
-  const inbound =
-    options.stages?.inbound && options.stages.inbound.length > 0
-      ? createInboundStages(
-          options.stages.inbound,
+  const inboundSpecs: StageSpec[] = [...(options.stages?.inbound ?? [])];
+  const outboundSpecs: StageSpec[] = [...(options.stages?.outbound ?? [])];
+  const openInbound = () =>
+    inboundSpecs.length === 0
+      ? undefined
+      : createInboundStages(
+          [...inboundSpecs],
           (frame) => audio.next(frame),
           (failure) => {
             logger.error(
@@ -104,8 +110,8 @@ export function createCall(init: CallInit): CallController {
             );
             events.next({ type: 'stage-failed', chain: 'inbound', error: failure });
           },
-        )
-      : undefined;
+        );
+  let inbound = openInbound();
   const toBot = (frame: AudioFrame): void => (inbound ? inbound.push(frame) : audio.next(frame));
   const sent = new Subject<SentAction>();
   const abort = new AbortController();
@@ -132,7 +138,6 @@ export function createCall(init: CallInit): CallController {
   };
   const stereoRemoteSide = stereoSideFor(query.params[REMOTE_SIDE_PARAM]);
 
-  const outboundStages = options.stages?.outbound ?? [];
   const line = createPlayoutLine(
     {
       send: (action) => sendAction(action),
@@ -141,7 +146,8 @@ export function createCall(init: CallInit): CallController {
     {
       ...(work && { prepareAhead: work }),
       ...options.playout,
-      ...(outboundStages.length > 0 && { outbound: () => stageProcessor(outboundStages) }),
+      // Read per file and stream: stages a bot adds apply to what it says next.
+      outbound: () => (outboundSpecs.length > 0 ? stageProcessor(outboundSpecs) : undefined),
       scheduler,
       onBlocked: () => {
         count((s) => s.backpressureWaits++);
@@ -454,6 +460,17 @@ export function createCall(init: CallInit): CallController {
       return line.stream(pcm$, streamOptions);
     },
     interrupt: () => line.interrupt(),
+    addStages(stages) {
+      for (const { plugin } of [...(stages.inbound ?? []), ...(stages.outbound ?? [])])
+        checkStagePlugin(plugin as AudioStagePlugin<never>);
+      if (stages.outbound) outboundSpecs.push(...stages.outbound);
+      if (stages.inbound?.length) {
+        // The chains start again with every stage: what the old ones held comes out first.
+        inboundSpecs.push(...stages.inbound);
+        inbound?.end();
+        inbound = openInbound();
+      }
+    },
     get speaking() {
       return line.busy;
     },
