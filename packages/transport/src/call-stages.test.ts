@@ -89,7 +89,7 @@ describe('outbound stages: what the bot says through plugins before it is encode
     const half = scaling(0.5);
     const server = await serve(
       (call) => void call.play({ sampleRate: 8000, channels: 1, samples: tone(800) }),
-      { call: { stages: { outbound: [{ plugin: half.plugin }] } } },
+      { stages: { outbound: [{ plugin: half.plugin }] } },
     );
     const { psr, received } = await callIn(server);
     await until(() => received.length === 1);

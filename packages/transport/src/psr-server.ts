@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { AuthHook } from './auth.js';
 import { asCall, type Bot, routeRxjsErrorsToCalls, runBot } from './bot.js';
 import { createCall } from './call.js';
+import type { CallStages } from './call-stages.js';
 import { type CallStats, createCallStats } from './call-stats.js';
 import type { Call, CallController, CallEnd, CallOptions } from './call-types.js';
 import { checkOption, TransportError } from './errors.js';
@@ -52,6 +53,11 @@ export interface PsrServerOptions {
   readonly heartbeatTimeoutMs?: number;
   /** Per-call settings: playout, framing, backpressure, bot error policy. */
   readonly call?: CallOptions;
+  /**
+   * Stage plugins every call runs: `inbound` on the caller's audio, `outbound` on what the
+   * bot says (the same as `call.stages`; both given, these come first).
+   */
+  readonly stages?: CallStages;
   /**
    * Prepare each call's next chunk on the server's work queue right after a send (default
    * true; see the pipeline's `prepareAhead`, and `call.playout.encodeAhead`).
@@ -118,10 +124,22 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
   private readonly heartbeatTimeoutMs: number;
   private readonly heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
+  /** `call`, with the server's `stages` before the call's own. */
+  private readonly callOptions: CallOptions | undefined;
 
   constructor(private readonly options: PsrServerOptions) {
     super();
     this.logger = options.logger ?? consoleLogger();
+    const { stages } = options;
+    this.callOptions = stages
+      ? {
+          ...options.call,
+          stages: {
+            inbound: [...(stages.inbound ?? []), ...(options.call?.stages?.inbound ?? [])],
+            outbound: [...(stages.outbound ?? []), ...(options.call?.stages?.outbound ?? [])],
+          },
+        }
+      : options.call;
     this.path = options.path ?? '/';
     if (!this.path.startsWith('/'))
       throw new TransportError('INVALID_OPTION', 'server.path: must start with /', {
@@ -347,7 +365,7 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       query,
       logger: this.logger,
       totals: this.totals,
-      ...(this.options.call && { options: this.options.call }),
+      ...(this.callOptions && { options: this.callOptions }),
       context: (call) => (work) => asCall(call, work),
       timers: this.timers,
       ...(this.options.prepareAhead !== false && { work: this.work }),
