@@ -129,4 +129,20 @@ describe('outbound stages: what the bot says through plugins before it is encode
     expect(peak(frames)).toBe(2000);
     await psr.close();
   });
+
+  it('a stage that fails ends that file only, reported with its plugin; the call goes on', async () => {
+    const events: CallEvent[] = [];
+    const server = await serve(
+      async (call) => {
+        call.events$.subscribe((e) => events.push(e));
+        await call.play({ sampleRate: 8000, channels: 1, samples: tone(800) }).done;
+      },
+      { stages: { outbound: [{ plugin: scaling(1).plugin, options: { failAt: 1 } }] } },
+    );
+    const { psr } = await callIn(server);
+    await until(() => events.some((e) => e.type === 'stage-failed'));
+    expect(events.map((e) => e.type)).toEqual(['playback-interrupted', 'stage-failed']);
+    expect(events[1]).toMatchObject({ chain: 'outbound', error: { plugin: 'scaling' } });
+    await psr.close();
+  });
 });

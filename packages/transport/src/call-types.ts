@@ -77,8 +77,15 @@ export type CallEvent =
   /** The send buffer passed its watermark; playout waits. Once per episode. */
   | { readonly type: 'backpressure-start'; readonly bufferedAmount: number }
   | { readonly type: 'bot-failed'; readonly error: Error }
-  /** A stage failed; its chain runs without stages for the rest of the call. */
-  | { readonly type: 'stage-failed'; readonly chain: 'inbound'; readonly error: StageFailure }
+  /**
+   * A stage failed: inbound, that side is heard without stages for the rest of the call;
+   * outbound, the file or stream it was on ended (its `playback-interrupted` came first).
+   */
+  | {
+      readonly type: 'stage-failed';
+      readonly chain: 'inbound' | 'outbound';
+      readonly error: StageFailure;
+    }
   | PlaybackEvent;
 
 /** What {@link Call.audio} takes: a side (default `remote`) and a rate. */

@@ -8,6 +8,7 @@ import {
   type PcmFramer,
   type PlaybackHandle,
   type PlaybackOutcome,
+  StageFailure,
   type StageSpec,
   stageProcessor,
 } from '@psrkit/pipeline';
@@ -165,6 +166,13 @@ export function createCall(init: CallInit): CallController {
     if (event.type === 'playback-interrupted' && event.reason === 'interrupted')
       count((s) => s.interruptions++);
     events.next(event);
+    if (event.type === 'playback-interrupted' && event.error instanceof StageFailure) {
+      logger.error(
+        { err: event.error, plugin: event.error.plugin, playback: event.id },
+        'outbound stage failed: that file or stream ended',
+      );
+      events.next({ type: 'stage-failed', chain: 'outbound', error: event.error });
+    }
   });
   function sendAction(action: PsrAction): boolean {
     if (state === 'closed') return false;
