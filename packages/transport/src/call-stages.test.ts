@@ -40,6 +40,36 @@ describe('inbound stages: the caller’s audio through plugins before the bot he
     await psr.close();
   });
 
+  it('one call’s failing stage leaves another call untouched', async () => {
+    const half = scaling(0.5);
+    const broken = scaling(1);
+    const frames = new Map<string, AudioFrame[]>();
+    const failed: string[] = [];
+    const server = await serve(
+      (call) => {
+        frames.set(call.id, []);
+        call.audio$.subscribe((f) => frames.get(call.id)!.push(f));
+        call.events$.subscribe((e) => e.type === 'stage-failed' && failed.push(call.id));
+        if (call.params['break'])
+          call.addStages({ inbound: [{ plugin: broken.plugin, options: { failAt: 1 } }] });
+      },
+      { stages: { inbound: [{ plugin: half.plugin }] } },
+    );
+    const bad = await callIn(server, { callId: 'bad', params: { break: '1' } });
+    const good = await callIn(server, { callId: 'good' });
+    await until(() => frames.size === 2);
+    for (let i = 0; i < 3; i++) {
+      bad.psr.sendMedia(tone(160));
+      good.psr.sendMedia(tone(160));
+    }
+    await until(() => frames.get('bad')!.length === 3 && frames.get('good')!.length === 3);
+    expect(failed).toEqual(['bad']);
+    expect(frames.get('good')!.map((f) => peak([f]))).toEqual([4000, 4000, 4000]);
+    // The broken call is heard without stages from its failure on, nothing lost.
+    expect(frames.get('bad')!.map((f) => peak([f]))).toEqual([8000, 8000, 8000]);
+    await Promise.all([bad.psr.close(), good.psr.close()]);
+  });
+
   it('converts rates to what a plugin takes, and hands the bot 8 kHz', async () => {
     const wide = scaling(1, { sampleRates: [16000] });
     const { psr, frames } = await callWith([{ plugin: wide.plugin }]);
