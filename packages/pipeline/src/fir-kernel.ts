@@ -24,8 +24,21 @@ const X_BYTES = 192 * 1024;
 const OUT_AT = X_AT + X_BYTES;
 const OUT_BYTES = 48 * 1024;
 
-let kernel: KernelExports | undefined;
+/** The instance and views of its scratch pad (its memory never grows: made once). */
+let kernel:
+  | { readonly exports: KernelExports; readonly x: Float32Array; readonly result: Int16Array }
+  | undefined;
 let loadedFilter: Float32Array | undefined;
+
+function load(): NonNullable<typeof kernel> {
+  const exports = new wasm.Instance(new wasm.Module(Buffer.from(WASM_BASE64, 'base64'))).exports;
+  const memory = exports.memory.buffer;
+  return {
+    exports,
+    x: new Float32Array(memory, X_AT, X_BYTES / 4),
+    result: new Int16Array(memory, OUT_AT, OUT_BYTES / 2),
+  };
+}
 
 /** Largest filter the kernel takes, taps. */
 export const MAX_KERNEL_TAPS = C_BYTES / 4;
@@ -33,7 +46,7 @@ export const MAX_KERNEL_TAPS = C_BYTES / 4;
 /** A filter laid out for the kernel: f32, zero-padded to whole 4-tap vectors. */
 export function kernelFilter(coefficients: ArrayLike<number>): Float32Array {
   const padded = new Float32Array(Math.ceil(coefficients.length / 4) * 4);
-  padded.set(Array.from(coefficients));
+  padded.set(coefficients);
   return padded;
 }
 
@@ -51,21 +64,19 @@ export function decimate(
   out: Int16Array,
   outAt: number,
 ): void {
-  kernel ??= new wasm.Instance(new wasm.Module(Buffer.from(WASM_BASE64, 'base64'))).exports;
-  const memory = kernel.memory.buffer;
+  kernel ??= load();
+  const { exports, x, result } = kernel;
   if (loadedFilter !== filter) {
-    new Float32Array(memory, C_AT, filter.length).set(filter);
+    new Float32Array(exports.memory.buffer, C_AT, filter.length).set(filter);
     loadedFilter = filter;
   }
   const taps = filter.length;
   const block = Math.min(OUT_BYTES / 2, Math.floor((X_BYTES / 4 - taps) / step) + 1);
-  const x = new Float32Array(memory, X_AT, X_BYTES / 4);
-  const result = new Int16Array(memory, OUT_AT, OUT_BYTES / 2);
   for (let done = 0; done < count; done += block) {
     const n = Math.min(block, count - done);
     const from = first + done * step;
     x.set(input.subarray(from, from + (n - 1) * step + taps));
-    kernel.decimate(C_AT, taps / 4, X_AT, step, n, OUT_AT);
+    exports.decimate(C_AT, taps / 4, X_AT, step, n, OUT_AT);
     out.set(result.subarray(0, n), outAt + done);
   }
 }

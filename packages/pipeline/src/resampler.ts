@@ -76,18 +76,97 @@ function besselI0(x: number): number {
   return sum;
 }
 
+/** A polyphase filter for one pair of rates, shared by every resampler that uses it. */
+interface Filter {
+  readonly up: number; // L
+  readonly down: number; // M
+  readonly taps: number; // K, per phase
+  readonly coefficients: Float64Array; // L × K
+  readonly firstInput: Int32Array; // per phase: input offset of its first tap
+  readonly lookBehind: number; // zeros that precede the stream (= −min firstInput)
+  readonly delaySamples: number;
+  // Integer decimation (L = 1): the filter for the WebAssembly SIMD kernel.
+  readonly kernel: Float32Array | undefined;
+}
+
+// Filters by rates and quality: a server makes a resampler per stream, with a few designs.
+const filters = new Map<string, Filter>();
+const MAX_FILTERS = 64;
+
+function filterFor(inputRate: number, outputRate: number, quality: ResamplerQuality): Filter {
+  const key = `${inputRate}/${outputRate}/${quality}`;
+  let filter = filters.get(key);
+  if (!filter) {
+    if (filters.size >= MAX_FILTERS) filters.clear();
+    filter = designFilter(inputRate, outputRate, DESIGNS[quality]);
+    filters.set(key, filter);
+  }
+  return filter;
+}
+
+function designFilter(
+  inputRate: number,
+  outputRate: number,
+  design: (typeof DESIGNS)[ResamplerQuality],
+): Filter {
+  const divisor = gcd(inputRate, outputRate);
+  const L = outputRate / divisor;
+  const down = inputRate / divisor;
+
+  // Prototype low-pass on the upsampled grid (rate L × inputRate).
+  const upRate = inputRate * L;
+  const nyquist = Math.min(inputRate, outputRate) / 2;
+  const pass = design.pass * nyquist;
+  const stop = design.stop * nyquist;
+  const cutoff = (pass + stop) / 2 / upRate; // cycles per upsampled sample
+  const transition = (2 * Math.PI * (stop - pass)) / upRate;
+  const order = Math.ceil((design.attenuationDb - 8) / (2.285 * transition));
+  const half = Math.ceil(order / 2); // H: the prototype spans [-H, H]
+  const beta = 0.1102 * (design.attenuationDb - 8.7);
+  const i0Beta = besselI0(beta);
+  const prototype = (u: number): number => {
+    const x = u / half;
+    const window = besselI0(beta * Math.sqrt(Math.max(0, 1 - x * x))) / i0Beta;
+    const sinc = u === 0 ? 1 : Math.sin(2 * Math.PI * cutoff * u) / (2 * Math.PI * cutoff * u);
+    return 2 * cutoff * sinc * window;
+  };
+
+  // Phase p computes output at upsampled position a·L + p from inputs j with
+  // |a·L + p − j·L| ≤ H, i.e. j from a + ceil((p − H)/L) to a + floor((p + H)/L).
+  const firstInput = new Int32Array(L);
+  let taps = 0;
+  for (let p = 0; p < L; p++) {
+    firstInput[p] = Math.ceil((p - half) / L);
+    taps = Math.max(taps, Math.floor((p + half) / L) - firstInput[p]! + 1);
+  }
+  const coefficients = new Float64Array(L * taps);
+  for (let p = 0; p < L; p++) {
+    let sum = 0;
+    const row = new Float64Array(taps);
+    for (let m = 0; m < taps; m++) {
+      const u = p - (firstInput[p]! + m) * L;
+      row[m] = Math.abs(u) <= half ? prototype(u) : 0;
+      sum += row[m]!;
+    }
+    for (let m = 0; m < taps; m++) coefficients[p * taps + m] = row[m]! / sum; // unity DC gain per phase
+  }
+  return {
+    up: L,
+    down,
+    taps,
+    coefficients,
+    firstInput,
+    lookBehind: -Math.min(...firstInput),
+    delaySamples: (half / L) * (outputRate / inputRate),
+    kernel: L === 1 && taps <= MAX_KERNEL_TAPS ? kernelFilter(coefficients) : undefined,
+  };
+}
+
 class PolyphaseResampler implements Resampler {
   readonly inputRate: number;
   readonly outputRate: number;
   readonly delaySamples: number;
-  private readonly up: number; // L
-  private readonly down: number; // M
-  private readonly taps: number; // K, per phase
-  private readonly coefficients: Float64Array; // L × K
-  private readonly firstInput: Int32Array; // per phase: input offset of its first tap
-  private readonly lookBehind: number; // zeros that precede the stream (= −min firstInput)
-  // Integer decimation (L = 1): the filter for the WebAssembly SIMD kernel.
-  private readonly kernel: Float32Array | undefined;
+  private readonly filter: Filter;
   private buffer: Float64Array;
   private bufferStart = 0; // absolute input index of buffer[0]
   private bufferLength = 0;
@@ -100,60 +179,15 @@ class PolyphaseResampler implements Resampler {
     this.inputRate = checkInteger(options.inputRate, 'resampler.inputRate', 1000, MAX_RATE);
     this.outputRate = checkInteger(options.outputRate, 'resampler.outputRate', 1000, MAX_RATE);
     const quality = options.quality ?? 'standard';
-    const design = DESIGNS[quality];
-    if (!design)
+    if (!DESIGNS[quality])
       throw new PipelineError(
         'INVALID_OPTION',
         'resampler.quality',
         `must be "standard" or "high", got ${JSON.stringify(quality)}`,
       );
-    const divisor = gcd(this.inputRate, this.outputRate);
-    this.up = this.outputRate / divisor;
-    this.down = this.inputRate / divisor;
-
-    // Prototype low-pass on the upsampled grid (rate L × inputRate).
-    const upRate = this.inputRate * this.up;
-    const nyquist = Math.min(this.inputRate, this.outputRate) / 2;
-    const pass = design.pass * nyquist;
-    const stop = design.stop * nyquist;
-    const cutoff = (pass + stop) / 2 / upRate; // cycles per upsampled sample
-    const transition = (2 * Math.PI * (stop - pass)) / upRate;
-    const order = Math.ceil((design.attenuationDb - 8) / (2.285 * transition));
-    const half = Math.ceil(order / 2); // H: the prototype spans [-H, H]
-    const beta = 0.1102 * (design.attenuationDb - 8.7);
-    const i0Beta = besselI0(beta);
-    const prototype = (u: number): number => {
-      const x = u / half;
-      const window = besselI0(beta * Math.sqrt(Math.max(0, 1 - x * x))) / i0Beta;
-      const sinc = u === 0 ? 1 : Math.sin(2 * Math.PI * cutoff * u) / (2 * Math.PI * cutoff * u);
-      return 2 * cutoff * sinc * window;
-    };
-
-    // Phase p computes output at upsampled position a·L + p from inputs j with
-    // |a·L + p − j·L| ≤ H, i.e. j from a + ceil((p − H)/L) to a + floor((p + H)/L).
-    const L = this.up;
-    this.firstInput = new Int32Array(L);
-    let taps = 0;
-    for (let p = 0; p < L; p++) {
-      this.firstInput[p] = Math.ceil((p - half) / L);
-      taps = Math.max(taps, Math.floor((p + half) / L) - this.firstInput[p]! + 1);
-    }
-    this.taps = taps;
-    this.coefficients = new Float64Array(L * taps);
-    for (let p = 0; p < L; p++) {
-      let sum = 0;
-      const row = new Float64Array(taps);
-      for (let m = 0; m < taps; m++) {
-        const u = p - (this.firstInput[p]! + m) * L;
-        row[m] = Math.abs(u) <= half ? prototype(u) : 0;
-        sum += row[m]!;
-      }
-      for (let m = 0; m < taps; m++) this.coefficients[p * taps + m] = row[m]! / sum; // unity DC gain per phase
-    }
-    this.lookBehind = -Math.min(...this.firstInput);
-    this.kernel = L === 1 && taps <= MAX_KERNEL_TAPS ? kernelFilter(this.coefficients) : undefined;
-    this.delaySamples = (half / L) * (this.outputRate / this.inputRate);
-    this.buffer = new Float64Array(Math.max(4096, taps * 4));
+    this.filter = filterFor(this.inputRate, this.outputRate, quality);
+    this.delaySamples = this.filter.delaySamples;
+    this.buffer = new Float64Array(Math.max(4096, this.filter.taps * 4));
     this.reset();
   }
 
@@ -164,11 +198,15 @@ class PolyphaseResampler implements Resampler {
   }
 
   flush(): Int16Array {
-    const total = Math.ceil((this.received * this.up) / this.down);
+    const total = Math.ceil((this.received * this.filter.up) / this.filter.down);
     // Enough trailing zeros for the last output's window.
-    const lastBase = Math.floor(((total - 1) * this.down) / this.up);
+    const lastBase = Math.floor(((total - 1) * this.filter.down) / this.filter.up);
     const needed =
-      lastBase + this.lookBehind + this.taps + 1 - (this.bufferStart + this.bufferLength);
+      lastBase +
+      this.filter.lookBehind +
+      this.filter.taps +
+      1 -
+      (this.bufferStart + this.bufferLength);
     if (needed > 0) this.append(undefined, needed);
     const out = total > this.produced ? this.produce(total - this.produced) : new Int16Array(0);
     this.reset();
@@ -176,9 +214,9 @@ class PolyphaseResampler implements Resampler {
   }
 
   private reset(): void {
-    this.bufferStart = -this.lookBehind;
-    this.bufferLength = this.lookBehind;
-    this.buffer.fill(0, 0, this.lookBehind);
+    this.bufferStart = -this.filter.lookBehind;
+    this.bufferLength = this.filter.lookBehind;
+    this.buffer.fill(0, 0, this.filter.lookBehind);
     this.received = 0;
     this.produced = 0;
     this.base = 0;
@@ -188,7 +226,7 @@ class PolyphaseResampler implements Resampler {
   /** Appends `count` samples (zeros when `samples` is undefined), compacting as needed. */
   private append(samples: Int16Array | undefined, count: number): void {
     // Inputs before the next output's first tap are no longer needed.
-    const keepFrom = this.base - this.lookBehind - this.bufferStart;
+    const keepFrom = this.base - this.filter.lookBehind - this.bufferStart;
     if (keepFrom > 0 && this.bufferLength + count > this.buffer.length) {
       this.buffer.copyWithin(0, keepFrom, this.bufferLength);
       this.bufferLength -= keepFrom;
@@ -210,7 +248,8 @@ class PolyphaseResampler implements Resampler {
   }
 
   private produce(limit: number): Int16Array {
-    const { up, down, taps, coefficients, firstInput, buffer } = this;
+    const { up, down, taps, coefficients, firstInput } = this.filter;
+    const { buffer } = this;
     const available = this.bufferStart + this.bufferLength; // one past the last input index
     const estimate = Math.min(limit, Math.ceil(((available - this.base) * up) / down) + 1);
     const out = new Int16Array(Math.max(0, estimate));
@@ -218,11 +257,11 @@ class PolyphaseResampler implements Resampler {
     let base = this.base;
     let phase = this.phase;
     const start = this.bufferStart;
-    if (this.kernel) {
+    if (this.filter.kernel) {
       // Every output whose window is in: one call into the SIMD kernel.
       const ready = Math.floor((available - taps - base - firstInput[0]!) / down) + 1;
       count = Math.max(0, Math.min(estimate, ready));
-      decimate(this.kernel, buffer, base + firstInput[0]! - start, down, count, out, 0);
+      decimate(this.filter.kernel, buffer, base + firstInput[0]! - start, down, count, out, 0);
       base += count * down;
     } else if (up === 1) {
       // Integer decimation: two outputs per pass share every coefficient load.

@@ -1,9 +1,13 @@
 import {
   type AudioFrame,
+  type AudioStagePlugin,
   type CallSide,
+  checkStagePlugin,
+  type PcmProcessor,
   StageFailure,
   type StageSpec,
   stageChain,
+  stageProcessor,
 } from '@psrkit/pipeline';
 import { Subject } from 'rxjs';
 
@@ -22,7 +26,7 @@ export interface CallStages {
  * the rest of the call: the caller's audio still reaches the bot, unprocessed, and nothing
  * is lost but what the failing stage held.
  */
-export function createInboundStages(
+function createInboundStages(
   specs: readonly StageSpec[],
   deliver: (frame: AudioFrame) => void,
   onFailure: (failure: StageFailure) => void,
@@ -35,11 +39,11 @@ export function createInboundStages(
         next: deliver,
         error: (error: unknown) => {
           sides.set(side, 'bypass');
-          onFailure(error instanceof StageFailure ? error : new StageFailure('?', error));
+          onFailure(asFailure(error));
         },
       });
     } catch (error) {
-      onFailure(error instanceof StageFailure ? error : new StageFailure('?', error));
+      onFailure(asFailure(error));
       return 'bypass';
     }
     return input;
@@ -59,5 +63,55 @@ export function createInboundStages(
     end() {
       for (const side of sides.values()) if (side !== 'bypass') side.complete();
     },
+  };
+}
+
+const asFailure = (error: unknown): StageFailure =>
+  error instanceof StageFailure ? error : new StageFailure('?', error);
+
+/** A call's stages: what it starts with, what its bot adds. */
+export interface CallStageState {
+  /** A caller frame on its way to the bot: through the inbound stages when there are any. */
+  toBot(frame: AudioFrame): void;
+  /** Fresh outbound stages for a file or stream (the playout line's `outbound`). */
+  outbound(): PcmProcessor | undefined;
+  /** Adds stages after the present ones (`Call.addStages`). */
+  add(stages: CallStages): void;
+  /** The call ended: what the inbound stages held comes out. */
+  end(): void;
+}
+
+/**
+ * The stages of one call. Inbound chains are made per side at the side's first frame;
+ * adding inbound stages starts them again with every stage (what the old ones held comes
+ * out first). Outbound stages are read per file and stream, so added ones apply to what
+ * the bot says next.
+ */
+export function createCallStageState(
+  initial: CallStages,
+  deliver: (frame: AudioFrame) => void,
+  onInboundFailure: (failure: StageFailure) => void,
+): CallStageState {
+  const inboundSpecs: StageSpec[] = [...(initial.inbound ?? [])];
+  const outboundSpecs: StageSpec[] = [...(initial.outbound ?? [])];
+  const open = () =>
+    inboundSpecs.length === 0
+      ? undefined
+      : createInboundStages([...inboundSpecs], deliver, onInboundFailure);
+  let inbound = open();
+  return {
+    toBot: (frame) => (inbound ? inbound.push(frame) : deliver(frame)),
+    outbound: () => (outboundSpecs.length > 0 ? stageProcessor(outboundSpecs) : undefined),
+    add(stages) {
+      for (const { plugin } of [...(stages.inbound ?? []), ...(stages.outbound ?? [])])
+        checkStagePlugin(plugin as AudioStagePlugin<never>);
+      if (stages.outbound) outboundSpecs.push(...stages.outbound);
+      if (stages.inbound?.length) {
+        inboundSpecs.push(...stages.inbound);
+        inbound?.end();
+        inbound = open();
+      }
+    },
+    end: () => inbound?.end(),
   };
 }

@@ -1,16 +1,12 @@
 import {
   type AudioFrame,
-  type AudioStagePlugin,
   type CallSide,
-  checkStagePlugin,
   createPcmFramer,
   createPlayoutLine,
   type PcmFramer,
   type PlaybackHandle,
   type PlaybackOutcome,
   StageFailure,
-  type StageSpec,
-  stageProcessor,
 } from '@psrkit/pipeline';
 import {
   checkExtension,
@@ -24,7 +20,7 @@ import {
   transferAction,
 } from '@psrkit/protocol';
 import { asyncScheduler, filter, of, Subject } from 'rxjs';
-import { createInboundStages } from './call-stages.js';
+import { createCallStageState } from './call-stages.js';
 import { createCallStats, type StatsUpdate, updateAll } from './call-stats.js';
 import type {
   Call,
@@ -95,25 +91,18 @@ export function createCall(init: CallInit): CallController {
   const startedAt = scheduler.now();
   const events = new Subject<CallEvent>();
   const audio = new Subject<AudioFrame>();
-  // The caller's audio on its way to the bot: through the inbound stages when there are any.
-  const inboundSpecs: StageSpec[] = [...(options.stages?.inbound ?? [])];
-  const outboundSpecs: StageSpec[] = [...(options.stages?.outbound ?? [])];
-  const openInbound = () =>
-    inboundSpecs.length === 0
-      ? undefined
-      : createInboundStages(
-          [...inboundSpecs],
-          (frame) => audio.next(frame),
-          (failure) => {
-            logger.error(
-              { err: failure, plugin: failure.plugin },
-              'inbound stage failed: the caller is heard without stages from now on',
-            );
-            events.next({ type: 'stage-failed', chain: 'inbound', error: failure });
-          },
-        );
-  let inbound = openInbound();
-  const toBot = (frame: AudioFrame): void => (inbound ? inbound.push(frame) : audio.next(frame));
+  const stages = createCallStageState(
+    options.stages ?? {},
+    (frame) => audio.next(frame),
+    (failure) => {
+      logger.error(
+        { err: failure, plugin: failure.plugin },
+        'inbound stage failed: the caller is heard without stages from now on',
+      );
+      events.next({ type: 'stage-failed', chain: 'inbound', error: failure });
+    },
+  );
+  const toBot = stages.toBot;
   const sent = new Subject<SentAction>();
   const abort = new AbortController();
   let resolveClosed: (end: CallEnd) => void = () => undefined;
@@ -147,8 +136,7 @@ export function createCall(init: CallInit): CallController {
     {
       ...(work && { prepareAhead: work }),
       ...options.playout,
-      // Read per file and stream: stages a bot adds apply to what it says next.
-      outbound: () => (outboundSpecs.length > 0 ? stageProcessor(outboundSpecs) : undefined),
+      outbound: stages.outbound,
       scheduler,
       onBlocked: () => {
         count((s) => s.backpressureWaits++);
@@ -352,7 +340,7 @@ export function createCall(init: CallInit): CallController {
     endingTimer?.unsubscribe();
     line.close();
     if (framer) for (const frame of framer.flush()) toBot(frame);
-    inbound?.end();
+    stages.end();
     const code = details.code ?? 1000;
     const outcome: CallEnd = {
       reason: finalReason,
@@ -468,17 +456,7 @@ export function createCall(init: CallInit): CallController {
       return line.stream(pcm$, streamOptions);
     },
     interrupt: () => line.interrupt(),
-    addStages(stages) {
-      for (const { plugin } of [...(stages.inbound ?? []), ...(stages.outbound ?? [])])
-        checkStagePlugin(plugin as AudioStagePlugin<never>);
-      if (stages.outbound) outboundSpecs.push(...stages.outbound);
-      if (stages.inbound?.length) {
-        // The chains start again with every stage: what the old ones held comes out first.
-        inboundSpecs.push(...stages.inbound);
-        inbound?.end();
-        inbound = openInbound();
-      }
-    },
+    addStages: (more) => stages.add(more),
     get speaking() {
       return line.busy;
     },
