@@ -101,11 +101,12 @@ const botErrorPolicy = (value: string): ServerConfig['onBotError'] => {
     `must be "hangup" or "transfer:<extension>", got ${JSON.stringify(value)}`,
   );
 };
-const list = (value: string) =>
+const listBy = (separator: string) => (value: string) =>
   value
-    .split(',')
+    .split(separator)
     .map((item) => item.trim())
     .filter(Boolean);
+const list = listBy(',');
 /** `tok` opens any tenant's calls; `tenant:tok` only that tenant's (the first `:` splits). */
 const tokenList = (value: string): (string | TenantToken)[] =>
   list(value).map((item) => {
@@ -126,10 +127,7 @@ const stageOption = (flag: string, what: string, env: string) =>
     .env(env)
     .argParser((value: string, previous: string[] | undefined) => [
       ...(previous ?? []),
-      ...value
-        .split(';')
-        .map((item) => item.trim())
-        .filter(Boolean),
+      ...listBy(';')(value),
     ]);
 /** Settings that hold secrets: on the command line, any local user can read them. */
 const SECRET_OPTIONS = [

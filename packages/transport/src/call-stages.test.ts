@@ -3,8 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scalingPlugin as scaling } from '../../pipeline/src/__fixtures__/scaling-plugin.js';
 import { callIn, closeServers, serve, until, wavOf } from './__fixtures__/loopback.js';
 import type { Call, CallEvent } from './call-types.js';
+import type { ReceivedAction } from './psr-client.js';
 
 afterEach(closeServers);
+
+/** The samples of a `media` action (none for anything else). */
+const fileSamples = (received: ReceivedAction): Int16Array =>
+  received.ok && received.action.type === 'media'
+    ? wavOf(received.action.payload).samples
+    : new Int16Array();
 
 const tone = (samples: number, level = 8000) =>
   Int16Array.from({ length: samples }, (_, i) => Math.round(level * Math.sin(i / 3)));
@@ -123,11 +130,7 @@ describe('outbound stages: what the bot says through plugins before it is encode
     );
     const { psr, received } = await callIn(server);
     await until(() => received.length === 1);
-    const action = received[0]!;
-    const samples =
-      action.ok && action.action.type === 'media'
-        ? wavOf(action.action.payload).samples
-        : new Int16Array();
+    const samples = fileSamples(received[0]!);
     expect(samples.length).toBe(800);
     expect(Math.max(...[...samples].map(Math.abs))).toBe(4000);
     await psr.close();
@@ -148,12 +151,7 @@ describe('outbound stages: what the bot says through plugins before it is encode
     });
     const { psr, received } = await callIn(server);
     await until(() => received.length === 1);
-    const action = received[0]!;
-    const played =
-      action.ok && action.action.type === 'media'
-        ? wavOf(action.action.payload).samples
-        : new Int16Array();
-    expect(Math.max(...[...played].map(Math.abs))).toBe(4000);
+    expect(Math.max(...[...fileSamples(received[0]!)].map(Math.abs))).toBe(4000);
     psr.sendMedia(tone(160, 1000));
     await until(() => frames.length === 1);
     expect(peak(frames)).toBe(2000);
