@@ -48,6 +48,9 @@ beforeAll(() => {
     join(work, 'package.json'),
     JSON.stringify({ name: 'install-check', private: true, type: 'module' }),
   );
+  // As @psrkit/plugin-vad-silero's README says: onnxruntime-node's install script would
+  // fetch CUDA libraries from outside the registry; its CPU runtime is in the package.
+  writeFileSync(join(work, '.npmrc'), 'onnxruntime-node-install=skip\n');
   run(
     'npm',
     ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, '@types/node@20'],

@@ -12,13 +12,23 @@ describe('demo bot configuration', () => {
         DEMO_TURNS: '2',
         DEMO_SILENCE_MS: '3000',
         DEMO_TRANSFER_TO: '202',
+        DEMO_VAD: 'webrtc',
       }),
-    ).toEqual({ turnEndMs: 500, turnsBeforeTransfer: 2, silenceHangupMs: 3000, transferTo: '202' });
+    ).toEqual({
+      turnEndMs: 500,
+      turnsBeforeTransfer: 2,
+      silenceHangupMs: 3000,
+      transferTo: '202',
+      vad: 'webrtc',
+    });
     expect(demoBotOptionsFromEnv({})).toEqual({});
   });
 
   it('refuses bad values with the variable named', () => {
     expect(() => demoBotOptionsFromEnv({ DEMO_TURNS: 'three' })).toThrow(/DEMO_TURNS/);
+    expect(() => demoBotOptionsFromEnv({ DEMO_VAD: 'energy' })).toThrow(
+      'DEMO_VAD must be silero or webrtc, got "energy"',
+    );
     expect(() => createDemoBot({ transferTo: 'not an extension!' })).toThrow(/transferTo/);
   });
 });

@@ -3,6 +3,8 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { callerRecording, framesOf, noise } from './__fixtures__/caller.js';
 import { detectTurns, type TurnEvent } from './detect-turns.js';
+import { describeVadConformance } from './testing/index.js';
+import type { OpenVad } from './vad.js';
 import { createVadPlugin } from './vad-plugin.js';
 import { createWebRtcVad, loadWebRtcVad } from './webrtc-vad.js';
 
@@ -11,6 +13,11 @@ describeStageConformance(
   await createVadPlugin(),
   { describe, it, expect },
   { stageOptions: { onTurn: () => {} } },
+);
+describeVadConformance(
+  openVad,
+  { describe, it, expect },
+  { recording: callerRecording(), turns: 3 },
 );
 
 const turnsOf = (samples: Int16Array, options = {}) =>
@@ -104,6 +111,33 @@ describe('detectTurns', () => {
     const events = await lastValueFrom(from(odd).pipe(detectTurns({ openVad }), toArray()));
     const even = await turnsOf(recording);
     expect(events.map((e) => [e.type, e.atMs])).toEqual(even.map((e) => [e.type, e.atMs]));
+  });
+
+  it('asks an asynchronous VAD one frame at a time, in order, and completes after its last answer', async () => {
+    let pending = 0;
+    let most = 0;
+    const slow: OpenVad = (options) => {
+      const vad = openVad(options);
+      return {
+        ...vad,
+        isSpeech: (frame: Int16Array) => {
+          most = Math.max(most, ++pending);
+          const answer = vad.isSpeech(frame);
+          return new Promise<boolean>((resolve) =>
+            setImmediate(() => {
+              pending--;
+              resolve(answer);
+            }),
+          );
+        },
+      };
+    };
+    const recording = callerRecording();
+    const events = await lastValueFrom(
+      from(framesOf(recording)).pipe(detectTurns({ openVad: slow }), toArray()),
+    );
+    expect(events).toEqual(await turnsOf(recording));
+    expect(most).toBe(1);
   });
 
   it('the plugin reports each side on its own', async () => {

@@ -1,7 +1,7 @@
 import type { AudioFrame } from '@psrkit/pipeline';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { VadError } from './errors.js';
-import type { OpenVad, VadMode } from './webrtc-vad.js';
+import type { OpenVad, Vad, VadMode } from './vad.js';
 
 /** The caller started or finished a turn; times are ms on the call's clock. */
 export type TurnEvent =
@@ -18,8 +18,9 @@ export type TurnEvent =
     };
 
 export interface DetectTurnsOptions {
-  /** Opens a VAD instance (from `loadWebRtcVad()`). */
+  /** Opens a VAD instance: `loadWebRtcVad()`, or another engine's (`loadSileroVad()`). */
   readonly openVad: OpenVad;
+  /** Passed to `openVad` (the WebRTC VAD's aggressiveness). */
   readonly mode?: VadMode;
   /** Voiced audio in a row that starts a turn, ms (default 40). */
   readonly startMs?: number;
@@ -31,13 +32,14 @@ export interface DetectTurnsOptions {
   readonly maxTurnMs?: number;
 }
 
-const FRAME_MS = 20;
 const TAIL_MS = 100;
 
 /**
  * Turn-taking on one side of a call: `speech-start` as soon as `startMs` of voice in a
  * row is heard (barge-in reacts to this), `speech-end` with the turn's audio after
- * `endSilenceMs` of silence. Frames of any length are re-cut to 20 ms for the VAD.
+ * `endSilenceMs` of silence. Frames of any length are re-cut to the VAD's frame length;
+ * a VAD that answers asynchronously is asked one frame at a time, in order, and the
+ * stream completes after its last answer.
  *
  * @example
  * ```ts
@@ -52,9 +54,13 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
   const maxTurnMs = nonNegative(options.maxTurnMs ?? 30_000, 'maxTurnMs');
   return (source) =>
     new Observable<TurnEvent>((subscriber) => {
-      let vad: ReturnType<OpenVad> | undefined;
+      let vad: Vad | undefined;
       let rate = 0;
       let frameSamples = 0;
+      let frameMs = 0;
+      const waiting: { frame: Int16Array; startSample: number }[] = []; // behind an answer
+      let asking = false; // an asynchronous answer is pending
+      let ended = false; // the source completed
       let carry = new Int16Array(0); // samples waiting for a whole 20 ms frame
       let carryStart = 0; // their start, in samples
       const recent: Int16Array[] = []; // pre-roll and the voiced run before a turn starts
@@ -89,15 +95,14 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
         silenceMs = 0;
       };
 
-      const onFrame = (frame: Int16Array, startSample: number) => {
-        const voiced = vad!.isSpeech(frame);
+      const onDecision = (frame: Int16Array, startSample: number, voiced: boolean) => {
         const endSample = startSample + frame.length;
         if (turn) {
           turn.frames.push(frame);
           if (voiced) {
             silenceMs = 0;
             turn.voicedEnd = endSample;
-          } else silenceMs += FRAME_MS;
+          } else silenceMs += frameMs;
           if (silenceMs >= endSilenceMs) endTurn(endSample, 'silence');
           else if (toMs(endSample - turn.startSample) >= maxTurnMs)
             endTurn(endSample, 'max-length');
@@ -105,9 +110,9 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
         }
         recent.push(frame);
         run = voiced ? run + 1 : 0;
-        const keep = Math.ceil(preRollMs / FRAME_MS) + run;
+        const keep = Math.ceil(preRollMs / frameMs) + run;
         while (recent.length > keep) recent.shift();
-        if (voiced && run * FRAME_MS >= startMs) {
+        if (voiced && run * frameMs >= startMs) {
           const onset = endSample - run * frameSamples;
           turn = {
             startSample: endSample - recent.length * frameSamples,
@@ -119,16 +124,49 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
         }
       };
 
+      const finish = () => {
+        endTurn(carryStart, 'stream-end');
+        subscriber.complete();
+      };
+      // Frames go to the VAD one at a time: synchronous answers are used at once, and
+      // frames that arrive while an asynchronous answer is pending wait in order.
+      const ask = () => {
+        while (!asking && waiting.length > 0) {
+          const { frame, startSample } = waiting.shift()!;
+          const answer = vad!.isSpeech(frame);
+          if (typeof answer === 'boolean') {
+            onDecision(frame, startSample, answer);
+            continue;
+          }
+          asking = true;
+          answer.then(
+            (voiced) => {
+              asking = false;
+              if (subscriber.closed) return;
+              try {
+                onDecision(frame, startSample, voiced);
+                ask();
+                if (ended && !asking) finish();
+              } catch (error) {
+                subscriber.error(error);
+              }
+            },
+            (error: unknown) => subscriber.error(error),
+          );
+        }
+      };
+
       const subscription = source.subscribe({
         next(frame) {
           try {
             if (!vad) {
               rate = frame.sampleRate;
-              frameSamples = (rate * FRAME_MS) / 1000;
               vad = options.openVad({
                 sampleRate: rate,
                 ...(options.mode !== undefined && { mode: options.mode }),
               });
+              frameSamples = vad.frameSamples;
+              frameMs = (frameSamples * 1000) / rate;
               carryStart = frame.startSample;
             } else if (frame.sampleRate !== rate) {
               throw new VadError(
@@ -142,17 +180,21 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
             joined.set(frame.samples, carry.length);
             let at = 0;
             for (; at + frameSamples <= joined.length; at += frameSamples)
-              onFrame(joined.slice(at, at + frameSamples), carryStart + at);
+              waiting.push({
+                frame: joined.slice(at, at + frameSamples),
+                startSample: carryStart + at,
+              });
             carry = joined.slice(at);
             carryStart += at;
+            ask();
           } catch (error) {
             subscriber.error(error);
           }
         },
         error: (error: unknown) => subscriber.error(error),
         complete() {
-          endTurn(carryStart, 'stream-end');
-          subscriber.complete();
+          ended = true;
+          if (!asking) finish();
         },
       });
       return () => {

