@@ -37,6 +37,14 @@ export default defineConfig({
       })),
       {
         test: {
+          name: 'examples',
+          root: 'examples',
+          include: ['*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'workspace',
           root: 'tests',
           include: ['**/*.test.ts'],

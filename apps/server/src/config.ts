@@ -3,6 +3,12 @@ import type { TenantToken } from '@psrkit/transport';
 import { Command, Option } from 'commander';
 import { VERSION } from './version.js';
 
+/**
+ * The bot the server runs without `--bot`: the demo, an optional peer dependency (it is
+ * GPL-3.0 through eSpeak NG; the server is MIT and does not pull it in).
+ */
+export const DEFAULT_BOT = '@psrkit/demo-bot';
+
 /** The reference server's configuration, validated. */
 export interface ServerConfig {
   readonly host: string;
@@ -380,7 +386,7 @@ export function configCommand(): Command {
         '--bot <module>',
         'bot module: a path or package name whose default export is a bot',
         'PSRKIT_BOT',
-      ).default('@psrkit/demo-bot'),
+      ).default(DEFAULT_BOT),
     )
     .exitOverride()
     .configureOutput({ writeErr: () => {} });

@@ -3,7 +3,17 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Bot } from '@psrkit/transport';
-import { ConfigError } from './config.js';
+import { ConfigError, DEFAULT_BOT } from './config.js';
+
+/** Whether the server can resolve a package (the optional default bot). */
+function resolvable(name: string): boolean {
+  try {
+    import.meta.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A bot module: its default export (or `bot`) is the bot; `prepare()` runs once at start. */
 export interface BotModule {
@@ -17,6 +27,11 @@ export interface BotModule {
  * @throws {ConfigError} `--bot` when it cannot be imported or exports no bot
  */
 export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotModule> {
+  if (spec === DEFAULT_BOT && !resolvable(spec))
+    throw new ConfigError(
+      '--bot',
+      `no bot given, and the default ${DEFAULT_BOT} is not installed: pass --bot ./your-bot.js (or PSRKIT_BOT), or install ${DEFAULT_BOT} (GPL-3.0, with eSpeak NG) beside the server`,
+    );
   const module = await importModule(spec, '--bot', cwd);
   const bot = module['default'] ?? module['bot'];
   if (typeof bot !== 'function')

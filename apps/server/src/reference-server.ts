@@ -10,7 +10,6 @@ import {
   type CallStages,
   createPsrServer,
   type PsrServer,
-  type TransportLogger,
   tenantAllowList,
   tokenAuth,
 } from '@psrkit/transport';
@@ -94,7 +93,7 @@ export async function startReferenceServer(
     duplicateCallId: config.duplicateCallId,
     maxFrameBytes: config.maxPayloadBytes,
     heartbeatIntervalMs: config.heartbeatMs,
-    logger: logger as unknown as TransportLogger,
+    logger,
     call: {
       onBotError: config.onBotError,
       stages,
@@ -127,12 +126,6 @@ export async function startReferenceServer(
       logger,
     );
   }
-  psr.on('upgrade-rejected', (r) =>
-    logger.info(
-      { status: r.status, reason: r.reason, call_id: r.callId, tenant: r.tenant },
-      'upgrade refused',
-    ),
-  );
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -144,7 +137,7 @@ export async function startReferenceServer(
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${config.path}`;
-  logger.info({ url, bot: config.bot, pid: process.pid }, 'listening');
+  logger.info({ url, bot: config.bot }, 'listening'); // every line carries the pid
   // Not ready until every hot path has run once: the first calls see no cold start.
   const warmUpMs = await warmUp({
     mp3Backend,

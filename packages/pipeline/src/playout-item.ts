@@ -37,6 +37,11 @@ export interface LineItem {
   readonly takesContinuation?: () => boolean;
   /** Streams: goes on with the previous stream's encoder and unencoded tail. */
   adopt?(continuation: Continuation): void;
+  /**
+   * Streams: subscribes to the source now and keeps what it gives until `start`, so a
+   * stream queued next is ready (synthesised) when the line reaches it. Idempotent.
+   */
+  prefetch?(): void;
 }
 
 /**

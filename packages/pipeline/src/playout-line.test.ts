@@ -147,6 +147,54 @@ describe('createPlayoutLine (virtual time)', () => {
     expect(Math.abs(last)).toBeLessThan(200);
   });
 
+  it('a stream queued next gets its audio while the one before plays: a slow TTS starts without a gap', () => {
+    const subscribed: number[] = [];
+    let released = 0;
+    const log = record({}, (line, scheduler) => {
+      // A TTS that needs 300 ms before it gives its sentence, all at once.
+      const slowTts = (ms: number) =>
+        new Observable<Int16Array>((subscriber) => {
+          subscribed.push(scheduler.now());
+          const timer = scheduler.schedule(() => {
+            subscriber.next(speechLike(8000, 1, ms / 1000));
+            subscriber.complete();
+          }, 300);
+          return () => timer.unsubscribe();
+        }).pipe(finalize(() => released++));
+      line.stream(pcmOf(speechLike(8000, 1, 1), 8000), { sampleRate: 8000 });
+      line.stream(slowTts(1000), { sampleRate: 8000 });
+      line.stream(slowTts(1000), { sampleRate: 8000 });
+    });
+    // The second subscribes at once (next after the first), the third once the second is on the line.
+    const [first, second] = outcomes(log);
+    expect(subscribed[0]).toBe(0);
+    expect(subscribed[1]).toBe(first!.at);
+    const marks = events(log).map((e) => `${e.type}@${e.at}`);
+    expect(marks).toEqual([
+      'playback-start@0',
+      `playback-end@${first!.at}`,
+      `playback-start@${first!.at}`,
+      `playback-end@${second!.at}`,
+      `playback-start@${second!.at}`,
+      expect.stringMatching(/^playback-end@/),
+    ]);
+    expect(released).toBe(2);
+  });
+
+  it('an interruption releases the source a queued stream was prefetching', () => {
+    let released = 0;
+    const log = record({}, (line, scheduler) => {
+      line.stream(pcmOf(speechLike(8000, 1, 1), 8000), { sampleRate: 8000 });
+      line.stream(new Subject<Int16Array>().pipe(finalize(() => released++)), { sampleRate: 8000 });
+      scheduler.schedule(() => line.interrupt(), 500);
+    });
+    expect(released).toBe(1);
+    expect(outcomes(log).map((e) => [e.id, e.type, e.at])).toEqual([
+      ['2', 'playback-interrupted', 500],
+      ['1', 'playback-interrupted', 500],
+    ]);
+  });
+
   it('an upstream error ends the item once with reason "error", and the line goes on', () => {
     const log = record({}, (line, scheduler) => {
       const failing = new Subject<Int16Array>();

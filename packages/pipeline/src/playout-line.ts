@@ -90,9 +90,14 @@ export function createPlayoutLine(
   };
 
   const advance = (): void => {
-    if (current || closed) return;
-    current = queue.shift();
-    current?.start(staleUntil > scheduler.now() ? staleUntil : undefined);
+    if (closed) return;
+    if (!current) {
+      current = queue.shift();
+      current?.start(staleUntil > scheduler.now() ? staleUntil : undefined);
+    }
+    // The item after the one on the line gets its audio ready meanwhile (a TTS source
+    // synthesises while the line plays), so it starts without a gap.
+    if (current) queue[0]?.prefetch?.();
   };
   /** The item queued right after `from`, while `from` is on the line. */
   const successorOf = (from: LineItem): LineItem | undefined => {

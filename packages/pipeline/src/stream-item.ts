@@ -19,7 +19,6 @@ export interface StreamShape {
 /** Timers and subscriptions a started stream holds. */
 interface Running {
   readonly pacer: Pacer;
-  readonly upstream: Subscription;
   /** `playback-start` of a stream that continues earlier audio: when that audio ends. */
   readonly announce: Subscription | undefined;
 }
@@ -129,7 +128,7 @@ export function streamItem(
   const drain = (): void => {
     if (phase.name !== 'waiting' && phase.name !== 'playing') return;
     phase.pacer.stop();
-    phase.upstream.unsubscribe();
+    upstream?.unsubscribe();
     const busyMs = clock.bufferedMs();
     phase = {
       name: 'draining',
@@ -143,9 +142,9 @@ export function streamItem(
   };
 
   const release = (): void => {
+    upstream?.unsubscribe(); // also a prefetch that never started
     if (phase.name === 'waiting' || phase.name === 'playing') {
       phase.pacer.stop();
-      phase.upstream.unsubscribe();
       phase.announce?.unsubscribe();
     } else if (phase.name === 'draining') {
       phase.endTimer.unsubscribe();
@@ -159,12 +158,51 @@ export function streamItem(
     marks.finish(outcome, staleUntil);
   };
 
+  // The source's subscription: made at `start`, or earlier by `prefetch` (then the
+  // pieces wait in `prefetched` until `start`).
+  let upstream: Subscription | undefined;
+  const prefetched: Int16Array[] = [];
+  let sourceEnded = false;
+  let timeFirstChunk = false;
+  const onSamples = (samples: Int16Array): void => {
+    if (phase.name === 'queued') {
+      prefetched.push(samples);
+      return;
+    }
+    pushedAt = scheduler.now();
+    if (timeFirstChunk && clock.startedAt === undefined) firstPcmAt ??= pushedAt;
+    source.push(samples);
+    if (phase.name === 'waiting' || phase.name === 'playing') phase.pacer.wake();
+    prepareNext();
+  };
+  const onSourceEnd = (): void => {
+    sourceEnded = true;
+    if (phase.name === 'queued') return;
+    pushedAt = scheduler.now();
+    source.end();
+    if (phase.name === 'waiting' || phase.name === 'playing') phase.pacer.wake();
+  };
+  const subscribeSource = (): void => {
+    const subscription = new Subscription();
+    upstream = subscription;
+    subscription.add(
+      pcm$.subscribe({
+        next: onSamples,
+        error: (error: unknown) => item.stop('error', failure(error)),
+        complete: onSourceEnd,
+      }),
+    ); // unsubscribed at once if the stream already ended
+  };
+
   const item: LineItem = {
     id,
     kind: 'stream',
     playedMs: () => clock.playedMs(),
     takesContinuation: () => phase.name === 'queued' && source.fresh,
     adopt: (continuation) => source.adopt(continuation),
+    prefetch() {
+      if (phase.name === 'queued' && !upstream) subscribeSource();
+    },
     start(afterMs) {
       if (phase.name !== 'queued') return;
       // Continuing audio still playing: this one is heard (starts) when that ends.
@@ -179,36 +217,24 @@ export function streamItem(
         ...(options.onBlocked && { onBlocked: options.onBlocked }),
         ...(options.onPacingLag && { onLag: options.onPacingLag }),
       });
-      const timeFirstChunk = options.onTiming !== undefined && waitMs <= 0;
+      timeFirstChunk = options.onTiming !== undefined && waitMs <= 0;
       // Known before subscribing: a synchronous source may end the stream at once.
-      const upstream = new Subscription();
-      phase = { name: 'waiting', pacer, announce, upstream };
-      const subscription = pcm$.subscribe({
-        next(samples) {
-          pushedAt = scheduler.now();
-          if (timeFirstChunk && clock.startedAt === undefined) firstPcmAt ??= pushedAt;
-          source.push(samples);
-          pacer.wake();
-          prepareNext();
-        },
-        error: (error: unknown) => item.stop('error', failure(error)),
-        complete() {
-          pushedAt = scheduler.now();
-          source.end();
-          pacer.wake();
-        },
-      });
-      upstream.add(subscription); // unsubscribed at once if the stream already ended
+      phase = { name: 'waiting', pacer, announce };
+      if (!upstream) subscribeSource();
+      else {
+        // Prefetched: what the source gave so far goes in first, in order.
+        const early = prefetched.splice(0);
+        for (const samples of early) onSamples(samples);
+        if (sourceEnded) onSourceEnd();
+      }
     },
     stop(reason, error) {
       if (phase.name === 'ended') return;
       const playedMs = clock.playedMs();
       const sending = phase.name === 'waiting' || phase.name === 'playing';
       const cut = reason !== 'closed' && sending && clock.startedAt !== undefined;
-      if (phase.name === 'waiting' || phase.name === 'playing') {
-        phase.pacer.stop();
-        phase.upstream.unsubscribe();
-      }
+      if (phase.name === 'waiting' || phase.name === 'playing') phase.pacer.stop();
+      upstream?.unsubscribe();
       // An MP3 stream stops on the frame boundary it reached: what its encoder holds is
       // dropped, never sent. A PCM stream ends on a short fade (no codec, no delay).
       const tail = cut ? source.fadeTail(shape.fadeSamples) : undefined;

@@ -96,13 +96,15 @@ describe('upgrade checks, before any call exists', () => {
     const server = await serve(idle, {
       authenticate: allOf(tokenAuth({ tokens: ['t'] }), tenantAllowList(['acme'])),
     });
-    const rejected: number[] = [];
-    server.on('upgrade-rejected', (r) => rejected.push(r.status));
+    const rejected: string[] = [];
+    server.on('upgrade-rejected', (r) =>
+      rejected.push(`${r.status} ${r.tenant} ${r.remoteAddress}`),
+    );
     expect((await refusal(server.url, { tenant: 'evil', params: { token: 't' } })).status).toBe(
       403,
     );
     expect((await refusal(server.url, { tenant: 'acme' })).status).toBe(401);
-    expect(rejected).toEqual([403, 401]);
+    expect(rejected).toEqual(['403 evil 127.0.0.1', '401 acme 127.0.0.1']);
 
     const slow = await serve(idle, {
       authenticate: () => new Promise(() => undefined),

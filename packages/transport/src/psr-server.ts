@@ -73,6 +73,8 @@ export interface UpgradeRejection {
   readonly reason: string;
   /** The request target as sent (may hold a token: log with care). */
   readonly url: string;
+  /** The peer's address, as the socket saw it. */
+  readonly remoteAddress?: string;
   readonly callId?: string;
   readonly tenant?: string;
 }
@@ -407,16 +409,19 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
     }
     // A peer that never reads or closes does not hold the socket.
     setTimeout(() => socket.destroy(), 1000).unref();
+    const remoteAddress = request.socket.remoteAddress;
     const rejection: UpgradeRejection = {
       status,
       reason,
       url: request.url ?? '',
+      ...(remoteAddress && { remoteAddress }),
       ...(query && { callId: query.callId, tenant: query.tenant }),
     };
     this.logger.warn(
       {
         status,
         reason,
+        remote_address: remoteAddress,
         call_id: query && logText(query.callId),
         tenant: query && logText(query.tenant),
       },

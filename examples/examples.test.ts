@@ -1,0 +1,72 @@
+// Every example runs here as a user would run it: the bot on a real server on loopback,
+// called by the emulated PSR, and judged by what the caller heard.
+import { fileURLToPath } from 'node:url';
+import { type CallReport, loadCallerAudio, placeCall } from '@psrkit/simulator';
+import { type Bot, createPsrServer, silentLogger } from '@psrkit/transport';
+import { describe, expect, it } from 'vitest';
+import bargeIn from './barge-in.js';
+import greetAndTransfer from './greet-and-transfer.js';
+import longPrompt from './long-prompt.js';
+import { placeReminderCall } from './outbound-call.js';
+
+const sample = (name: string) =>
+  loadCallerAudio(fileURLToPath(import.meta.resolve(`@psrkit/simulator/samples/${name}.wav`)));
+
+async function call(
+  bot: Bot,
+  options: Omit<Parameters<typeof placeCall>[0], 'url'>,
+): Promise<CallReport> {
+  const server = createPsrServer({ port: 0, bot, logger: silentLogger });
+  await server.listen();
+  try {
+    return await placeCall({ ...options, url: server.url });
+  } finally {
+    await server.close();
+  }
+}
+
+describe.concurrent('examples', () => {
+  it('greet-and-transfer: greets by name, transfers after the first turn', async () => {
+    const report = await call(greetAndTransfer, {
+      params: { danh_xung: 'anh Minh' },
+      caller: [{ atMs: 4500, samples: await sample('hello') }],
+      tailMs: 8000,
+    });
+    expect(report.summary.violations).toBe(0);
+    expect(report.summary.underrunCount).toBe(0);
+    expect(report.botAudio[0]!.startMs).toBeLessThan(1000); // the greeting, at once
+    expect(report.transfer?.extension).toBe('101');
+    // After the caller's turn (ends ~7.5 s + 700 ms of silence) and the goodbye sentence.
+    expect(report.transfer!.atMs).toBeGreaterThan(8000);
+  });
+
+  it('barge-in: falls silent when the caller speaks over it, then answers', async () => {
+    const report = await call(bargeIn, {
+      caller: [{ atMs: 3000, samples: await sample('interrupt') }],
+      tailMs: 5000,
+    });
+    expect(report.summary.violations).toBe(0);
+    expect(report.summary.bargeIns).toBe(1);
+    expect(report.summary.maxBargeInStopMs).toBeLessThan(600); // lead + VAD onset + fade
+    expect(report.summary.firstReplyMs).toHaveLength(1); // "Sorry, go ahead…"
+    const offer = report.botAudio[0]!;
+    expect(offer.endMs - offer.startMs).toBeLessThan(4000); // of a ~15 s offer
+  });
+
+  it('long-prompt: three queued sentences, heard back to back, then a hangup', async () => {
+    const report = await call(longPrompt, { caller: new Int16Array(0), tailMs: 30_000 });
+    expect(report.summary.violations).toBe(0);
+    expect(report.summary.underrunCount).toBe(0);
+    expect(report.summary.botAudioMs).toBeGreaterThan(8000);
+    expect(report.hangup).toBeDefined();
+    expect(report.end.by).toBe('bot');
+  });
+
+  it('outbound-call: the create-stream API places the call; the callee hears the reminder', async () => {
+    const report = await placeReminderCall();
+    expect(report.channel).toBe('mono_b');
+    expect(report.summary.violations).toBe(0);
+    expect(report.summary.botAudioMs).toBeGreaterThan(3000);
+    expect(report.hangup).toBeDefined();
+  });
+});
