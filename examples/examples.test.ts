@@ -1,5 +1,6 @@
 // Every example runs here as a user would run it: the bot on a real server on loopback,
-// called by the emulated PSR, and judged by what the caller heard.
+// called by the emulated PSR, and judged by what the caller heard. Behaviour only: gaps
+// and reaction times are the timing tier's (and the playout line's virtual-time tests').
 import { fileURLToPath } from 'node:url';
 import { type CallReport, loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { type Bot, createPsrServer, silentLogger } from '@psrkit/transport';
@@ -33,7 +34,6 @@ describe.concurrent('examples', () => {
       tailMs: 8000,
     });
     expect(report.summary.violations).toBe(0);
-    expect(report.summary.underrunCount).toBe(0);
     expect(report.botAudio[0]!.startMs).toBeLessThan(1000); // the greeting, at once
     expect(report.transfer?.extension).toBe('101');
     // After the caller's turn (ends ~7.5 s + 700 ms of silence) and the goodbye sentence.
@@ -47,16 +47,14 @@ describe.concurrent('examples', () => {
     });
     expect(report.summary.violations).toBe(0);
     expect(report.summary.bargeIns).toBe(1);
-    expect(report.summary.maxBargeInStopMs).toBeLessThan(600); // lead + VAD onset + fade
     expect(report.summary.firstReplyMs).toHaveLength(1); // "Sorry, go ahead…"
     const offer = report.botAudio[0]!;
     expect(offer.endMs - offer.startMs).toBeLessThan(4000); // of a ~15 s offer
   });
 
-  it('long-prompt: three queued sentences, heard back to back, then a hangup', async () => {
+  it('long-prompt: three queued sentences, then a hangup', async () => {
     const report = await call(longPrompt, { caller: new Int16Array(0), tailMs: 30_000 });
     expect(report.summary.violations).toBe(0);
-    expect(report.summary.underrunCount).toBe(0);
     expect(report.summary.botAudioMs).toBeGreaterThan(8000);
     expect(report.hangup).toBeDefined();
     expect(report.end.by).toBe('bot');
