@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { type CallReport, loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { type Bot, createPsrServer, silentLogger } from '@psrkit/transport';
 import { describe, expect, it } from 'vitest';
+import { spawnServer } from '../apps/server/src/__fixtures__/spawn-server.js';
 import bargeIn from './barge-in.js';
-import greetAndTransfer from './greet-and-transfer.js';
 import longPrompt from './long-prompt.js';
 import { placeReminderCall } from './outbound-call.js';
 
@@ -27,17 +27,26 @@ async function call(
 }
 
 describe.concurrent('examples', () => {
-  it('greet-and-transfer: greets by name, transfers after the first turn', async () => {
-    const report = await call(greetAndTransfer, {
-      params: { danh_xung: 'anh Minh' },
-      caller: [{ atMs: 4500, samples: await sample('hello') }],
-      tailMs: 8000,
-    });
-    expect(report.summary.violations).toBe(0);
-    expect(report.botAudio[0]!.startMs).toBeLessThan(1000); // the greeting, at once
-    expect(report.transfer?.extension).toBe('101');
-    // After the caller's turn (ends ~7.5 s + 700 ms of silence) and the goodbye sentence.
-    expect(report.transfer!.atMs).toBeGreaterThan(8000);
+  it('greet-and-transfer, run as the guide runs it (psrkit-server under tsx): greets, transfers after the first turn', async () => {
+    const server = await spawnServer(
+      ['--bot', fileURLToPath(new URL('greet-and-transfer.ts', import.meta.url))],
+      { nodeArgs: ['--import', 'tsx'] },
+    );
+    try {
+      const report = await placeCall({
+        url: server.url,
+        params: { danh_xung: 'anh Minh' },
+        caller: [{ atMs: 4500, samples: await sample('hello') }],
+        tailMs: 8000,
+      });
+      expect(report.summary.violations).toBe(0);
+      expect(report.botAudio[0]!.startMs).toBeLessThan(1000); // the greeting, at once
+      expect(report.transfer?.extension).toBe('101');
+      // After the caller's turn (ends ~7.5 s, + 700 ms of silence) and the goodbye sentence.
+      expect(report.transfer!.atMs).toBeGreaterThan(8000);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('barge-in: falls silent when the caller speaks over it, then answers', async () => {

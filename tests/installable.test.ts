@@ -21,7 +21,9 @@ const run = (command: string, args: string[], cwd: string): string =>
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, npm_config_loglevel: 'error' },
+    // As @psrkit/plugin-vad-silero's README says: onnxruntime-node's install script would
+    // fetch CUDA libraries from outside the registry; its CPU runtime is in the package.
+    env: { ...process.env, npm_config_loglevel: 'error', ONNXRUNTIME_NODE_INSTALL: 'skip' },
   });
 
 /** pnpm itself: the one running this test when started by `pnpm test`, else npx. */
@@ -48,9 +50,7 @@ beforeAll(() => {
     join(work, 'package.json'),
     JSON.stringify({ name: 'install-check', private: true, type: 'module' }),
   );
-  // As @psrkit/plugin-vad-silero's README says: onnxruntime-node's install script would
-  // fetch CUDA libraries from outside the registry; its CPU runtime is in the package.
-  writeFileSync(join(work, '.npmrc'), 'onnxruntime-node-install=skip\n');
+
   run(
     'npm',
     ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, '@types/node@20'],

@@ -49,8 +49,8 @@ export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotMod
 /**
  * Imports a module the server was told to load (`option` names the flag): a file path
  * (with or without `./`) or a package name that resolves from the server.
- * @throws {ConfigError} when it is TypeScript or cannot be imported (with the file and
- *   line of a syntax error in it)
+ * @throws {ConfigError} when it cannot be imported (with the file and line of a syntax
+ *   error in it, or how to run TypeScript when no loader is registered)
  */
 export async function importModule(
   spec: string,
@@ -63,14 +63,18 @@ export async function importModule(
     spec.startsWith('/') ||
     /^[A-Za-z]:[\\/]/.test(spec) ||
     existsSync(resolve(cwd, spec));
-  if (/\.[cm]?tsx?$/.test(spec))
-    throw new ConfigError(
-      option,
-      `${JSON.stringify(spec)} is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx …/psrkit-server/dist/bin.js ${option} ${spec})`,
-    );
   try {
     return await import(isPath ? pathToFileURL(resolve(cwd, spec)).href : spec);
   } catch (cause) {
+    // TypeScript imports when the server runs under a loader (tsx); else, say how.
+    if (
+      /\.[cm]?tsx?$/.test(spec) &&
+      (cause as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION'
+    )
+      throw new ConfigError(
+        option,
+        `${JSON.stringify(spec)} is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx …/psrkit-server/dist/bin.js ${option} ${spec})`,
+      );
     throw new ConfigError(
       option,
       `cannot import ${JSON.stringify(spec)}: ${(cause as Error).message}${whereIn(cause, isPath ? resolve(cwd, spec) : undefined)}`,

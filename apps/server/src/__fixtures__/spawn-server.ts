@@ -37,7 +37,13 @@ const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
 /** Starts the server on a free loopback port; resolves once `listeners` processes listen. */
 export async function spawnServer(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; listeners?: number; fileSizeLimitKb?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    listeners?: number;
+    fileSizeLimitKb?: number;
+    /** Node's own options before the script (`['--import', 'tsx']` for a TypeScript bot). */
+    nodeArgs?: readonly string[];
+  } = {},
 ): Promise<SpawnedServer> {
   // With a file-size limit (a "full disk"), through a shell that sets it first.
   const [command, prefix] =
@@ -49,6 +55,7 @@ export async function spawnServer(
     command,
     [
       ...prefix,
+      ...(options.nodeArgs ?? []),
       `${root}apps/server/dist/bin.js`,
       '--host',
       '127.0.0.1',
