@@ -1,4 +1,4 @@
-import { speechLike } from '@psrkit/pipeline/testing';
+import { speechLike } from '@psrkit/pipeline';
 import type { Bot } from '@psrkit/transport';
 import { Observable } from 'rxjs';
 

@@ -1,6 +1,6 @@
+import { EmulatedLine, playAction } from '@psrkit/line';
 import { PcmFifo } from '@psrkit/pipeline';
 import { encodeWavHeader, PSR_SAMPLE_RATE } from '@psrkit/protocol';
-import { EmulatedLine, inspectMp3, inspectWav, toMono8k } from '@psrkit/simulator';
 import type { Call, PsrServer } from '@psrkit/transport';
 import type { Logger } from 'pino';
 import {
@@ -75,22 +75,8 @@ async function recordCall(
     if (outcome !== 'written') return;
     const at = callerSamples;
     playing = playing
-      .then(async () => {
-        if (action.type === 'media') {
-          const wav = inspectWav(action.payload);
-          line.playFile(
-            wav.pcm ? toMono8k(wav.pcm, wav.sampleRate, wav.channels) : new Int16Array(0),
-            action.isSync,
-            at,
-          );
-        } else if (action.type === 'chunk') {
-          const samples =
-            action.format === 'pcm16'
-              ? action.payload.length >> 1
-              : inspectMp3(action.payload).samples;
-          await line.playChunk(action.format, action.payload, samples, at);
-        } else line.stop(at, action.type);
-      })
+      // Audio PSR could not play is recorded as the silence the caller heard.
+      .then(async () => void (await playAction(line, action, at)))
       .catch((error: unknown) =>
         logger.warn({ err: error, call_id: call.id }, 'recording skipped an action'),
       );

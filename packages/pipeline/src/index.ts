@@ -64,6 +64,7 @@ export {
   type SharedTimerSchedulerOptions,
   type TimerFunctions,
 } from './shared-timer-scheduler.js';
+export { speechLike } from './speech-like.js';
 export {
   type PcmProcessor,
   resampleFrames,

@@ -1,4 +1,4 @@
-import { speechLike } from '@psrkit/pipeline/testing';
+import { speechLike } from '@psrkit/pipeline';
 import { describe, expect, it } from 'vitest';
 import { createLevelProcessor, type LevelSettings } from './level-processor.js';
 

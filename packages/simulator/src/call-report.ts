@@ -1,6 +1,5 @@
+import type { AudioProblemCode, DecodeMode, LineInterval } from '@psrkit/line';
 import type { PsrChannel } from '@psrkit/protocol';
-import type { AudioProblemCode } from './action-checks.js';
-import type { DecodeMode, LineInterval } from './emulated-line.js';
 
 /** Why an action broke the contract, with the frame that did it. */
 export interface Violation {

@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { DecodeMode } from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
 import { encodeWav, isProtocolError, PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
 import { isTransportError } from '@psrkit/transport';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CallReport, formatReport, reportToJson, type TimelineEntry } from './call-report.js';
 import { loadCallerAudio } from './caller-audio-file.js';
-import type { DecodeMode } from './emulated-line.js';
 import { SimulatorError } from './errors.js';
 import { formatLoadSummary, runLoad } from './load.js';
 import { placeCall } from './place-call.js';

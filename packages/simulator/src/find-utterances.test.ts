@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { silence, tone } from './__fixtures__/audio.js';
+import { silence, tone } from '../../line/src/__fixtures__/audio.js';
 import { loadCallerAudio } from './caller-audio-file.js';
 import { findUtterances } from './find-utterances.js';
 

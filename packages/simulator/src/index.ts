@@ -1,9 +1,15 @@
+// The line model lives in @psrkit/line (the server's recorder uses it too).
 export {
   type AudioProblem,
   type AudioProblemCode,
+  type DecodeMode,
+  EmulatedLine,
+  type EmulatedLineOptions,
   inspectMp3,
   inspectWav,
-} from './action-checks.js';
+  type LineInterval,
+  toMono8k,
+} from '@psrkit/line';
 export {
   type ActionRecord,
   type CallEndRecord,
@@ -15,13 +21,7 @@ export {
   type UtteranceReport,
   type Violation,
 } from './call-report.js';
-export { loadCallerAudio, toMono8k } from './caller-audio-file.js';
-export {
-  type DecodeMode,
-  EmulatedLine,
-  type EmulatedLineOptions,
-  type LineInterval,
-} from './emulated-line.js';
+export { loadCallerAudio } from './caller-audio-file.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type FindUtterancesOptions, findUtterances, type Utterance } from './find-utterances.js';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tone } from './__fixtures__/audio.js';
+import { tone } from '../../line/src/__fixtures__/audio.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
 import type { ActionRecord } from './call-report.js';
 import { chunkJitter, runLoad } from './load.js';

@@ -9,7 +9,7 @@ import {
 import { isTransportError } from '@psrkit/transport';
 import { filter, first, firstValueFrom, map, of, timer } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { concatBytes, mp3FramesOf, rms, tone } from './__fixtures__/audio.js';
+import { concatBytes, mp3FramesOf, rms, tone } from '../../line/src/__fixtures__/audio.js';
 import { startBotServer, startRawServer } from './__fixtures__/servers.js';
 import { formatReport } from './call-report.js';
 import { placeCall } from './place-call.js';

@@ -1,8 +1,14 @@
 import { performance } from 'node:perf_hooks';
+import {
+  type AudioProblem,
+  type DecodeMode,
+  EmulatedLine,
+  type LineInterval,
+  playAction,
+} from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
 import { type DecodedPsrAction, PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
 import { connectAsPsr, type ReceivedAction } from '@psrkit/transport';
-import { type AudioProblem, inspectMp3, inspectWav } from './action-checks.js';
 import type {
   ActionRecord,
   CallEndRecord,
@@ -11,8 +17,6 @@ import type {
   UtteranceReport,
   Violation,
 } from './call-report.js';
-import { toMono8k } from './caller-audio-file.js';
-import { type DecodeMode, EmulatedLine, type LineInterval } from './emulated-line.js';
 import { checkRange, SimulatorError } from './errors.js';
 import { findUtterances, type Utterance } from './find-utterances.js';
 import { type Percentiles, percentiles } from './percentiles.js';
@@ -138,7 +142,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     violations.push(record);
     note({ kind: 'violation', ...record });
   };
-  const audioProblems = (atMs: number, problems: AudioProblem[], frame: string) => {
+  const audioProblems = (atMs: number, problems: readonly AudioProblem[], frame: string) => {
     for (const p of problems) violation(atMs, p.code, p.message, frame);
   };
 
@@ -175,68 +179,36 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       return;
     }
     const at = Math.round(atMs * RATE);
+    const played = await playAction(line, action, at);
+    audioProblems(atMs, played.problems, received.frame);
+    const bytes = action.type === 'media' || action.type === 'chunk' ? action.payload.length : 0;
     let record: ActionRecord;
     switch (action.type) {
-      case 'media': {
-        const wav = inspectWav(action.payload);
-        audioProblems(atMs, wav.problems, received.frame);
-        let pcm: Int16Array = new Int16Array(0);
-        try {
-          if (wav.pcm) pcm = toMono8k(wav.pcm, wav.sampleRate, wav.channels);
-        } catch (error) {
-          if (!(error instanceof SimulatorError)) throw error;
-          violation(atMs, 'WAV_FORMAT', error.message, received.frame);
-        }
-        line.playFile(pcm, action.isSync, at);
+      case 'media':
         record = {
           atMs,
           type: 'media',
-          bytes: action.payload.length,
-          audioMs: pcm.length / RATE,
+          bytes,
+          audioMs: played.samples / RATE,
           isSync: action.isSync,
         };
         break;
-      }
-      case 'chunk': {
-        let samples: number;
-        if (action.format === 'mp3') {
-          const mp3 = inspectMp3(action.payload);
-          audioProblems(atMs, mp3.problems, received.frame);
-          samples = mp3.samples;
-        } else {
-          samples = Math.floor(action.payload.length / 2);
-          if (action.payload.length % 2 === 1)
-            violation(
-              atMs,
-              'ODD_PCM_LENGTH',
-              'pcm16 chunk with an odd number of bytes',
-              received.frame,
-            );
-          if (samples === 0) violation(atMs, 'EMPTY_AUDIO', 'empty pcm16 chunk', received.frame);
-        }
-        audioProblems(
-          atMs,
-          await line.playChunk(action.format, action.payload, samples, at),
-          received.frame,
-        );
+      case 'chunk':
         record = {
           atMs,
           type: 'chunk',
-          bytes: action.payload.length,
-          audioMs: samples / RATE,
+          bytes,
+          audioMs: played.samples / RATE,
           format: action.format,
         };
         break;
-      }
       case 'transfer':
-        line.stop(at, 'transfer');
         transfer = { atMs, extension: action.extension };
-        record = { atMs, type: 'transfer', bytes: 0, extension: action.extension };
+        record = { atMs, type: 'transfer', bytes, extension: action.extension };
         break;
       case 'hangup':
-        line.stop(at, 'hangup');
         hangup = { atMs };
-        record = { atMs, type: 'hangup', bytes: 0 };
+        record = { atMs, type: 'hangup', bytes };
         break;
     }
     actions.push(record);

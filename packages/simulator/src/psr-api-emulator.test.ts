@@ -1,7 +1,7 @@
 import { createStream, encodeWav, PsrApiError } from '@psrkit/protocol';
 import type { Call } from '@psrkit/transport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tone } from './__fixtures__/audio.js';
+import { tone } from '../../line/src/__fixtures__/audio.js';
 import { startBotServer } from './__fixtures__/servers.js';
 import { startPsrApiEmulator } from './psr-api-emulator.js';
 

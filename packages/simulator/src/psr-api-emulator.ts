@@ -1,10 +1,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspectWav, toMono8k } from '@psrkit/line';
 import { CREATE_STREAM_PATH, PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
-import { inspectWav } from './action-checks.js';
 import type { CallReport } from './call-report.js';
-import { toMono8k } from './caller-audio-file.js';
 import { type PlaceCallOptions, placeCall } from './place-call.js';
 
 export interface PsrApiEmulatorOptions {

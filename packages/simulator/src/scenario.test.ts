@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tone } from './__fixtures__/audio.js';
+import { tone } from '../../line/src/__fixtures__/audio.js';
 import { runPsrSim } from './__fixtures__/run-cli.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
 import { loadScenario, parseScenario, runScenario } from './scenario.js';

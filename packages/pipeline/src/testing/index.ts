@@ -297,6 +297,3 @@ export function describeMp3BackendConformance(
     }
   });
 }
-
-/** Deterministic speech-like audio (a gliding harmonic voice with syllables and pauses), for tests and load runs. */
-export { speechLike } from '../test-signals.js';

@@ -3,7 +3,7 @@ import { encodeWav } from '@psrkit/protocol';
 import { type Bot, createPsrServer, type PsrServer, type PsrServerOptions, silentLogger } from '@psrkit/transport';
 import { filter, of } from 'rxjs';
 import { WebSocketServer } from 'ws';
-import { rms, tone } from './audio.js';
+import { rms, tone } from '../../../line/src/__fixtures__/audio.js';
 
 /** A psrkit server on an ephemeral loopback port. */
 export async function startBotServer(bot: Bot, options: Omit<PsrServerOptions, 'bot'> = {}): Promise<PsrServer> {

@@ -1,7 +1,7 @@
 import { encodeWav } from '@psrkit/protocol';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, mp3FramesOf, tone } from './__fixtures__/audio.js';
-import { inspectMp3, inspectWav } from './action-checks.js';
+import { inspectMp3, inspectWav } from './audio-checks.js';
 
 const codes = (problems: { code: string }[]) => problems.map((p) => p.code);
 

@@ -19,6 +19,8 @@ export type AudioProblemCode =
   | 'MP3_PARTIAL_FRAME'
   /** The decoder reported errors for this chunk. */
   | 'MP3_UNDECODABLE'
+  /** A `pcm16` chunk with half a sample at its end. */
+  | 'ODD_PCM_LENGTH'
   /** An audio action with no audio in it. */
   | 'EMPTY_AUDIO';
 

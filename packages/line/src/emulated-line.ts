@@ -1,5 +1,5 @@
 import { pcm16FromBytes } from '@psrkit/protocol';
-import type { AudioProblem } from './action-checks.js';
+import type { AudioProblem } from './audio-checks.js';
 import { createMp3Decoder, type Mp3Decoder } from './mp3-decoding.js';
 import { PcmTape } from './pcm-tape.js';
 
