@@ -51,8 +51,8 @@ export interface ChunkSource {
   end(): void;
   /**
    * The next chunk, or `undefined` when more source audio is needed, or — at the end of
-   * an MP3 source — when only the encoder's tail is left: then {@link flush} or
-   * {@link handOver} decides.
+   * an MP3 source — when only the encoder's tail is left: then `flush()` or
+   * `handOver()` decides.
    */
   next(): AudioChunk | undefined;
   /** True once the source ended and only the encoder's tail (a partial frame, its delay) is left. */

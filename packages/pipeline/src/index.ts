@@ -50,7 +50,7 @@ export type {
   PlayoutSink,
   PlayoutTiming,
 } from './playout-types.js';
-export { type PsrWav, preparePsrWav, toPsrWav } from './psr-wav.js';
+export { type PsrWav, type PsrWavOptions, preparePsrWav, toPsrWav } from './psr-wav.js';
 export { resample } from './resample.js';
 export {
   createResampler,

@@ -15,7 +15,7 @@ export interface SharedTimerSchedulerOptions {
 }
 
 /**
- * A {@link SchedulerLike} that runs every action of every call from one timer: actions
+ * An RxJS `SchedulerLike` that runs every action of every call from one timer: actions
  * wait in a min-heap by due time and one platform timer is armed for the earliest. With
  * hundreds of calls pacing their audio, that is one timer wake-up for all the sends that
  * fell due together instead of one timer object per call and per send.

@@ -23,7 +23,8 @@ export const PSR_SAMPLE_RATE = 8000;
 /** Default upper bound for one decoded `media` payload (about 32 s of stereo audio). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-interface PsrEventBase {
+/** What every event PSR sends carries. */
+export interface PsrEventBase {
   /** Milliseconds since the Unix epoch, as PSR stamped the event. */
   readonly timestamp: number;
   readonly callId: string;
@@ -146,7 +147,8 @@ export function encodeEvent(event: PsrEvent): string {
   return `${head},${data}`;
 }
 
-interface EventInit {
+/** What `connectedEvent`, `mediaEvent` and `closedEvent` need. */
+export interface PsrEventInit {
   readonly callId: string;
   readonly channel: PsrChannel;
   /** Defaults to `Date.now()`. */
@@ -154,17 +156,17 @@ interface EventInit {
 }
 
 /** Builds a `connected` event. */
-export function connectedEvent(init: EventInit): ConnectedEvent {
+export function connectedEvent(init: PsrEventInit): ConnectedEvent {
   return { type: 'connected', ...eventBase(init) };
 }
 
 /** Builds a `closed` event. */
-export function closedEvent(init: EventInit): ClosedEvent {
+export function closedEvent(init: PsrEventInit): ClosedEvent {
   return { type: 'closed', ...eventBase(init) };
 }
 
 /** Builds a `media` event carrying `samples` (interleaved A,B for stereo). */
-export function mediaEvent(init: EventInit & { readonly samples: Int16Array }): MediaEvent {
+export function mediaEvent(init: PsrEventInit & { readonly samples: Int16Array }): MediaEvent {
   if (init.channel === 'stereo' && init.samples.length % 2 !== 0) {
     throw new ProtocolError(
       'INVALID_FIELD',
@@ -180,7 +182,7 @@ export function mediaEvent(init: EventInit & { readonly samples: Int16Array }): 
   };
 }
 
-function eventBase(init: EventInit): { timestamp: number; callId: string; channel: PsrChannel } {
+function eventBase(init: PsrEventInit): { timestamp: number; callId: string; channel: PsrChannel } {
   return {
     timestamp: init.timestamp ?? Date.now(),
     callId: checkIdentifier(init.callId, '$.data.call_id'),

@@ -32,6 +32,8 @@ export {
   PSR_SAMPLE_RATE,
   type PsrChannel,
   type PsrEvent,
+  type PsrEventBase,
+  type PsrEventInit,
   type UnknownEvent,
 } from './inbound-event.js';
 export {

@@ -8,8 +8,8 @@ export interface TransportLogger {
   child(bindings: object): TransportLogger;
 }
 
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LEVELS)[number];
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /**
  * The default logger: one JSON line per entry at `level` or above, on stderr.

@@ -142,7 +142,7 @@ export interface TtsConformanceOptions {
   readonly unknownVoice?: string;
 }
 
-/** Registers the conformance suite for a {@link TextToSpeech} plugin. */
+/** Registers the conformance suite for a `TextToSpeech` plugin. */
 export function describeTtsConformance(
   tts: TextToSpeech,
   test: TestApi,
