@@ -1,4 +1,4 @@
-import { checkExtension } from '@psrkit/protocol';
+import { checkExtension, PsrkitError } from '@psrkit/protocol';
 import type { TenantToken } from '@psrkit/transport';
 import { Command, Option } from 'commander';
 import { VERSION } from './version.js';
@@ -63,14 +63,13 @@ export interface ServerConfig {
 }
 
 /** A configuration value is wrong: `option` names the flag. */
-export class ConfigError extends Error {
+export class ConfigError extends PsrkitError<'INVALID_CONFIG'> {
   override readonly name = 'ConfigError';
-  readonly code = 'INVALID_CONFIG';
   constructor(
     readonly option: string,
     message: string,
   ) {
-    super(`${option}: ${message}`);
+    super('INVALID_CONFIG', `${option}: ${message}`);
   }
 }
 

@@ -6,7 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMp3Encoder, createResampler, joinMp3Frames } from '@psrkit/pipeline';
+import { createMp3Encoder, createResampler } from '@psrkit/pipeline';
+import { joinMp3Frames } from '../src/mp3-chunks.js';
 import { concatSamples, levelDb, speechLike, tone } from '../src/test-signals.js';
 
 const SECONDS = 60;

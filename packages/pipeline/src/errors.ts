@@ -1,3 +1,4 @@
+import { PsrkitError } from '@psrkit/protocol';
 /** Stable codes of {@link PipelineError}. */
 export type PipelineErrorCode =
   | 'INVALID_OPTION'
@@ -8,15 +9,13 @@ export type PipelineErrorCode =
   | 'STAGE_FAILED';
 
 /** A pipeline stage refused its options or its input, or failed while running. */
-export class PipelineError extends Error {
+export class PipelineError extends PsrkitError<PipelineErrorCode> {
   override readonly name = 'PipelineError';
-  readonly code: PipelineErrorCode;
   /** The stage or option concerned, e.g. `resampler.inputRate`. */
   readonly where: string;
 
   constructor(code: PipelineErrorCode, where: string, message: string, options?: ErrorOptions) {
-    super(`${where}: ${message}`, options);
-    this.code = code;
+    super(code, `${where}: ${message}`, options);
     this.where = where;
   }
 }

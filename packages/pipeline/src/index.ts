@@ -1,3 +1,4 @@
+export { PsrkitError } from '@psrkit/protocol';
 export type { AudioChunk, AudioFrame, CallSide } from './audio-frame.js';
 export {
   type ChunkSource,
@@ -6,12 +7,10 @@ export {
   createChunkSource,
   MP3_FRAME_SAMPLES,
 } from './chunk-source.js';
-export { codecOperator, type StreamCodec } from './codec-operator.js';
 export { encodeMp3 } from './encode-mp3.js';
-export { checkInteger, PipelineError, type PipelineErrorCode } from './errors.js';
-export { fadeOut, glideToSilence } from './fade.js';
+export { PipelineError, type PipelineErrorCode } from './errors.js';
 export { frameMedia } from './frame-media.js';
-export { joinMp3Frames, mp3Chunks } from './mp3-chunks.js';
+export { mp3Chunks } from './mp3-chunks.js';
 export {
   createMp3Encoder,
   lameJsBackend,
@@ -23,16 +22,13 @@ export {
   type Mp3Frame,
 } from './mp3-encoder.js';
 export {
-  MP3_HEADER_BYTES,
   type Mp3FrameHeader,
   parseMp3FrameHeader,
   splitMp3Frames,
 } from './mp3-frame-header.js';
 export { pace } from './pace.js';
-export { createPacer, type Pacer, type PacerOptions } from './pacer.js';
 export { PcmFifo } from './pcm-fifo.js';
 export { createPcmFramer, type PcmFramer, type PcmFramerOptions } from './pcm-framer.js';
-export { PlayoutClock } from './playout-clock.js';
 export { createPlayoutLine, DEFAULT_LEAD_MS } from './playout-line.js';
 export {
   createPlayoutScheduler,

@@ -1,18 +1,17 @@
 import createEspeakModule, { type ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
 import type { TextToSpeech } from '@psrkit/pipeline';
+import { PsrkitError } from '@psrkit/pipeline';
 import { Observable } from 'rxjs';
 
 /** Stable codes of {@link EspeakError}. */
 export type EspeakErrorCode = 'UNKNOWN_VOICE' | 'INVALID_OPTION' | 'ENGINE_FAILED';
 
 /** The eSpeak NG plugin refused its input or the engine failed. */
-export class EspeakError extends Error {
+export class EspeakError extends PsrkitError<EspeakErrorCode> {
   override readonly name = 'EspeakError';
-  readonly code: EspeakErrorCode;
 
   constructor(code: EspeakErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
   }
 }
 

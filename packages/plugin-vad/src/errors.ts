@@ -1,13 +1,12 @@
+import { PsrkitError } from '@psrkit/pipeline';
 /** Stable codes of {@link VadError}. */
 export type VadErrorCode = 'INVALID_OPTION' | 'INVALID_FRAME' | 'ENGINE_FAILED' | 'CLOSED';
 
 /** The VAD refused its input or the engine failed. */
-export class VadError extends Error {
+export class VadError extends PsrkitError<VadErrorCode> {
   override readonly name = 'VadError';
-  readonly code: VadErrorCode;
 
   constructor(code: VadErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
   }
 }

@@ -1,5 +1,6 @@
 import { checkExtension } from './identifiers.js';
 import type { PsrChannel } from './inbound-event.js';
+import { PsrkitError } from './psrkit-error.js';
 import { VERSION } from './version.js';
 
 /** How PSR places a call for the create-stream API. */
@@ -57,9 +58,8 @@ export type PsrApiErrorCode =
   | 'NETWORK_ERROR';
 
 /** A failed call to the PSR REST API, with the HTTP status and PSR's own code and message. */
-export class PsrApiError extends Error {
+export class PsrApiError extends PsrkitError<PsrApiErrorCode> {
   override readonly name = 'PsrApiError';
-  readonly code: PsrApiErrorCode;
   /** HTTP status, when a response arrived. */
   readonly status: number | undefined;
   /** PSR's `code` field, when the body had one. */
@@ -70,8 +70,7 @@ export class PsrApiError extends Error {
     message: string,
     details: { status?: number; apiCode?: string; cause?: unknown } = {},
   ) {
-    super(message, { cause: details.cause });
-    this.code = code;
+    super(code, message, { cause: details.cause });
     this.status = details.status;
     this.apiCode = details.apiCode;
   }

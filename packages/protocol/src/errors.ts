@@ -1,3 +1,5 @@
+import { PsrkitError } from './psrkit-error.js';
+
 /** Stable codes of {@link ProtocolError}; safe to switch on, count and log. */
 export type ProtocolErrorCode =
   | 'INVALID_JSON'
@@ -15,19 +17,17 @@ export type ProtocolErrorCode =
  * `path` names the offending place: a JSON path such as `$.media.payload` for a frame,
  * `query.call_id` for a connection URL, or a byte offset such as `wav@36` for a WAV file.
  */
-export class ProtocolError extends Error {
+export class ProtocolError extends PsrkitError<ProtocolErrorCode> {
   override readonly name = 'ProtocolError';
-  readonly code: ProtocolErrorCode;
   readonly path: string;
 
   constructor(code: ProtocolErrorCode, path: string, message: string, options?: ErrorOptions) {
-    super(`${path}: ${message}`, options);
-    this.code = code;
+    super(code, `${path}: ${message}`, options);
     this.path = path;
   }
 }
 
 /** True when `error` is a {@link ProtocolError}, optionally with the given code. */
 export function isProtocolError(error: unknown, code?: ProtocolErrorCode): error is ProtocolError {
-  return error instanceof ProtocolError && (code === undefined || error.code === code);
+  return ProtocolError.isInstance(error) && (code === undefined || error.code === code);
 }

@@ -55,6 +55,7 @@ export {
   type UnknownAction,
 } from './outbound-action.js';
 export { concatPcm, HOST_IS_LITTLE_ENDIAN, pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
+export { PsrkitError } from './psrkit-error.js';
 export { VERSION } from './version.js';
 export {
   type DecodedWav,

@@ -1,3 +1,4 @@
+import { PsrkitError } from '@psrkit/protocol';
 /** Stable codes of {@link SimulatorError}. */
 export type SimulatorErrorCode =
   /** An option is out of range or missing. */
@@ -8,14 +9,12 @@ export type SimulatorErrorCode =
   | 'INVALID_CALLER_AUDIO';
 
 /** The emulator refused its input; `path` says where (an option, a scenario field, a file). */
-export class SimulatorError extends Error {
+export class SimulatorError extends PsrkitError<SimulatorErrorCode> {
   override readonly name = 'SimulatorError';
-  readonly code: SimulatorErrorCode;
   readonly path: string;
 
   constructor(code: SimulatorErrorCode, path: string, message: string, options?: ErrorOptions) {
-    super(`${path}: ${message}`, options);
-    this.code = code;
+    super(code, `${path}: ${message}`, options);
     this.path = path;
   }
 }

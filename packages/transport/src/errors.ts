@@ -1,4 +1,5 @@
 import type { ProtocolErrorCode } from '@psrkit/protocol';
+import { PsrkitError } from '@psrkit/protocol';
 
 /** Why one inbound frame (or a parameter of the connection) was refused; the call goes on. */
 export type FrameErrorCode =
@@ -31,9 +32,8 @@ export type TransportErrorCode =
   | 'CONNECT_FAILED';
 
 /** Something about a connection or a call went wrong; `callId` says which call when known. */
-export class TransportError extends Error {
+export class TransportError extends PsrkitError<TransportErrorCode> {
   override readonly name = 'TransportError';
-  readonly code: TransportErrorCode;
   /** The call concerned, when known. */
   readonly callId: string | undefined;
   /** Where in the frame or option, e.g. `$.media.payload` or `server.port`. */
@@ -46,8 +46,7 @@ export class TransportError extends Error {
     message: string,
     details: { callId?: string; path?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.callId = details.callId;
     this.path = details.path;
     this.status = details.status;

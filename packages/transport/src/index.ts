@@ -1,5 +1,17 @@
-// Stage plugins are the pipeline's; what a call's stages are made of, from here too.
-export { StageFailure, type StageSpec } from '@psrkit/pipeline';
+// What a bot author needs, from one package: the pipeline's and the protocol's types a
+// call's methods take and give, and the one error base class.
+export {
+  type AudioFrame,
+  type CallSide,
+  type PlaybackEvent,
+  type PlaybackHandle,
+  type PlaybackOutcome,
+  type PlayMode,
+  StageFailure,
+  type StageSpec,
+  type TextToSpeech,
+} from '@psrkit/pipeline';
+export { type PcmAudio, type PsrChannel, PsrkitError } from '@psrkit/protocol';
 export {
   type AuthDecision,
   type AuthHook,
@@ -10,10 +22,10 @@ export {
   tenantAllowList,
   tokenAuth,
 } from './auth.js';
-export { type Bot, type BotContext, runBot } from './bot.js';
+export type { Bot, BotContext } from './bot.js';
 export { createCall } from './call.js';
 export type { CallStages } from './call-stages.js';
-export { type CallStats, createCallStats } from './call-stats.js';
+export type { CallStats } from './call-stats.js';
 export type {
   BotErrorPolicy,
   Call,
