@@ -83,9 +83,9 @@ describe.each(packages.map((p) => [p.manifest.name as string, p] as const))(
     });
 
     it('imports as ESM with every export map entry resolving', () => {
-      // Modules only: `./package.json` and file patterns (`./samples/*`) are data.
+      // Modules only: JSON files (`./package.json`, a schema) and file patterns (`./samples/*`) are data.
       const entries = Object.keys(manifest.exports).filter(
-        (key) => key !== './package.json' && !key.includes('*'),
+        (key) => !key.endsWith('.json') && !key.includes('*'),
       );
       const script = entries
         .map(

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,34 @@ describe('scenario files', () => {
     ).rejects.toMatchObject({
       path: '$.channel',
     });
+  });
+
+  it('checks against the published JSON Schema, in words that say what to write', async () => {
+    const bad = (root: unknown) => parseScenario(root, 'test.json', noAudio);
+    const caller = [{ atMs: 0, say: 'x.wav' }];
+    await expect(bad({ caller, expect: [], volume: 3 })).rejects.toThrow(
+      '$.volume: unknown field (allowed: name, url, tenant, params, channel, side, caller, tailMs, expect)',
+    );
+    await expect(bad({ caller: [{ atMs: '1s', say: 'x.wav' }], expect: [] })).rejects.toThrow(
+      '$.caller[0].atMs: must be a number, got "1s"',
+    );
+    await expect(bad({ caller, expect: [{ type: 'transfer', extension: 101 }] })).rejects.toThrow(
+      '$.expect[0].extension: must be a string, got 101',
+    );
+    await expect(bad({ caller, expect: [{ type: 'dance' }] })).rejects.toThrow(
+      '$.expect[0].type: unknown expectation "dance"',
+    );
+    await expect(bad({ caller })).rejects.toThrow('$.expect: is required');
+    // The schema ships with the package, and the example scenarios point editors at it.
+    const schema = JSON.parse(
+      await readFile(
+        fileURLToPath(import.meta.resolve('@psrkit/simulator/scenario.schema.json')),
+        'utf8',
+      ),
+    );
+    expect(schema.required).toEqual(['caller', 'expect']);
+    const example = JSON.parse(await readFile(here('../scenarios/demo-bot.json'), 'utf8'));
+    expect(example.$schema).toBe('../scenario.schema.json');
   });
 
   it('reports a recording it cannot read and a file that is not JSON', async () => {

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { CallSide } from '@psrkit/pipeline';
-import { PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
+import type { PsrChannel } from '@psrkit/protocol';
 import { parse as parseYaml } from 'yaml';
 import type { CallReport } from './call-report.js';
 import { loadCallerAudio } from './caller-audio-file.js';
 import { SimulatorError } from './errors.js';
 import { type CallerSegment, type PlaceCallOptions, placeCall } from './place-call.js';
+import { checkScenarioFile } from './scenario-schema.js';
 
 /** Something the scenario expects of the bot; times are ms on the call's clock. */
 export type Expectation =
@@ -63,108 +64,6 @@ export interface ScenarioResult {
   readonly passed: boolean;
 }
 
-type Json = Record<string, unknown>;
-const fail = (path: string, message: string): never => {
-  throw new SimulatorError('INVALID_SCENARIO', path, message);
-};
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function field<T>(
-  object: Json,
-  key: string,
-  path: string,
-  kind: 'string' | 'number',
-  required: true,
-): T;
-function field<T>(
-  object: Json,
-  key: string,
-  path: string,
-  kind: 'string' | 'number',
-  required?: false,
-): T | undefined;
-function field(
-  object: Json,
-  key: string,
-  path: string,
-  kind: 'string' | 'number',
-  required = false,
-): unknown {
-  const value = object[key];
-  if (value === undefined) return required ? fail(`${path}.${key}`, 'is required') : undefined;
-  if (
-    typeof value !== kind ||
-    (kind === 'number' && (!Number.isFinite(value) || (value as number) < 0))
-  )
-    fail(
-      `${path}.${key}`,
-      `must be a ${kind === 'number' ? 'number ≥ 0' : kind}, got ${JSON.stringify(value)}`,
-    );
-  return value;
-}
-
-function onlyKeys(object: Json, allowed: readonly string[], path: string): void {
-  for (const key of Object.keys(object))
-    if (!allowed.includes(key))
-      fail(`${path}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
-}
-
-const EVENTS = ['media', 'chunk', 'transfer', 'hangup'] as const;
-
-function parseExpectation(value: unknown, path: string): Expectation {
-  if (!isObject(value)) return fail(path, 'must be an object');
-  const type = field<string>(value, 'type', path, 'string', true);
-  const within = () => field<number>(value, 'withinMs', path, 'number');
-  const optional = <K extends string>(key: K, v: unknown) =>
-    v === undefined ? {} : ({ [key]: v } as Record<K, never>);
-  switch (type) {
-    case 'action': {
-      onlyKeys(value, ['type', 'event', 'withinMs'], path);
-      const event = field<string>(value, 'event', path, 'string', true);
-      if (!(EVENTS as readonly string[]).includes(event))
-        fail(`${path}.event`, `must be one of ${EVENTS.join(', ')}, got ${JSON.stringify(event)}`);
-      return { type, event: event as (typeof EVENTS)[number], ...optional('withinMs', within()) };
-    }
-    case 'reply': {
-      onlyKeys(value, ['type', 'utterance', 'withinMs'], path);
-      const utterance = field<number>(value, 'utterance', path, 'number');
-      if (utterance !== undefined && (!Number.isInteger(utterance) || utterance < 1))
-        fail(`${path}.utterance`, `must be an utterance number from 1, got ${utterance}`);
-      return {
-        type,
-        withinMs: field<number>(value, 'withinMs', path, 'number', true),
-        ...optional('utterance', utterance),
-      };
-    }
-    case 'bot-audio':
-      onlyKeys(value, ['type', 'minMs'], path);
-      return { type, minMs: field<number>(value, 'minMs', path, 'number', true) };
-    case 'barge-in':
-      onlyKeys(value, ['type', 'withinMs'], path);
-      return { type, withinMs: field<number>(value, 'withinMs', path, 'number', true) };
-    case 'transfer':
-      onlyKeys(value, ['type', 'extension', 'withinMs'], path);
-      return {
-        type,
-        ...optional('extension', field<string>(value, 'extension', path, 'string')),
-        ...optional('withinMs', within()),
-      };
-    case 'hangup':
-      onlyKeys(value, ['type', 'withinMs'], path);
-      return { type, ...optional('withinMs', within()) };
-    case 'no-violations':
-    case 'no-underruns':
-      onlyKeys(value, ['type'], path);
-      return { type };
-    default:
-      return fail(
-        `${path}.type`,
-        `unknown expectation ${JSON.stringify(type)} (action, reply, bot-audio, barge-in, transfer, hangup, no-violations, no-underruns)`,
-      );
-  }
-}
-
 /**
  * Reads a scenario file (JSON, or YAML when it ends in `.yaml`/`.yml`) and the caller
  * recordings it names (paths relative to the file).
@@ -207,59 +106,30 @@ export async function loadScenario(path: string): Promise<Scenario> {
   return parseScenario(root, path, (wav) => loadCallerAudio(resolve(dirname(path), wav)));
 }
 
-/** Checks a parsed scenario; `load` reads the recordings its `say` fields name. */
+/**
+ * Checks a parsed scenario against the published JSON Schema
+ * (`@psrkit/simulator/scenario.schema.json`); `load` reads the recordings its `say` fields name.
+ */
 export async function parseScenario(
   root: unknown,
   source: string,
   load: (wav: string) => Promise<Int16Array>,
 ): Promise<Scenario> {
-  if (!isObject(root)) return fail('$', 'a scenario is a JSON object');
-  onlyKeys(
-    root,
-    ['$schema', 'name', 'url', 'tenant', 'params', 'channel', 'side', 'caller', 'tailMs', 'expect'],
-    '$',
-  );
-  const channel = field<string>(root, 'channel', '$', 'string');
-  if (channel !== undefined && !(PSR_CHANNELS as readonly string[]).includes(channel))
-    fail('$.channel', `must be one of ${PSR_CHANNELS.join(', ')}, got ${JSON.stringify(channel)}`);
-  const side = field<string>(root, 'side', '$', 'string');
-  if (side !== undefined && side !== 'a' && side !== 'b')
-    fail('$.side', `must be "a" or "b", got ${JSON.stringify(side)}`);
-  const params = root['params'];
-  if (params !== undefined) {
-    if (!isObject(params)) fail('$.params', 'must be an object of strings');
-    for (const [key, value] of Object.entries(params as Json))
-      if (typeof value !== 'string')
-        fail(`$.params.${key}`, `must be a string, got ${JSON.stringify(value)}`);
-  }
-  const caller = root['caller'];
-  if (!Array.isArray(caller) || caller.length === 0)
-    return fail('$.caller', 'must be a non-empty array of { atMs, say }');
-  const segments: CallerSegment[] = [];
-  for (const [i, step] of caller.entries()) {
-    const path = `$.caller[${i}]`;
-    if (!isObject(step)) return fail(path, 'must be an object { atMs, say }');
-    onlyKeys(step, ['atMs', 'say'], path);
-    const atMs = field<number>(step, 'atMs', path, 'number', true);
-    const say = field<string>(step, 'say', path, 'string', true);
-    segments.push({ atMs, samples: await load(say) });
-  }
-  const expectations = root['expect'];
-  if (!Array.isArray(expectations)) return fail('$.expect', 'must be an array of expectations');
-  const url = field<string>(root, 'url', '$', 'string');
-  const tenant = field<string>(root, 'tenant', '$', 'string');
-  const tailMs = field<number>(root, 'tailMs', '$', 'number');
+  const file = checkScenarioFile(root);
+  const caller: CallerSegment[] = [];
+  for (const { atMs, say } of file.caller) caller.push({ atMs, samples: await load(say) });
   return {
-    name: field<string>(root, 'name', '$', 'string') ?? source,
+    name: file.name ?? source,
     source,
-    caller: segments,
-    expect: expectations.map((e, i) => parseExpectation(e, `$.expect[${i}]`)),
-    ...(url !== undefined && { url }),
-    ...(tenant !== undefined && { tenant }),
-    ...(params !== undefined && { params: params as Record<string, string> }),
-    ...(channel !== undefined && { channel: channel as PsrChannel }),
-    ...(side !== undefined && { side: side as CallSide }),
-    ...(tailMs !== undefined && { tailMs }),
+    caller,
+    // The schema admits exactly the Expectation shapes.
+    expect: file.expect as unknown as Expectation[],
+    ...(file.url !== undefined && { url: file.url }),
+    ...(file.tenant !== undefined && { tenant: file.tenant }),
+    ...(file.params !== undefined && { params: file.params }),
+    ...(file.channel !== undefined && { channel: file.channel }),
+    ...(file.side !== undefined && { side: file.side }),
+    ...(file.tailMs !== undefined && { tailMs: file.tailMs }),
   };
 }
 
