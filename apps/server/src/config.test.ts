@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';
+import { SETTINGS, settingsMarkdown } from './settings.js';
 
 describe('parseConfig', () => {
   it('has a default for everything', () => {
@@ -101,6 +103,22 @@ describe('parseConfig', () => {
     expect(error(['--no-such-flag']).message).toMatch(/unknown option/);
     expect(error(['--on-bot-error', 'explode'])).toMatchObject({ option: '--on-bot-error' });
     expect(error(['--on-bot-error', 'transfer:'])).toMatchObject({ option: '--on-bot-error' });
+  });
+
+  it('names the variable when the value came from the environment', () => {
+    expect(() => parseConfig([], { PSRKIT_LEAD_MS: '-1' })).toThrow(
+      'PSRKIT_LEAD_MS: must be an integer from 0 to 10000, got "-1"',
+    );
+    expect(() => parseConfig([], { PSRKIT_CHUNK_FORMAT: 'ogg' })).toThrow(
+      'PSRKIT_CHUNK_FORMAT: must be one of mp3, pcm16, got "ogg"',
+    );
+  });
+
+  it('is one table: every setting is in the config, and the README lists them all as they are', async () => {
+    const config = parseConfig([], {});
+    expect(Object.keys(config).sort()).toEqual([...SETTINGS.map((s) => s.key), 'warnings'].sort());
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(settingsMarkdown()); // after a change: pnpm --filter @psrkit/server docs
   });
 
   it('does not change the process environment', () => {

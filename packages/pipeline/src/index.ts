@@ -13,6 +13,7 @@ export { frameMedia } from './frame-media.js';
 export { mp3Chunks } from './mp3-chunks.js';
 export {
   createMp3Encoder,
+  DEFAULT_BITRATE_KBPS,
   lameJsBackend,
   type Mp3Encoder,
   type Mp3EncoderBackend,

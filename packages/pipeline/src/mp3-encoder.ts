@@ -79,6 +79,9 @@ export interface Mp3Encoder {
 
 const BITRATES_8K = [8, 16, 24, 32, 40, 48, 56, 64];
 
+/** The MP3 bitrate when none is given, kbps: clear speech at 8 kHz, 4 KB a second. */
+export const DEFAULT_BITRATE_KBPS = 32;
+
 /**
  * Creates an MP3 encoder for one stream of mono audio.
  *
@@ -90,7 +93,7 @@ const BITRATES_8K = [8, 16, 24, 32, 40, 48, 56, 64];
  */
 export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
   const sampleRate = options.sampleRate ?? 8000;
-  const bitrateKbps = options.bitrateKbps ?? 32;
+  const bitrateKbps = options.bitrateKbps ?? DEFAULT_BITRATE_KBPS;
   if (![8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000].includes(sampleRate)) {
     throw new PipelineError(
       'INVALID_OPTION',

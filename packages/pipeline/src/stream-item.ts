@@ -3,6 +3,7 @@ import { type Observable, Subscription } from 'rxjs';
 import type { AudioChunk } from './audio-frame.js';
 import { type ChunkSource, createChunkSource } from './chunk-source.js';
 import { PipelineError } from './errors.js';
+import { DEFAULT_BITRATE_KBPS } from './mp3-encoder.js';
 import { createPacer, type Pacer } from './pacer.js';
 import { PlayoutClock } from './playout-clock.js';
 import { asError, type LineContext, type LineItem, playbackMarks } from './playout-item.js';
@@ -50,7 +51,7 @@ export function streamItem(
     format,
     framesPerChunk: shape.framesPerChunk,
     pcmChunkSamples: shape.pcmChunkSamples,
-    bitrateKbps: options.bitrateKbps ?? 32,
+    bitrateKbps: options.bitrateKbps ?? DEFAULT_BITRATE_KBPS,
     ...(options.mp3Backend && { mp3Backend: options.mp3Backend }),
     ...(options.resamplerQuality && { resamplerQuality: options.resamplerQuality }),
     ...withOutbound(options.outbound?.()),

@@ -35,10 +35,8 @@ export class PsrkitError<Code extends string = string> extends Error {
     error: unknown,
   ): error is E {
     if (typeof error !== 'object' || error === null || !(MARK in error)) return false;
-    // biome-ignore lint/complexity/noThisInStatic: the class it is called on (a subclass) decides
-    const cls: unknown = this;
     return (
-      cls === PsrkitError || (error as { name?: unknown }).name === (cls as { name: string }).name
+      this === PsrkitError || (error as { name?: unknown }).name === (this as { name: string }).name
     );
   }
 }

@@ -1,32 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import {
-  type AudioProblem,
-  type DecodeMode,
-  EmulatedLine,
-  type LineInterval,
-  playAction,
-} from '@psrkit/line';
+import { type DecodeMode, EmulatedLine } from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
-import { type DecodedPsrAction, PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
-import { connectAsPsr, type ReceivedAction } from '@psrkit/transport';
-import type {
-  ActionRecord,
-  CallEndRecord,
-  CallReport,
-  TimelineEntry,
-  UtteranceReport,
-  Violation,
-} from './call-report.js';
+import { PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
+import { connectAsPsr } from '@psrkit/transport';
+import { createActionJudge } from './action-judge.js';
+import type { CallEndRecord, CallReport, TimelineEntry } from './call-report.js';
+import { summariseCall } from './call-summary.js';
+import { type CallerSegment, callerPiece, composeCaller } from './caller-track.js';
 import { checkRange, SimulatorError } from './errors.js';
-import { findUtterances, type Utterance } from './find-utterances.js';
-import { type Percentiles, percentiles } from './percentiles.js';
 
-/** A piece of caller speech placed on the call's clock. */
-export interface CallerSegment {
-  readonly atMs: number;
-  /** Mono, 8000 Hz. */
-  readonly samples: Int16Array;
-}
+export type { CallerSegment } from './caller-track.js';
 
 export interface PlaceCallOptions {
   /** The bot server's WebSocket URL (it may carry its own query, e.g. a token). */
@@ -112,10 +95,6 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     ...(options.mediaCutsStream !== undefined && { mediaCutsStream: options.mediaCutsStream }),
   });
   const timeline: TimelineEntry[] = [];
-  const actions: ActionRecord[] = [];
-  const violations: Violation[] = [];
-  let transfer: CallReport['transfer'];
-  let hangup: CallReport['hangup'];
   let end: CallEndRecord | undefined;
   const note = (entry: TimelineEntry) => {
     timeline.push(entry);
@@ -133,97 +112,15 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   let t0: number | undefined;
   const nowMs = () => (t0 === undefined ? 0 : (performance.now() - t0) * speed);
 
-  const violation = (atMs: number, code: string, message: string, frame: string | Uint8Array) => {
-    const excerpt =
-      typeof frame === 'string'
-        ? frame.slice(0, 160)
-        : Buffer.from(frame.subarray(0, 80)).toString('hex');
-    const record: Violation = { atMs, code, message, excerpt };
-    violations.push(record);
-    note({ kind: 'violation', ...record });
-  };
-  const audioProblems = (atMs: number, problems: readonly AudioProblem[], frame: string) => {
-    for (const p of problems) violation(atMs, p.code, p.message, frame);
-  };
-
-  /** Plays one action on the line; runs in arrival order. */
-  async function obey(received: ReceivedAction, atMs: number): Promise<void> {
-    if (!received.ok) {
-      violation(atMs, received.error.code, received.error.message, received.frame);
-      return;
-    }
-    const action: DecodedPsrAction = received.action;
-    if (action.type === 'unknown') {
-      violation(
-        atMs,
-        'UNKNOWN_ACTION',
-        `unknown event ${JSON.stringify(action.event)}`,
-        received.frame,
-      );
-      return;
-    }
-    if (action.extraFields)
-      violation(
-        atMs,
-        'EXTRA_FIELDS',
-        `fields outside the contract: ${action.extraFields.join(', ')}`,
-        received.frame,
-      );
-    if (transfer || hangup) {
-      violation(
-        atMs,
-        'ACTION_AFTER_END',
-        `${action.type} after the call was ${transfer ? 'transferred' : 'hung up'}`,
-        received.frame,
-      );
-      return;
-    }
-    const at = Math.round(atMs * RATE);
-    const played = await playAction(line, action, at);
-    audioProblems(atMs, played.problems, received.frame);
-    const bytes = action.type === 'media' || action.type === 'chunk' ? action.payload.length : 0;
-    let record: ActionRecord;
-    switch (action.type) {
-      case 'media':
-        record = {
-          atMs,
-          type: 'media',
-          bytes,
-          audioMs: played.samples / RATE,
-          isSync: action.isSync,
-        };
-        break;
-      case 'chunk':
-        record = {
-          atMs,
-          type: 'chunk',
-          bytes,
-          audioMs: played.samples / RATE,
-          format: action.format,
-        };
-        break;
-      case 'transfer':
-        transfer = { atMs, extension: action.extension };
-        record = { atMs, type: 'transfer', bytes, extension: action.extension };
-        break;
-      case 'hangup':
-        hangup = { atMs };
-        record = { atMs, type: 'hangup', bytes };
-        break;
-    }
-    actions.push(record);
-    note({ kind: 'action', ...record });
-    if (action.type === 'transfer' || action.type === 'hangup') finish('bot', 1000, action.type);
-  }
-
+  const judge = createActionJudge(line, note, (reason) => finish('bot', 1000, reason));
   let queue = Promise.resolve();
   client.actions$.subscribe((received) => {
     const atMs = nowMs();
     // A failure in the emulator itself is reported as such and never stalls the queue.
     queue = queue
-      .then(() => obey(received, atMs))
+      .then(() => judge.obey(received, atMs))
       .catch((error: unknown) =>
-        violation(
+        judge.violation(
           atMs,
           'EMULATOR_ERROR',
           `the emulator failed on this action: ${(error as Error).message}`,
@@ -262,26 +159,11 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const sendDue = () => {
     if (end) return;
     while (sent < totalSamples && (sent + pieceSamples) / RATE <= nowMs()) {
-      client.sendMedia(piece(sent));
+      client.sendMedia(callerPiece(caller, line, { channel, side }, sent, pieceSamples));
       sent += pieceSamples;
     }
     if (sent >= totalSamples) return finish('caller', 1000, 'caller hung up');
     timer = setTimeout(sendDue, Math.max(0, ((sent + pieceSamples) / RATE - nowMs()) / speed));
-  };
-  const piece = (from: number): Int16Array => {
-    const spoken = caller.subarray(from, Math.min(from + pieceSamples, caller.length));
-    const padded = spoken.length === pieceSamples ? spoken : new Int16Array(pieceSamples);
-    if (padded !== spoken) padded.set(spoken); // past the recording: silence
-    const sideOf = (which: CallSide) => (which === side ? padded : line.read(from, pieceSamples));
-    if (channel !== 'stereo') return sideOf(channel === 'mono_a' ? 'a' : 'b');
-    const a = sideOf('a');
-    const b = sideOf('b');
-    const stereo = new Int16Array(pieceSamples * 2);
-    for (let i = 0; i < pieceSamples; i++) {
-      stereo[2 * i] = a[i]!;
-      stereo[2 * i + 1] = b[i]!;
-    }
-    return stereo;
   };
   sendDue();
 
@@ -292,127 +174,18 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   line.close();
   note({ kind: 'closed', ...finalEnd });
 
-  const endSample = Math.max(Math.round(finalEnd.atMs * RATE), 0);
-  const botAudio = line.botAudio().filter((b) => b.kind !== 'prompt');
-  const heard = line.heard();
-  const utterances = answerTimes(
-    findUtterances(caller.subarray(0, Math.min(caller.length, endSample))),
-    botAudio,
-    decode === 'none' ? undefined : heard,
-  );
-  for (const u of utterances) note({ atMs: u.startMs, kind: 'caller-speech', endMs: u.endMs });
-  for (const b of botAudio)
-    note({ atMs: b.startMs, kind: 'bot-audio', endMs: b.endMs, source: b.kind });
-  for (const u of line.underruns) note({ atMs: u.atMs, kind: 'underrun', gapMs: u.gapMs });
-  for (const c of line.cuts) note({ atMs: c.atMs, kind: 'cut', cutMs: c.cutMs, by: c.by });
-  for (const t of line.talkOver) note({ atMs: t.atMs, kind: 'talk-over', overlapMs: t.overlapMs });
-  timeline.sort((a, b) => a.atMs - b.atMs);
-
-  const count = (type: ActionRecord['type']) => actions.filter((a) => a.type === type).length;
-  const bargeIns = utterances.flatMap((u) => (u.bargeIn ? [u.bargeIn.botStoppedAfterMs] : []));
-  return {
+  return summariseCall({
     callId: client.callId,
     channel,
     decode,
-    durationMs: finalEnd.atMs,
-    caller: caller.subarray(0, Math.min(caller.length, endSample)),
-    heard,
-    actions,
-    violations,
-    utterances,
-    botAudio,
-    underruns: line.underruns,
-    cuts: line.cuts,
-    talkOver: line.talkOver,
-    margins: line.margins,
-    ...(transfer && { transfer }),
-    ...(hangup && { hangup }),
+    caller,
+    line,
+    actions: judge.actions,
+    violations: judge.violations,
+    transfer: judge.transfer,
+    hangup: judge.hangup,
     end: finalEnd,
     timeline,
-    summary: {
-      actions: {
-        media: count('media'),
-        chunk: count('chunk'),
-        transfer: count('transfer'),
-        hangup: count('hangup'),
-      },
-      botAudioMs: botAudio.reduce((sum, b) => sum + b.endMs - b.startMs, 0),
-      firstReplyMs: utterances.flatMap((u) =>
-        u.firstReplyMs === undefined ? [] : [u.firstReplyMs],
-      ),
-      underrunCount: line.underruns.length,
-      underrunMs: line.underruns.reduce((sum, u) => sum + u.gapMs, 0),
-      bargeIns: bargeIns.length,
-      maxBargeInStopMs: bargeIns.length ? Math.max(...bargeIns) : undefined,
-      staleAudioMs: pick(percentiles(bargeIns), 'p50', 'p95', 'max'),
-      marginMs: pick(percentiles(line.margins), 'p1', 'p50'),
-      violations: violations.length,
-    },
-  };
-}
-
-/** Some of the percentiles, or undefined when there were no figures. */
-function pick<K extends keyof Percentiles>(
-  figures: Percentiles | undefined,
-  ...names: K[]
-): Pick<Percentiles, K> | undefined {
-  if (!figures) return undefined;
-  return Object.fromEntries(names.map((name) => [name, figures[name]])) as Pick<Percentiles, K>;
-}
-
-/** Lays caller pieces on one track (mixing where they overlap). */
-function composeCaller(caller: Int16Array | readonly CallerSegment[]): Int16Array {
-  if (caller instanceof Int16Array) return caller;
-  const length = Math.max(0, ...caller.map((s) => Math.round(s.atMs * RATE) + s.samples.length));
-  const track = new Int16Array(length);
-  for (const { atMs, samples } of caller) {
-    const at = Math.round(atMs * RATE);
-    for (let i = 0; i < samples.length; i++)
-      track[at + i] = Math.max(-32768, Math.min(32767, track[at + i]! + samples[i]!));
-  }
-  return track;
-}
-
-/**
- * For each utterance: when the bot's next audio started (after its end, before the
- * next utterance ends), and if the bot was talking when it began, how long it went on:
- * to the last audible sound of that stretch of bot audio when it was decoded (codec
- * delay and fades included), else to the actions' nominal end.
- */
-function answerTimes(
-  utterances: Utterance[],
-  bot: readonly LineInterval[],
-  heard: Int16Array | undefined,
-): UtteranceReport[] {
-  return utterances.map((u, i) => {
-    const nextEnd = utterances[i + 1]?.endMs ?? Number.POSITIVE_INFINITY;
-    const reply = bot.find((b) => b.startMs >= u.endMs && b.startMs < nextEnd);
-    const talking = bot.find((b) => b.startMs <= u.startMs && b.endMs > u.startMs);
-    let stop = talking?.endMs;
-    // Follow contiguous bot audio (a file running into a stream) to where it really stops.
-    for (const b of bot)
-      if (stop !== undefined && b.startMs <= stop && b.endMs > stop) stop = b.endMs;
-    if (stop !== undefined && heard) stop = lastAudible(heard, u.startMs, stop);
-    return {
-      ...u,
-      ...(reply && { firstReplyMs: reply.startMs - u.endMs }),
-      ...(stop !== undefined && { bargeIn: { botStoppedAfterMs: stop - u.startMs } }),
-    };
+    note,
   });
-}
-
-/** Where `pcm` was last audible (above −50 dBFS in 10 ms blocks) between `fromMs` and `limitMs`. */
-function lastAudible(pcm: Int16Array, fromMs: number, limitMs: number): number {
-  const block = 10 * RATE;
-  const from = Math.floor(fromMs / 10) * block;
-  for (
-    let end = Math.min(pcm.length, Math.ceil(limitMs / 10) * block);
-    end - block >= from;
-    end -= block
-  ) {
-    let sum = 0;
-    for (let i = end - block; i < end; i++) sum += pcm[i]! * pcm[i]!;
-    if (Math.sqrt(sum / block) >= 104) return Math.min(end / RATE, limitMs);
-  }
-  return fromMs;
 }

@@ -5,8 +5,9 @@ import type { PsrChannel } from '@psrkit/protocol';
 import { parse as parseYaml } from 'yaml';
 import type { CallReport } from './call-report.js';
 import { loadCallerAudio } from './caller-audio-file.js';
+import type { CallerSegment } from './caller-track.js';
 import { SimulatorError } from './errors.js';
-import { type CallerSegment, type PlaceCallOptions, placeCall } from './place-call.js';
+import { type PlaceCallOptions, placeCall } from './place-call.js';
 import { checkScenarioFile } from './scenario-schema.js';
 
 /** Something the scenario expects of the bot; times are ms on the call's clock. */

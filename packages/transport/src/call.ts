@@ -40,6 +40,9 @@ import { parseRemoteSide, REMOTE_SIDE_PARAM, remoteSideOf } from './remote-side.
 /** Distinct extra field names a call reports before it stops reporting new ones. */
 const MAX_REPORTED_FIELDS = 256;
 
+/** A call's defaults (what `createCall` uses when an option is left out). */
+export const CALL_DEFAULTS = { maxMediaFrameMs: 1000, maxAudioAheadMs: 2000 } as const;
+
 /**
  * Turns one PSR connection into a {@link Call}: decodes and checks every frame (bad
  * ones become `frame-error` events and the call goes on), frames the caller's audio,
@@ -67,9 +70,14 @@ export function createCall(init: CallInit): CallController {
   );
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const maxMediaFrameSamples =
-    checkOption(options.maxMediaFrameMs ?? 1000, 'call.maxMediaFrameMs', 20, 3_600_000) * 8;
+    checkOption(
+      options.maxMediaFrameMs ?? CALL_DEFAULTS.maxMediaFrameMs,
+      'call.maxMediaFrameMs',
+      20,
+      3_600_000,
+    ) * 8;
   const maxAheadMs = checkOption(
-    options.maxAudioAheadMs ?? 2000,
+    options.maxAudioAheadMs ?? CALL_DEFAULTS.maxAudioAheadMs,
     'call.maxAudioAheadMs',
     20,
     Number.MAX_SAFE_INTEGER,

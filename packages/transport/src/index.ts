@@ -23,7 +23,7 @@ export {
   tokenAuth,
 } from './auth.js';
 export type { Bot, BotContext } from './bot.js';
-export { createCall } from './call.js';
+export { CALL_DEFAULTS, createCall } from './call.js';
 export type { CallStages } from './call-stages.js';
 export type { CallStats } from './call-stats.js';
 export type {
@@ -61,6 +61,7 @@ export {
   PsrServer,
   type PsrServerEvents,
   type PsrServerOptions,
+  SERVER_DEFAULTS,
   type UpgradeRejection,
 } from './psr-server.js';
 export { VERSION } from './version.js';

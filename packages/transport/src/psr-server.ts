@@ -24,6 +24,13 @@ import { WsConnection } from './ws-connection.js';
 /** Close code sent to a connection replaced by a newer one with the same `call_id`. */
 export const CLOSE_REPLACED = 4001;
 
+/** The server's defaults (what `createPsrServer` uses when an option is left out). */
+export const SERVER_DEFAULTS = {
+  heartbeatIntervalMs: 15_000,
+  maxFrameBytes: 2 * 1024 * 1024,
+  authTimeoutMs: 5000,
+} as const;
+
 export interface PsrServerOptions {
   /** Programs each call. */
   readonly bot: Bot;
@@ -148,13 +155,13 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
         path: 'server.path',
       });
     this.authTimeoutMs = checkOption(
-      options.authTimeoutMs ?? 5000,
+      options.authTimeoutMs ?? SERVER_DEFAULTS.authTimeoutMs,
       'server.authTimeoutMs',
       1,
       600_000,
     );
     const interval = checkOption(
-      options.heartbeatIntervalMs ?? 15_000,
+      options.heartbeatIntervalMs ?? SERVER_DEFAULTS.heartbeatIntervalMs,
       'server.heartbeatIntervalMs',
       0,
       3_600_000,
@@ -166,7 +173,7 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       7_200_000,
     );
     const maxFrameBytes = checkOption(
-      options.maxFrameBytes ?? 2 * 1024 * 1024,
+      options.maxFrameBytes ?? SERVER_DEFAULTS.maxFrameBytes,
       'server.maxFrameBytes',
       1024,
       1 << 30,

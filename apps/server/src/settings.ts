@@ -1,0 +1,416 @@
+import { DEFAULT_BITRATE_KBPS, DEFAULT_LEAD_MS } from '@psrkit/pipeline';
+import { checkExtension, PsrkitError } from '@psrkit/protocol';
+import { CALL_DEFAULTS, SERVER_DEFAULTS, type TenantToken } from '@psrkit/transport';
+
+/** A configuration value is wrong: `option` names the flag or the variable it came from. */
+export class ConfigError extends PsrkitError<'INVALID_CONFIG'> {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super('INVALID_CONFIG', `${option}: ${message}`);
+  }
+}
+
+/**
+ * The bot the server runs without `--bot`: the demo, an optional peer dependency (it is
+ * GPL-3.0 through eSpeak NG; the server is MIT and does not pull it in).
+ */
+export const DEFAULT_BOT = '@psrkit/demo-bot';
+
+/** Reads one value; `name` is the flag or variable it came from, for the error. */
+type Parse<T> = (value: string, name: string) => T;
+
+/**
+ * One setting: its flag, its variable, its default (from the package that owns it) and how
+ * a value is read. The one table the command line, the environment, `--help` and the
+ * README's table are made from.
+ */
+export interface Setting<T = unknown> {
+  /** Its name in `ServerConfig`. */
+  readonly key: string;
+  /** `--port <port>`. */
+  readonly flag: string;
+  readonly env: string;
+  readonly description: string;
+  readonly parse: Parse<T>;
+  /** What it is when neither flag nor variable is given. */
+  readonly default?: T;
+  /** How the README shows the default, when the value alone would not say it. */
+  readonly defaultText?: string;
+  /** Given several times (or `;`-separated in the variable): a list, in order. */
+  readonly repeatable?: boolean;
+  /** A secret: warned about when given as a flag (visible in `ps`). */
+  readonly secret?: boolean;
+}
+
+const integer =
+  (min: number, max: number): Parse<number> =>
+  (value, name) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(
+        name,
+        `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      );
+    return n;
+  };
+const oneOf =
+  <T extends string | number>(allowed: readonly T[]): Parse<T> =>
+  (value, name) => {
+    const found = allowed.find((a) => String(a) === value);
+    if (found === undefined)
+      throw new ConfigError(
+        name,
+        `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+      );
+    return found;
+  };
+const text: Parse<string> = (value) => value;
+const listBy =
+  (separator: string): Parse<string[]> =>
+  (value) =>
+    value
+      .split(separator)
+      .map((item) => item.trim())
+      .filter(Boolean);
+const list = listBy(',');
+const path: Parse<string> = (value, name) => {
+  if (!value.startsWith('/'))
+    throw new ConfigError(name, `must start with "/", got ${JSON.stringify(value)}`);
+  return value;
+};
+/** `tok` opens any tenant's calls; `tenant:tok` only that tenant's (the first `:` splits). */
+const tokenList: Parse<(string | TenantToken)[]> = (value, name) =>
+  list(value, name).map((item) => {
+    const at = item.indexOf(':');
+    if (at < 0) return item;
+    const tenant = item.slice(0, at);
+    const token = item.slice(at + 1);
+    if (!tenant || !token)
+      throw new ConfigError(name, 'write each entry as <token> or <tenant>:<token>');
+    return { tenant, token };
+  });
+const botErrorPolicy: Parse<
+  { readonly action: 'hangup' } | { readonly action: 'transfer'; readonly extension: string }
+> = (value, name) => {
+  if (value === 'hangup') return { action: 'hangup' };
+  const match = /^transfer:(.+)$/.exec(value);
+  if (match) {
+    try {
+      return { action: 'transfer', extension: checkExtension(match[1]!, name) };
+    } catch (error) {
+      throw new ConfigError(name, (error as Error).message);
+    }
+  }
+  throw new ConfigError(
+    name,
+    `must be "hangup" or "transfer:<extension>", got ${JSON.stringify(value)}`,
+  );
+};
+const onOff: Parse<boolean> = (value, name) => oneOf(['on', 'off'])(value, name) === 'on';
+const MP3_BITRATES = [8, 16, 24, 32, 40, 48, 56, 64] as const;
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+
+/** Every setting of `psrkit-server`, in the order `--help` and the README list them. */
+export const SETTINGS = [
+  setting({
+    key: 'host',
+    flag: '--host <host>',
+    env: 'PSRKIT_HOST',
+    parse: text,
+    default: '0.0.0.0',
+    description: 'interface to listen on',
+  }),
+  setting({
+    key: 'port',
+    flag: '--port <port>',
+    env: 'PORT',
+    parse: integer(0, 65535),
+    default: 8080,
+    description: 'one port for the WebSocket, /healthz, /readyz and /metrics',
+  }),
+  setting({
+    key: 'path',
+    flag: '--path <path>',
+    env: 'PSRKIT_PATH',
+    parse: path,
+    default: '/',
+    description: 'WebSocket path PSR connects to',
+  }),
+  setting({
+    key: 'tokens',
+    flag: '--tokens <list>',
+    env: 'PSRKIT_TOKENS',
+    parse: tokenList,
+    default: [],
+    defaultText: 'none (no auth, logged as a warning)',
+    secret: true,
+    description:
+      "accepted tokens, comma-separated (`?token=` or `Authorization: Bearer`; several for rotation); `tenant:token` opens only that tenant's calls. Prefer the variable: flags show in `ps`",
+  }),
+  setting({
+    key: 'metricsToken',
+    flag: '--metrics-token <token>',
+    env: 'PSRKIT_METRICS_TOKEN',
+    parse: (value) => value || undefined,
+    defaultText: 'none (open)',
+    secret: true,
+    description:
+      '`/metrics` and `/readyz` answer 401 without `Authorization: Bearer <token>`; `/healthz` stays open',
+  }),
+  setting({
+    key: 'tenants',
+    flag: '--tenants <list>',
+    env: 'PSRKIT_TENANTS',
+    parse: list,
+    default: [],
+    defaultText: 'any',
+    description: 'tenant allow-list, comma-separated',
+  }),
+  setting({
+    key: 'leadMs',
+    flag: '--lead-ms <ms>',
+    env: 'PSRKIT_LEAD_MS',
+    parse: integer(0, 10_000),
+    default: DEFAULT_LEAD_MS,
+    description:
+      'the most bot audio sent ahead of the caller: what they still hear after a barge-in',
+  }),
+  setting({
+    key: 'bitrateKbps',
+    flag: '--bitrate <kbps>',
+    env: 'PSRKIT_MP3_BITRATE',
+    parse: oneOf(MP3_BITRATES),
+    default: DEFAULT_BITRATE_KBPS,
+    description: `MP3 bitrate: ${MP3_BITRATES.join(', ')} (what 8 kHz MP3 allows)`,
+  }),
+  setting({
+    key: 'framesPerChunk',
+    flag: '--frames-per-chunk <n>',
+    env: 'PSRKIT_FRAMES_PER_CHUNK',
+    parse: integer(1, 50),
+    default: 1,
+    description: 'MP3 frames (72 ms each) per `chunk` action',
+  }),
+  setting({
+    key: 'chunkFormat',
+    flag: '--chunk-format <format>',
+    env: 'PSRKIT_CHUNK_FORMAT',
+    parse: oneOf(['mp3', 'pcm16'] as const),
+    default: 'mp3',
+    description: 'format of streamed chunks: `mp3` or `pcm16`',
+  }),
+  setting({
+    key: 'remoteSide',
+    flag: '--remote-side <side>',
+    env: 'PSRKIT_REMOTE_SIDE',
+    parse: oneOf(['a', 'b'] as const),
+    default: 'a',
+    description:
+      "the side of a `stereo` call that is the person the bot talks to (`b` when every call is outbound); a call's `remote_side=a|b` parameter wins",
+  }),
+  setting({
+    key: 'mp3Encoder',
+    flag: '--mp3-encoder <engine>',
+    env: 'PSRKIT_MP3_ENCODER',
+    parse: oneOf(['lamejs', 'wasm'] as const),
+    default: 'lamejs',
+    description:
+      '`lamejs` (built in) or `wasm`: LAME in WebAssembly (`@psrkit/plugin-mp3-wasm`), ~4× faster',
+  }),
+  setting({
+    key: 'encodeAhead',
+    flag: '--encode-ahead <on|off>',
+    env: 'PSRKIT_ENCODE_AHEAD',
+    parse: onOff,
+    default: false,
+    defaultText: 'off',
+    description:
+      "`on`: MP3-encode each call's next chunk right after a send, off the send path (steadier sends under load; it counts against the lead)",
+  }),
+  setting({
+    key: 'heartbeatMs',
+    flag: '--heartbeat-ms <ms>',
+    env: 'PSRKIT_HEARTBEAT_MS',
+    parse: integer(100, 3_600_000),
+    default: SERVER_DEFAULTS.heartbeatIntervalMs,
+    description: 'WebSocket ping interval; a call silent for twice this ends',
+  }),
+  setting({
+    key: 'maxPayloadBytes',
+    flag: '--max-payload <bytes>',
+    env: 'PSRKIT_MAX_PAYLOAD',
+    parse: integer(1024, 256 * 1024 * 1024),
+    default: SERVER_DEFAULTS.maxFrameBytes,
+    description: 'largest inbound frame (larger: close 1009)',
+  }),
+  setting({
+    key: 'maxAudioAheadMs',
+    flag: '--max-audio-ahead-ms <ms>',
+    env: 'PSRKIT_MAX_AUDIO_AHEAD_MS',
+    parse: integer(20, 24 * 3_600_000),
+    default: CALL_DEFAULTS.maxAudioAheadMs,
+    description:
+      "caller audio more than this ahead of real time is dropped (`AUDIO_AHEAD`): a peer cannot make the bot's work run ahead without bound; raise it for `psr-sim --speed`",
+  }),
+  setting({
+    key: 'maxMediaFrameMs',
+    flag: '--max-media-frame-ms <ms>',
+    env: 'PSRKIT_MAX_MEDIA_FRAME_MS',
+    parse: integer(20, 3_600_000),
+    default: CALL_DEFAULTS.maxMediaFrameMs,
+    description:
+      'most audio one `media` frame may carry (PSR sends 20 ms); a longer one is refused (`MEDIA_TOO_LONG`)',
+  }),
+  setting({
+    key: 'maxConnections',
+    flag: '--max-connections <n>',
+    env: 'PSRKIT_MAX_CONNECTIONS',
+    parse: integer(1, 1_000_000),
+    default: 5000,
+    description:
+      'open connections in all (calls, health checks, half-open requests); more are closed at once and counted',
+  }),
+  setting({
+    key: 'maxConnectionsPerAddress',
+    flag: '--max-connections-per-address <n>',
+    env: 'PSRKIT_MAX_CONNECTIONS_PER_ADDRESS',
+    parse: integer(1, 1_000_000),
+    default: 2000,
+    description:
+      'open connections from one address: one client cannot shut out calls and health checks',
+  }),
+  setting({
+    key: 'maxNewConnectionsPerSecond',
+    flag: '--max-new-connections-per-second <n>',
+    env: 'PSRKIT_MAX_NEW_CONNECTIONS_PER_SECOND',
+    parse: integer(1, 1_000_000),
+    default: 1000,
+    description: 'new connections from one address per second',
+  }),
+  setting({
+    key: 'recordings',
+    flag: '--recordings <dir>',
+    env: 'PSRKIT_RECORDINGS',
+    parse: text,
+    defaultText: 'off',
+    description: 'write a stereo WAV per call here (the caller left, the bot right)',
+  }),
+  setting({
+    key: 'recordingMaxMb',
+    flag: '--recording-max-mb <MiB>',
+    env: 'PSRKIT_RECORDING_MAX_MB',
+    parse: integer(1, 1024 * 1024),
+    default: 256,
+    description:
+      'the largest recording of one call (256 MiB ≈ 2.3 hours); the rest of a longer call is not recorded (logged, counted)',
+  }),
+  setting({
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'PSRKIT_LOG_LEVEL',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    default: 'info',
+    description: 'log level',
+  }),
+  setting({
+    key: 'logFormat',
+    flag: '--log-format <format>',
+    env: 'PSRKIT_LOG_FORMAT',
+    parse: oneOf(['json', 'pretty'] as const),
+    defaultText: 'pretty on a terminal, else JSON',
+    description: 'log lines: `json` or `pretty`',
+  }),
+  setting({
+    key: 'workers',
+    flag: '--workers <n>',
+    env: 'PSRKIT_WORKERS',
+    parse: integer(1, 256),
+    default: 1,
+    description: 'processes sharing the port (`node:cluster`)',
+  }),
+  setting({
+    key: 'drainTimeoutMs',
+    flag: '--drain-timeout-ms <ms>',
+    env: 'PSRKIT_DRAIN_TIMEOUT_MS',
+    parse: integer(0, 3_600_000),
+    default: 10_000,
+    description: 'how long live calls may go on after SIGTERM',
+  }),
+  setting({
+    key: 'duplicateCallId',
+    flag: '--duplicate-call-id <policy>',
+    env: 'PSRKIT_DUPLICATE_CALL_ID',
+    parse: oneOf(['reject', 'replace'] as const),
+    default: 'reject',
+    description:
+      'a second connection with a live `call_id`: `reject` (409) or `replace` (the first ends)',
+  }),
+  setting({
+    key: 'onBotError',
+    flag: '--on-bot-error <policy>',
+    env: 'PSRKIT_ON_BOT_ERROR',
+    parse: botErrorPolicy,
+    default: { action: 'hangup' },
+    defaultText: 'hangup',
+    description: 'what a call does when its bot throws: `hangup` or `transfer:<extension>`',
+  }),
+  setting({
+    key: 'handshakeTimeoutMs',
+    flag: '--handshake-timeout-ms <ms>',
+    env: 'PSRKIT_HANDSHAKE_TIMEOUT_MS',
+    parse: integer(100, 600_000),
+    default: 10_000,
+    description: 'slow or half-open HTTP requests and upgrades get 408 and are closed after this',
+  }),
+  setting({
+    key: 'bot',
+    flag: '--bot <module>',
+    env: 'PSRKIT_BOT',
+    parse: text,
+    default: DEFAULT_BOT,
+    description:
+      'the bot: a path or a package name whose default export is a bot (a `.ts` file under `node --import tsx`)',
+  }),
+  setting({
+    key: 'inboundStages',
+    flag: '--inbound-stage <module[=json]>',
+    env: 'PSRKIT_INBOUND_STAGES',
+    parse: listBy(';'),
+    default: [],
+    defaultText: 'none',
+    repeatable: true,
+    description:
+      "a stage plugin on the caller's audio before the bot hears it, `<module>[=<json options>]`; repeatable, in order (`;` between several in the variable)",
+  }),
+  setting({
+    key: 'outboundStages',
+    flag: '--outbound-stage <module[=json]>',
+    env: 'PSRKIT_OUTBOUND_STAGES',
+    parse: listBy(';'),
+    default: [],
+    defaultText: 'none',
+    repeatable: true,
+    description:
+      'a stage plugin on what the bot says (at 8 kHz, before it is encoded); the same form',
+  }),
+] as const satisfies readonly Setting[];
+
+/** The settings as the README's Markdown table. */
+export function settingsMarkdown(): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const shown = (s: Setting) =>
+    s.defaultText ??
+    (Array.isArray(s.default) || s.default === undefined ? 'none' : `\`${String(s.default)}\``);
+  return [
+    '| flag | env | default | |',
+    '| --- | --- | --- | --- |',
+    ...(SETTINGS as readonly Setting[]).map(
+      (s) =>
+        `| \`${s.flag.split(' ')[0]}\` | \`${s.env}\` | ${cell(shown(s))} | ${cell(s.description)} |`,
+    ),
+  ].join('\n');
+}
