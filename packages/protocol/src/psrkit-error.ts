@@ -35,8 +35,14 @@ export class PsrkitError<Code extends string = string> extends Error {
     error: unknown,
   ): error is E {
     if (typeof error !== 'object' || error === null || !(MARK in error)) return false;
-    return (
-      this === PsrkitError || (error as { name?: unknown }).name === (this as { name: string }).name
-    );
+    // biome-ignore lint/complexity/noThisInStatic: the class it is called on (a subclass) decides
+    return isOfClass(error, this);
   }
+}
+
+/** `PsrkitError` takes any marked error; a subclass, those that carry its name. */
+function isOfClass(error: object, cls: unknown): boolean {
+  return (
+    cls === PsrkitError || (error as { name?: unknown }).name === (cls as { name: string }).name
+  );
 }
