@@ -1,6 +1,6 @@
 import { EmulatedLine, playAction } from '@psrkit/line';
 import { PcmFifo } from '@psrkit/pipeline';
-import { encodeWavHeader, PSR_SAMPLE_RATE } from '@psrkit/protocol';
+import { encodeWavHeader, interleaveStereo, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import type { Call, PsrServer } from '@psrkit/transport';
 import type { Logger } from 'pino';
 import {
@@ -103,11 +103,7 @@ async function recordCall(
         if (end <= written) return;
         const left = caller.take(end - written); // shorter when the caller is behind: silence
         const right = line.read(written, end - written);
-        const stereo = new Int16Array((end - written) * 2);
-        for (let i = 0; i < end - written; i++) {
-          stereo[2 * i] = left[i] ?? 0;
-          stereo[2 * i + 1] = right[i] ?? 0;
-        }
+        const stereo = interleaveStereo(left, right, end - written);
         const at = WAV_HEADER_BYTES + written * 4;
         // A file-size limit or a full disk can cut a write short without an error: the
         // header then counts only the whole frames that are on disk.

@@ -1,4 +1,4 @@
-import { PsrkitError } from '@psrkit/protocol';
+import { numberProblem, PsrkitError } from '@psrkit/protocol';
 /** Stable codes of {@link PipelineError}. */
 export type PipelineErrorCode =
   | 'INVALID_OPTION'
@@ -22,12 +22,7 @@ export class PipelineError extends PsrkitError<PipelineErrorCode> {
 
 /** Throws INVALID_OPTION unless `value` is an integer in [min, max]. */
 export function checkInteger(value: number, where: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new PipelineError(
-      'INVALID_OPTION',
-      where,
-      `must be a whole number from ${min} to ${max}, got ${value}`,
-    );
-  }
+  const problem = numberProblem(value, { min, max, integer: true });
+  if (problem) throw new PipelineError('INVALID_OPTION', where, problem);
   return value;
 }

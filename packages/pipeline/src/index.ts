@@ -1,4 +1,4 @@
-export { PsrkitError } from '@psrkit/protocol';
+export { numberProblem, PsrkitError } from '@psrkit/protocol';
 export type { AudioChunk, AudioFrame, CallSide } from './audio-frame.js';
 export {
   type ChunkSource,

@@ -1,6 +1,6 @@
 import createEspeakModule, { type ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
 import type { TextToSpeech } from '@psrkit/pipeline';
-import { PsrkitError } from '@psrkit/pipeline';
+import { numberProblem, PsrkitError } from '@psrkit/pipeline';
 import { Observable } from 'rxjs';
 
 /** Stable codes of {@link EspeakError}. */
@@ -61,8 +61,8 @@ export function splitSentences(text: string): string[] {
 }
 
 function checkRange(value: number, name: string, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new EspeakError('INVALID_OPTION', `${name} must be from ${min} to ${max}, got ${value}`);
+  const problem = numberProblem(value, { min, max });
+  if (problem) throw new EspeakError('INVALID_OPTION', `${name}: ${problem}`);
   return value;
 }
 

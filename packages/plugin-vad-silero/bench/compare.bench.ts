@@ -17,6 +17,7 @@ import type { AudioFrame } from '@psrkit/pipeline';
 import { createResampler } from '@psrkit/pipeline';
 import { createEspeakTts } from '@psrkit/plugin-tts-espeak';
 import { detectTurns, loadWebRtcVad, type OpenVad } from '@psrkit/plugin-vad';
+import { concatPcm } from '@psrkit/protocol';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { loadSileroVad } from '../src/silero-vad.js';
 
@@ -64,16 +65,7 @@ const rng = (seed: number) => () => {
 async function speak(text: string, voice: string): Promise<Int16Array> {
   const pieces = await lastValueFrom(tts.synthesize(text, { voice }).pipe(toArray()));
   const resampler = createResampler({ inputRate: tts.sampleRate, outputRate: RATE });
-  return join([...pieces.map((p) => resampler.push(p)), resampler.flush()]);
-}
-function join(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatPcm([...pieces.map((p) => resampler.push(p)), resampler.flush()]);
 }
 const power = (pcm: Int16Array, from = 0, to = pcm.length) => {
   let sum = 0;
@@ -102,7 +94,7 @@ async function conversation(language: 'en' | 'vi') {
     parts.push(speech, pause);
     at += speech.length + pause.length;
   }
-  const pcm = join(parts);
+  const pcm = concatPcm(parts);
   const truth = Array.from(
     { length: Math.floor(pcm.length / CELL) },
     (_, c) => cellDb(pcm, c) > -45,
@@ -295,7 +287,7 @@ for (const [kind, snr] of conditions) {
     });
     const utterances = SENTENCES.en.length + SENTENCES.vi.length;
     console.log(
-      `| ${kind} | ${kind === 'clean' ? '—' : `${snr} dB`} | ${engine.name} | ${pct(precision)} | ${pct(recall)} | ${delays.map((d) => (Number.isNaN(d) ? '—' : d.toFixed(0))).join(' / ')} | ${missed} of ${utterances} | ${kind === 'clean' ? '—' : falseStarts} | ${kind === 'clean' ? '—' : pct(falseTurnMs / 60_000)} |`,
+      `| ${kind} | ${kind === 'clean' ? '—' : `${snr} dB`} | ${engine.name} | ${pct(precision)} | ${pct(recall)} | ${delays.map((d) => (Number.isNaN(d) ? '—' : d.toFixed(0))).concatPcm(' / ')} | ${missed} of ${utterances} | ${kind === 'clean' ? '—' : falseStarts} | ${kind === 'clean' ? '—' : pct(falseTurnMs / 60_000)} |`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { numberProblem } from '@psrkit/pipeline';
 import { type OpenVadOptions, type Vad, VadError } from '@psrkit/plugin-vad';
 import ort from 'onnxruntime-node';
 
@@ -176,7 +177,7 @@ function openSileroVad(
 }
 
 function probability(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0 || value >= 1)
-    throw new VadError('INVALID_OPTION', `${name} must be between 0 and 1, got ${value}`);
+  const problem = numberProblem(value, { min: 0, max: 1 });
+  if (problem) throw new VadError('INVALID_OPTION', `${name}: ${problem}`);
   return value;
 }

@@ -1,4 +1,4 @@
-import type { AudioFrame } from '@psrkit/pipeline';
+import { type AudioFrame, numberProblem } from '@psrkit/pipeline';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { VadError } from './errors.js';
 import type { OpenVad, Vad, VadMode } from './vad.js';
@@ -205,7 +205,7 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
 }
 
 function nonNegative(value: number, name: string): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new VadError('INVALID_OPTION', `${name} must be ≥ 0, got ${value}`);
+  const problem = numberProblem(value, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  if (problem) throw new VadError('INVALID_OPTION', `${name}: ${problem}`);
   return value;
 }

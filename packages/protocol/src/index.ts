@@ -36,6 +36,7 @@ export {
   type PsrEventInit,
   type UnknownEvent,
 } from './inbound-event.js';
+export { type NumberRange, numberProblem } from './number-problem.js';
 export {
   CHUNK_FORMATS,
   type ChunkAction,
@@ -54,7 +55,13 @@ export {
   transferAction,
   type UnknownAction,
 } from './outbound-action.js';
-export { concatPcm, HOST_IS_LITTLE_ENDIAN, pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
+export {
+  concatPcm,
+  HOST_IS_LITTLE_ENDIAN,
+  interleaveStereo,
+  pcm16FromBytes,
+  pcm16ToBytes,
+} from './pcm16.js';
 export { PsrkitError } from './psrkit-error.js';
 export { VERSION } from './version.js';
 export {

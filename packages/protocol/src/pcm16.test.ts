@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatPcm, pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
+import { concatPcm, interleaveStereo, pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
 
 describe('pcm16FromBytes', () => {
   it('reads little-endian samples without copying when aligned', () => {
@@ -34,5 +34,15 @@ describe('concatPcm', () => {
       new Int16Array([1, 2, 3]),
     );
     expect(concatPcm([])).toEqual(new Int16Array(0));
+  });
+});
+
+describe('interleaveStereo', () => {
+  it('puts A left and B right, silent where a side is shorter, cut or padded to frames', () => {
+    const a = Int16Array.of(1, 2, 3);
+    const b = Int16Array.of(-1);
+    expect([...interleaveStereo(a, b)]).toEqual([1, -1, 2, 0, 3, 0]);
+    expect([...interleaveStereo(a, b, 2)]).toEqual([1, -1, 2, 0]);
+    expect([...interleaveStereo(a, b, 4)]).toEqual([1, -1, 2, 0, 3, 0, 0, 0]);
   });
 });

@@ -48,3 +48,20 @@ export function concatPcm(parts: readonly Int16Array[]): Int16Array {
   }
   return out;
 }
+
+/**
+ * Interleaves two mono tracks into stereo (A left, B right), `frames` long (default: the
+ * longer track); a side that is shorter is silent for the rest.
+ */
+export function interleaveStereo(
+  left: Int16Array,
+  right: Int16Array,
+  frames = Math.max(left.length, right.length),
+): Int16Array {
+  const stereo = new Int16Array(frames * 2);
+  for (let i = 0; i < frames; i++) {
+    stereo[2 * i] = left[i] ?? 0;
+    stereo[2 * i + 1] = right[i] ?? 0;
+  }
+  return stereo;
+}

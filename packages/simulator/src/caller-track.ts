@@ -1,6 +1,6 @@
 import type { EmulatedLine } from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
-import { PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
+import { interleaveStereo, PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
 
 const RATE = PSR_SAMPLE_RATE / 1000; // samples per ms
 
@@ -43,12 +43,5 @@ export function callerPiece(
   if (padded !== spoken) padded.set(spoken);
   const sideOf = (which: CallSide) => (which === layout.side ? padded : line.read(from, count));
   if (layout.channel !== 'stereo') return sideOf(layout.channel === 'mono_a' ? 'a' : 'b');
-  const a = sideOf('a');
-  const b = sideOf('b');
-  const stereo = new Int16Array(count * 2);
-  for (let i = 0; i < count; i++) {
-    stereo[2 * i] = a[i]!;
-    stereo[2 * i + 1] = b[i]!;
-  }
-  return stereo;
+  return interleaveStereo(sideOf('a'), sideOf('b'), count);
 }

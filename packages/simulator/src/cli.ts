@@ -2,7 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { DecodeMode } from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
-import { encodeWav, isProtocolError, PSR_CHANNELS, type PsrChannel } from '@psrkit/protocol';
+import {
+  encodeWav,
+  interleaveStereo,
+  isProtocolError,
+  PSR_CHANNELS,
+  type PsrChannel,
+} from '@psrkit/protocol';
 import { isTransportError } from '@psrkit/transport';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CallReport, formatReport, reportToJson, type TimelineEntry } from './call-report.js';
@@ -52,12 +58,7 @@ async function writeAudio(
   if (heardPath)
     await writeFile(heardPath, encodeWav({ sampleRate: 8000, channels: 1, samples: report.heard }));
   if (stereoPath) {
-    const length = Math.max(report.caller.length, report.heard.length);
-    const both = new Int16Array(length * 2);
-    for (let i = 0; i < length; i++) {
-      both[2 * i] = report.caller[i] ?? 0;
-      both[2 * i + 1] = report.heard[i] ?? 0;
-    }
+    const both = interleaveStereo(report.caller, report.heard);
     await writeFile(stereoPath, encodeWav({ sampleRate: 8000, channels: 2, samples: both }));
   }
 }

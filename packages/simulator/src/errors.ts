@@ -1,4 +1,4 @@
-import { PsrkitError } from '@psrkit/protocol';
+import { numberProblem, PsrkitError } from '@psrkit/protocol';
 /** Stable codes of {@link SimulatorError}. */
 export type SimulatorErrorCode =
   /** An option is out of range or missing. */
@@ -21,7 +21,7 @@ export class SimulatorError extends PsrkitError<SimulatorErrorCode> {
 
 /** Throws INVALID_OPTION unless `value` is a finite number in [min, max]. */
 export function checkRange(value: number, path: string, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new SimulatorError('INVALID_OPTION', path, `must be from ${min} to ${max}, got ${value}`);
+  const problem = numberProblem(value, { min, max });
+  if (problem) throw new SimulatorError('INVALID_OPTION', path, problem);
   return value;
 }

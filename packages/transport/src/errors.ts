@@ -1,5 +1,5 @@
 import type { ProtocolErrorCode } from '@psrkit/protocol';
-import { PsrkitError } from '@psrkit/protocol';
+import { numberProblem, PsrkitError } from '@psrkit/protocol';
 
 /** Why one inbound frame (or a parameter of the connection) was refused; the call goes on. */
 export type FrameErrorCode =
@@ -63,12 +63,7 @@ export function isTransportError(
 
 /** Throws INVALID_OPTION unless `value` is a whole number in [min, max]. */
 export function checkOption(value: number, path: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new TransportError(
-      'INVALID_OPTION',
-      `${path}: must be a whole number from ${min} to ${max}, got ${value}`,
-      { path },
-    );
-  }
+  const problem = numberProblem(value, { min, max, integer: true });
+  if (problem) throw new TransportError('INVALID_OPTION', `${path}: ${problem}`, { path });
   return value;
 }
