@@ -1,4 +1,5 @@
-import { connectAsPsr, createPsrServer, silentLogger } from '@psrkit/transport';
+import { createPsrServer, silentLogger } from '@psrkit/transport';
+import { connectAsPsr } from '@psrkit/transport/client';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { countingTts } from './__fixtures__/counting-tts.js';

@@ -2,7 +2,7 @@
 // the same server. The server (with the load-test bot, which talks without a pause) runs
 // in its own process; this process plays PSR for the bystander and for the faults.
 import { placeCall } from '@psrkit/simulator';
-import { connectAsPsr, type PsrClient } from '@psrkit/transport';
+import { connectAsPsr, type PsrClient } from '@psrkit/transport/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectWithinBudget } from './__fixtures__/budget.js';
 import { type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';

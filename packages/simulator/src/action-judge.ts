@@ -1,6 +1,6 @@
 import { type AudioProblem, type EmulatedLine, playAction } from '@psrkit/line';
 import { type DecodedPsrAction, PSR_SAMPLE_RATE } from '@psrkit/protocol';
-import type { ReceivedAction } from '@psrkit/transport';
+import type { ReceivedAction } from '@psrkit/transport/client';
 import type { ActionRecord, CallReport, TimelineEntry, Violation } from './call-report.js';
 
 const RATE = PSR_SAMPLE_RATE / 1000; // samples per ms

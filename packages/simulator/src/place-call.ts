@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { type DecodeMode, EmulatedLine } from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
 import { PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
-import { connectAsPsr } from '@psrkit/transport';
+import { connectAsPsr } from '@psrkit/transport/client';
 import { createActionJudge } from './action-judge.js';
 import type { CallEndRecord, CallReport, TimelineEntry } from './call-report.js';
 import { summariseCall } from './call-summary.js';

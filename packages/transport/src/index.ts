@@ -50,12 +50,6 @@ export {
 export { logText } from './log-text.js';
 export { consoleLogger, type LogLevel, silentLogger, type TransportLogger } from './logger.js';
 export {
-  type ConnectAsPsrOptions,
-  connectAsPsr,
-  type PsrClient,
-  type ReceivedAction,
-} from './psr-client.js';
-export {
   CLOSE_REPLACED,
   createPsrServer,
   PsrServer,
