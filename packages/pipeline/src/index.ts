@@ -62,6 +62,12 @@ export {
   type TimerFunctions,
 } from './shared-timer-scheduler.js';
 export { speechLike } from './speech-like.js';
+export type {
+  SpeechToText,
+  TranscribeOptions,
+  Transcript,
+  TranscriptTiming,
+} from './speech-to-text.js';
 export {
   type PcmProcessor,
   resampleFrames,

@@ -1,0 +1,144 @@
+import type { AudioFrame, SpeechToText, TranscribeOptions, Transcript } from '@psrkit/pipeline';
+import { concatPcm, encodeWav } from '@psrkit/protocol';
+import {
+  APICallError,
+  NoTranscriptGeneratedError,
+  RetryError,
+  type TranscriptionModel,
+  experimental_transcribe as transcribe,
+} from 'ai';
+import { Observable } from 'rxjs';
+import { SttError } from './stt-error.js';
+
+/** AI SDK provider options for one request, from what the bot asked for. */
+type ProviderOptions = (options: TranscribeOptions) => Record<string, Record<string, string>>;
+
+export interface AiSdkSttOptions {
+  /** Any AI SDK transcription model: `createOpenAI({ baseURL }).transcription('whisper-1')`, Groq's, … */
+  readonly model: TranscriptionModel;
+  /** The plugin's name in logs (default `ai-sdk`). */
+  readonly name?: string;
+  /** Give up on a request after this long, ms (default 15 000). */
+  readonly timeoutMs?: number;
+  /** Retries of a failed request (default 0: the AI SDK waits seconds between tries, and a caller cannot). */
+  readonly maxRetries?: number;
+  /** The provider's options for a request (the language, say). */
+  readonly providerOptions?: ProviderOptions;
+}
+
+const MAX_MESSAGE = 200;
+
+/**
+ * Speech-to-text on any AI SDK transcription model, a turn at a time: the audio a
+ * subscription is given (a caller's turn, from `detectTurns`) is sent as one WAV file when
+ * it ends, and the answer comes back as one `final` transcript with the engine's timings.
+ * Unsubscribing aborts the request; failures are `SttError`s.
+ */
+export function createAiSdkStt(options: AiSdkSttOptions): SpeechToText {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new SttError(
+      'INVALID_OPTION',
+      `timeoutMs must be a whole number of ms ≥ 1, got ${timeoutMs}`,
+    );
+  return {
+    specificationVersion: 1,
+    name: options.name ?? 'ai-sdk',
+    sampleRates: [8000, 16000, 24000, 48000],
+    streaming: false,
+    transcribe: (audio, request = {}) =>
+      new Observable<Transcript>((subscriber) => {
+        const pieces: Int16Array[] = [];
+        let rate: number | undefined;
+        const abort = new AbortController();
+        const subscription = audio.subscribe({
+          next(frame: AudioFrame) {
+            if (rate !== undefined && frame.sampleRate !== rate) {
+              subscriber.error(
+                new SttError(
+                  'INVALID_OPTION',
+                  `audio changed rate from ${rate} to ${frame.sampleRate} Hz`,
+                ),
+              );
+              return;
+            }
+            rate = frame.sampleRate;
+            pieces.push(frame.samples);
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete() {
+            const samples = concatPcm(pieces);
+            if (samples.length === 0 || rate === undefined) return subscriber.complete();
+            const wav = encodeWav({ sampleRate: rate, channels: 1, samples });
+            transcribe({
+              model: options.model,
+              audio: wav,
+              abortSignal: AbortSignal.any([abort.signal, AbortSignal.timeout(timeoutMs)]),
+              maxRetries: options.maxRetries ?? 0,
+              ...(options.providerOptions && { providerOptions: options.providerOptions(request) }),
+            }).then(
+              (result) => {
+                subscriber.next({
+                  type: 'final',
+                  text: result.text.trim(),
+                  ...(result.language && { language: result.language }),
+                  ...(result.segments.length > 0 && {
+                    timings: result.segments.map((s) => ({
+                      text: s.text.trim(),
+                      startMs: Math.round(s.startSecond * 1000),
+                      endMs: Math.round(s.endSecond * 1000),
+                    })),
+                  }),
+                });
+                subscriber.complete();
+              },
+              (error: unknown) => {
+                if (abort.signal.aborted) return;
+                // The service heard nothing (silence, noise): an empty final transcript.
+                if (NoTranscriptGeneratedError.isInstance(error)) {
+                  subscriber.next({ type: 'final', text: '' });
+                  return subscriber.complete();
+                }
+                subscriber.error(sttError(error, timeoutMs));
+              },
+            );
+          },
+        });
+        return () => {
+          subscription.unsubscribe();
+          abort.abort();
+        };
+      }),
+  };
+}
+
+/** Whatever the AI SDK threw, as an `SttError` (a service's text cut short). */
+function sttError(thrown: unknown, timeoutMs: number): SttError {
+  const error = RetryError.isInstance(thrown) ? thrown.lastError : thrown;
+  const cut = (text: string) =>
+    text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
+  const cause = { cause: error };
+  if (
+    error instanceof DOMException &&
+    (error.name === 'TimeoutError' || error.name === 'AbortError')
+  )
+    return new SttError('TIMEOUT', `no transcription within ${timeoutMs} ms`, cause);
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    if (status === undefined)
+      return new SttError('NETWORK_ERROR', `the request failed: ${cut(error.message)}`, cause);
+    // A 2xx the provider could not read (not JSON, not a transcription).
+    if (status < 300)
+      return new SttError(
+        'INVALID_RESPONSE',
+        `the answer is not a transcription: ${cut(error.message)}`,
+        cause,
+      );
+    return new SttError('HTTP_ERROR', `the service answered ${status}: ${cut(error.message)}`, {
+      status,
+      ...cause,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new SttError('NETWORK_ERROR', `the request failed: ${cut(message)}`, cause);
+}
