@@ -1,4 +1,4 @@
-import { type AudioFrame, numberProblem } from '@psrkit/pipeline';
+import { type AudioFrame, numberProblem, PcmFifo } from '@psrkit/pipeline';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { VadError } from './errors.js';
 import type { OpenVad, Vad, VadMode } from './vad.js';
@@ -61,7 +61,7 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
       const waiting: { frame: Int16Array; startSample: number }[] = []; // behind an answer
       let asking = false; // an asynchronous answer is pending
       let ended = false; // the source completed
-      let carry = new Int16Array(0); // samples waiting for a whole 20 ms frame
+      const carry = new PcmFifo(); // samples waiting for a whole frame of the VAD's
       let carryStart = 0; // their start, in samples
       const recent: Int16Array[] = []; // pre-roll and the voiced run before a turn starts
       let run = 0; // voiced frames in a row
@@ -175,17 +175,12 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
               );
             }
             if (frame.samples.length === 0) return;
-            const joined = new Int16Array(carry.length + frame.samples.length);
-            joined.set(carry);
-            joined.set(frame.samples, carry.length);
-            let at = 0;
-            for (; at + frameSamples <= joined.length; at += frameSamples)
-              waiting.push({
-                frame: joined.slice(at, at + frameSamples),
-                startSample: carryStart + at,
-              });
-            carry = joined.slice(at);
-            carryStart += at;
+            carry.push(frame.samples);
+            while (carry.length >= frameSamples) {
+              // A copy: the turn keeps its frames, and the caller's buffer may be reused.
+              waiting.push({ frame: carry.take(frameSamples).slice(), startSample: carryStart });
+              carryStart += frameSamples;
+            }
             ask();
           } catch (error) {
             subscriber.error(error);
