@@ -16,15 +16,24 @@ const packages = readdirSync(join(root, 'packages'))
   .filter(({ manifest }) => !manifest.private);
 
 let work: string;
-const run = (command: string, args: string[], cwd: string): string =>
-  execFileSync(command, args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // As @psrkit/plugin-vad-silero's README says: onnxruntime-node's install script would
-    // fetch CUDA libraries from outside the registry; its CPU runtime is in the package.
-    env: { ...process.env, npm_config_loglevel: 'error', ONNXRUNTIME_NODE_INSTALL: 'skip' },
-  });
+/** Runs a command; a failure says what it printed (a type error, an npm error). */
+function run(command: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // As @psrkit/plugin-vad-silero's README says: onnxruntime-node's install script would
+      // fetch CUDA libraries from outside the registry; its CPU runtime is in the package.
+      env: { ...process.env, npm_config_loglevel: 'error', ONNXRUNTIME_NODE_INSTALL: 'skip' },
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(
+      `${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`.slice(0, 4000),
+    );
+  }
+}
 
 /** pnpm itself: the one running this test when started by `pnpm test`, else npx. */
 function pnpm(args: string[], cwd: string): string {

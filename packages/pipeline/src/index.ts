@@ -62,11 +62,13 @@ export {
   type TimerFunctions,
 } from './shared-timer-scheduler.js';
 export { speechLike } from './speech-like.js';
-export type {
-  SpeechToText,
-  TranscribeOptions,
-  Transcript,
-  TranscriptTiming,
+export {
+  type SpeechToText,
+  SttError,
+  type SttErrorCode,
+  type TranscribeOptions,
+  type Transcript,
+  type TranscriptTiming,
 } from './speech-to-text.js';
 export {
   type PcmProcessor,

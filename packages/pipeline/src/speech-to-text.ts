@@ -1,3 +1,4 @@
+import { PsrkitError } from '@psrkit/protocol';
 import type { Observable } from 'rxjs';
 import type { AudioFrame } from './audio-frame.js';
 
@@ -44,4 +45,33 @@ export interface SpeechToText {
   /** `true`: results while the audio arrives; `false`: one request when it has ended (a turn). */
   readonly streaming: boolean;
   transcribe(audio: Observable<AudioFrame>, options?: TranscribeOptions): Observable<Transcript>;
+}
+
+/** Stable codes of {@link SttError}. */
+export type SttErrorCode =
+  /** A bad option, or audio it cannot take (frames at two rates). */
+  | 'INVALID_OPTION'
+  /** The service answered with an HTTP error (`status` says which). */
+  | 'HTTP_ERROR'
+  /** No answer within `timeoutMs`. */
+  | 'TIMEOUT'
+  /** The connection failed or broke (a streaming engine's socket included). */
+  | 'NETWORK_ERROR'
+  /** An answer that is not a transcription. */
+  | 'INVALID_RESPONSE';
+
+/** A transcription failed (any `SpeechToText` engine); the call goes on — the bot decides what to say. */
+export class SttError extends PsrkitError<SttErrorCode> {
+  override readonly name = 'SttError';
+  /** The HTTP status, for `HTTP_ERROR`. */
+  readonly status: number | undefined;
+
+  constructor(
+    code: SttErrorCode,
+    message: string,
+    details: { status?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.status = details.status;
+  }
 }

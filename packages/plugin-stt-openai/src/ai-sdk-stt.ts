@@ -1,4 +1,10 @@
-import type { AudioFrame, SpeechToText, TranscribeOptions, Transcript } from '@psrkit/pipeline';
+import {
+  type AudioFrame,
+  type SpeechToText,
+  SttError,
+  type TranscribeOptions,
+  type Transcript,
+} from '@psrkit/pipeline';
 import { concatPcm, encodeWav } from '@psrkit/protocol';
 import {
   APICallError,
@@ -8,7 +14,6 @@ import {
   experimental_transcribe as transcribe,
 } from 'ai';
 import { Observable } from 'rxjs';
-import { SttError } from './stt-error.js';
 
 /** AI SDK provider options for one request, from what the bot asked for. */
 type ProviderOptions = (options: TranscribeOptions) => Record<string, Record<string, string>>;

@@ -1,7 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import type { SpeechToText } from '@psrkit/pipeline';
+import { type SpeechToText, SttError } from '@psrkit/pipeline';
 import { createAiSdkStt } from './ai-sdk-stt.js';
-import { SttError } from './stt-error.js';
 
 export interface OpenAiSttOptions {
   /** The service's address without `/v1`: `https://api.openai.com`, `https://api.groq.com/openai`, `http://127.0.0.1:8000` (a local Whisper server). */
