@@ -17,7 +17,11 @@ const tone = (ms: number) =>
 
 describe('psrkit-server --workers', () => {
   it('runs N processes on one port, spreads calls over them, and stops them all on SIGTERM', async () => {
-    const server = await spawnServer(['--workers', '2'], { listeners: 2 });
+    // The caller here is a tone: the WebRTC VAD takes it for speech, Silero (rightly) not.
+    const server = await spawnServer(['--workers', '2'], {
+      listeners: 2,
+      env: { DEMO_VAD: 'webrtc' },
+    });
     try {
       const { url, logs } = server;
       const listening = new Set(logs.filter((l) => l['msg'] === 'listening').map((l) => l['url']));
@@ -66,7 +70,9 @@ describe('psrkit-server --workers', () => {
       const listening = () => logs.filter((l) => l['msg'] === 'listening').length;
       const kept = placeCall({ url, tenant: 'w', callId: 'keep', caller: tone(5000), tailMs: 0 });
       await expect
-        .poll(() => logs.find((l) => l['msg'] === 'call accepted' && l['call_id'] === 'keep'))
+        .poll(() => logs.find((l) => l['msg'] === 'call accepted' && l['call_id'] === 'keep'), {
+          timeout: 10_000, // a busy machine: behaviour, not speed
+        })
         .toBeDefined();
       const spare = String(
         logs.find((l) => l['msg'] === 'call accepted' && l['call_id'] === 'keep')!['pid'],

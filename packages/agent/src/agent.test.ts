@@ -1,0 +1,114 @@
+import { fileURLToPath } from 'node:url';
+import { loadWebRtcVad } from '@psrkit/plugin-vad';
+import { loadCallerAudio, placeCall } from '@psrkit/simulator';
+import { createPsrServer, silentLogger } from '@psrkit/transport';
+import { describe, expect, it } from 'vitest';
+import { scriptedModel, scriptedStt, toneTts } from './__fixtures__/scripted.js';
+import { type AgentEvent, createAgent } from './agent.js';
+
+const openVad = await loadWebRtcVad();
+const sample = (name: string) =>
+  loadCallerAudio(fileURLToPath(import.meta.resolve(`@psrkit/simulator/samples/${name}.wav`)));
+const hello = await sample('hello'); // 3.2 s
+const interrupt = await sample('interrupt'); // ~2 s
+
+type Agent = Parameters<typeof createAgent>[0];
+async function converse(
+  agent: Agent,
+  caller: { atMs: number; samples: Int16Array }[],
+  tailMs: number,
+) {
+  const server = createPsrServer({ port: 0, bot: createAgent(agent), logger: silentLogger });
+  await server.listen();
+  try {
+    return await placeCall({ url: server.url, caller, tailMs });
+  } finally {
+    await server.close();
+  }
+}
+/** The text of the user and assistant messages of a prompt. */
+const said = (prompt: unknown[]) =>
+  (prompt as { role: string; content: string | { type: string; text?: string }[] }[])
+    .filter((m) => m.role === 'user' || m.role === 'assistant')
+    .map(
+      (m) =>
+        `${m.role}: ${typeof m.content === 'string' ? m.content : m.content.map((p) => p.text ?? `<${p.type}>`).join('')}`,
+    );
+
+describe.concurrent('the agent', { timeout: 40_000 }, () => {
+  it('greets, hears the caller, answers, and transfers once the reply was heard', async () => {
+    const { tts, texts } = toneTts();
+    const { model, prompts } = scriptedModel([
+      {
+        text: 'Of course. I am putting you through now.',
+        toolCall: { name: 'transfer', input: { extension: '204' } },
+      },
+    ]);
+    const events: AgentEvent[] = [];
+    const report = await converse(
+      {
+        model,
+        stt: scriptedStt(['I would like to talk to a person.']),
+        tts,
+        openVad,
+        instructions: (call) =>
+          `You answer calls for Acme. Address the caller as ${call.params['danh_xung'] ?? 'sir'}.`,
+        greeting: 'Hello, this is Acme.',
+        onEvent: (event) => events.push(event),
+      },
+      [{ atMs: 1500, samples: hello }],
+      12_000,
+    );
+    expect(texts).toEqual(['Hello, this is Acme.', 'Of course. I am putting you through now.']);
+    expect(prompts).toHaveLength(1);
+    expect(said(prompts[0]!)).toEqual([
+      'assistant: Hello, this is Acme.',
+      'user: I would like to talk to a person.',
+    ]);
+    expect(report.transfer?.extension).toBe('204');
+    // The transfer comes after the reply's audio, not in the middle of it.
+    const lastAudio = report.botAudio.at(-1)!;
+    expect(report.transfer!.atMs).toBeGreaterThanOrEqual(lastAudio.endMs - 300);
+    expect(report.summary.violations).toBe(0);
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['transcript', 'first-token', 'tool-call', 'first-audio']),
+    );
+  });
+
+  it('falls silent when the caller speaks over it, and the next request holds only what they heard', async () => {
+    const long =
+      'Our new plan gives you twice the data for the same price every month. It also adds calls to thirty countries. And families get five phones on one bill.';
+    const { tts } = toneTts();
+    const { model, prompts } = scriptedModel([{ text: long }, { text: 'Sorry, go ahead.' }]);
+    const events: AgentEvent[] = [];
+    const report = await converse(
+      {
+        model,
+        stt: scriptedStt(['Tell me about your plans.', 'Wait, how much is it?']),
+        tts,
+        openVad,
+        instructions: 'You sell phone plans.',
+        onEvent: (event) => events.push(event),
+      },
+      [
+        { atMs: 500, samples: hello },
+        { atMs: 7000, samples: interrupt }, // ~2.5 s into the ~9 s answer
+      ],
+      6000,
+    );
+    expect(report.summary.bargeIns).toBeGreaterThanOrEqual(1);
+    const interrupted = events.find((e) => e.type === 'interrupted');
+    expect(interrupted).toMatchObject({ said: expect.stringContaining('Our new plan') });
+    expect(prompts).toHaveLength(2);
+    const history = said(prompts[1]!);
+    expect(history[0]).toBe('user: Tell me about your plans.');
+    const heard = history[1]!
+      .replace(/^assistant: /, '')
+      .replace(/ \[interrupted by the caller\]$/, '');
+    expect(history[1]).toMatch(/\[interrupted by the caller\]$/);
+    expect(long.startsWith(heard)).toBe(true);
+    expect(heard.length).toBeGreaterThan(10);
+    expect(heard.length).toBeLessThan(long.length);
+    expect(history[2]).toBe('user: Wait, how much is it?');
+  });
+});

@@ -1,0 +1,3 @@
+export { type AgentEvent, type AgentOptions, createAgent } from './agent.js';
+export { heardText, type SpokenSentence } from './heard-text.js';
+export { sentences } from './sentences.js';
