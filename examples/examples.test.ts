@@ -6,6 +6,7 @@ import { type CallReport, loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { type Bot, createPsrServer, silentLogger } from '@psrkit/transport';
 import { describe, expect, it } from 'vitest';
 import { spawnServer } from '../apps/server/src/__fixtures__/spawn-server.js';
+import { runOfflineAgent } from './agent-offline.js';
 import bargeIn from './barge-in.js';
 import longPrompt from './long-prompt.js';
 import { placeReminderCall } from './outbound-call.js';
@@ -75,5 +76,13 @@ describe.concurrent('examples', () => {
     expect(report.summary.violations).toBe(0);
     expect(report.summary.botAudioMs).toBeGreaterThan(3000);
     expect(report.hangup).toBeDefined();
+  });
+
+  it('agent-offline: the LLM agent answers each turn and transfers when the model calls the tool', async () => {
+    const report = await runOfflineAgent();
+    expect(report.summary.violations).toBe(0);
+    expect(report.summary.firstReplyMs.length).toBeGreaterThanOrEqual(2); // it answered both turns
+    expect(report.transfer?.extension).toBe('101');
+    expect(report.transfer!.atMs).toBeGreaterThan(12_500); // after the second question
   });
 });
