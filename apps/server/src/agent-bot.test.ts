@@ -1,0 +1,84 @@
+// `psrkit-server --bot @psrkit/agent`, configured by the environment, against a local
+// OpenAI-compatible service (streamed chat completions with a tool call; transcriptions)
+// and the emulator: the caller's words reach the model, the reply is heard, and the model's
+// `transfer` transfers. A missing setting is one line and exit code 2.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadCallerAudio, placeCall } from '@psrkit/simulator';
+import { describe, expect, it } from 'vitest';
+import { startOpenAiCompatibleServer } from '../../../packages/agent/src/__fixtures__/openai-compatible-server.js';
+import { root, spawnServer } from './__fixtures__/spawn-server.js';
+
+describe('psrkit-server --bot @psrkit/agent', () => {
+  it('talks with the caller through a chat model and transfers when the model calls the tool', async () => {
+    const service = await startOpenAiCompatibleServer({
+      transcripts: ['I would like to speak to a person please.'],
+      replies: [
+        {
+          text: 'Of course, I am transferring you now.',
+          toolCall: { name: 'transfer', arguments: { extension: '101' } },
+        },
+      ],
+    });
+    const server = await spawnServer(['--bot', '@psrkit/agent'], {
+      env: {
+        PSRKIT_LLM_BASE_URL: `${service.url}/v1`,
+        PSRKIT_LLM_API_KEY: 'sk-local',
+        PSRKIT_LLM_MODEL: 'local-chat',
+        PSRKIT_STT_BASE_URL: service.url,
+        PSRKIT_AGENT_GREETING: 'Hello {danh_xung}, how can I help?',
+        PSRKIT_AGENT_VAD: 'webrtc',
+      },
+    });
+    try {
+      const hello = await loadCallerAudio(
+        fileURLToPath(import.meta.resolve('@psrkit/simulator/samples/hello.wav')),
+      );
+      const report = await placeCall({
+        url: server.url,
+        params: { danh_xung: 'anh Nam' },
+        caller: [{ atMs: 3500, samples: hello }],
+        tailMs: 12_000,
+      });
+      expect(service.transcriptions).toEqual([
+        { model: 'whisper-1', language: 'en', authorization: 'Bearer sk-local' },
+      ]);
+      expect(service.chats).toHaveLength(1);
+      const [chat] = service.chats;
+      expect(chat!.model).toBe('local-chat');
+      expect(chat!.tools?.map((t) => t.function.name)).toEqual(['transfer', 'hangup']);
+      expect(chat!.messages.map((m) => [m.role, m.content])).toEqual([
+        ['system', expect.stringContaining('Address the caller as anh Nam')],
+        ['assistant', 'Hello anh Nam, how can I help?'],
+        ['user', 'I would like to speak to a person please.'],
+      ]);
+      expect(report.summary.violations).toBe(0);
+      expect(report.summary.firstReplyMs).toHaveLength(1); // the reply was heard
+      expect(report.transfer?.extension).toBe('101');
+    } finally {
+      await server.stop();
+      await service.close();
+    }
+  }, 60_000);
+
+  it('a missing setting is one line naming the variable, exit code 2', async () => {
+    const result = await promisify(execFile)(
+      process.execPath,
+      [
+        `${root}apps/server/dist/bin.js`,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--bot',
+        '@psrkit/agent',
+      ],
+      { env: { ...process.env, PSRKIT_LLM_MODEL: '' }, timeout: 30_000 },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(result).toMatchObject({ code: 2 });
+    expect((result as { stderr: string }).stderr.trim().split('\n')).toEqual([
+      'psrkit-server: the bot failed to prepare: PSRKIT_LLM_MODEL: is required: the chat model, e.g. gpt-4o-mini',
+    ]);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { agentConfigFromEnv, agentFromEnv, personalise } from './agent-from-env.js';
+
+describe('the agent from the environment', () => {
+  it('reads its settings, with defaults for all but the model', () => {
+    expect(
+      agentConfigFromEnv({ PSRKIT_LLM_MODEL: 'gpt-4o-mini', PSRKIT_LLM_API_KEY: 'k' }),
+    ).toEqual({
+      llm: { baseUrl: 'https://api.openai.com/v1', apiKey: 'k', model: 'gpt-4o-mini' },
+      stt: { kind: 'openai', baseUrl: 'https://api.openai.com', apiKey: 'k', model: 'whisper-1' },
+      tts: 'espeak',
+      vad: 'silero',
+      instructionsFile: undefined,
+      greeting: undefined,
+      language: 'en',
+    });
+    expect(
+      agentConfigFromEnv({
+        PSRKIT_LLM_MODEL: 'm',
+        PSRKIT_STT: 'deepgram',
+        PSRKIT_STT_API_KEY: 'dg',
+        PSRKIT_AGENT_LANGUAGE: 'vi',
+      }).stt,
+    ).toEqual({ kind: 'deepgram', apiKey: 'dg', model: 'nova-2' });
+  });
+
+  it('names the variable that is missing or wrong', () => {
+    const error = (env: NodeJS.ProcessEnv) => {
+      try {
+        agentConfigFromEnv(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(error({})).toBe('PSRKIT_LLM_MODEL: is required: the chat model, e.g. gpt-4o-mini');
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_LLM_BASE_URL: 'api.openai.com' })).toMatch(
+      /^PSRKIT_LLM_BASE_URL: must be an http\(s\) URL/,
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_STT: 'whisper' })).toBe(
+      'PSRKIT_STT: must be openai or deepgram, got "whisper"',
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_STT: 'deepgram' })).toMatch(
+      /^PSRKIT_STT_API_KEY: is required/,
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_AGENT_LANGUAGE: 'fr' })).toMatch(
+      /^PSRKIT_AGENT_LANGUAGE/,
+    );
+  });
+
+  it('personalises from call parameters, bounded and cleaned', () => {
+    const call = { params: { danh_xung: 'chị Lan', evil: '<script>'.repeat(20) } };
+    expect(personalise('Xin chào {danh_xung}!', call, 'anh chị')).toBe('Xin chào chị Lan!');
+    expect(personalise('Hi {missing}.', call, 'there')).toBe('Hi there.');
+    expect(personalise('{evil}', call, 'x')).toBe('scriptscriptscriptscriptscriptscriptscri');
+  });
+
+  it('prepare() fails with the setting, and nothing loads before it', async () => {
+    const bot = agentFromEnv({
+      PSRKIT_LLM_MODEL: 'm',
+      PSRKIT_AGENT_INSTRUCTIONS: '/nonexistent/prompt.txt',
+      PSRKIT_AGENT_VAD: 'webrtc',
+    });
+    await expect(bot.prepare()).rejects.toThrow(
+      /^PSRKIT_AGENT_INSTRUCTIONS: cannot read \/nonexistent\/prompt.txt/,
+    );
+  });
+});

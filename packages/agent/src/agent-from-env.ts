@@ -1,0 +1,211 @@
+import { readFile } from 'node:fs/promises';
+import type { SpeechToText, TextToSpeech } from '@psrkit/pipeline';
+import { loadWebRtcVad, type OpenVad } from '@psrkit/plugin-vad';
+import { PsrkitError } from '@psrkit/protocol';
+import type { Bot, Call } from '@psrkit/transport';
+import { type AgentEvent, createAgent } from './agent.js';
+
+/** A setting of the environment-configured agent is missing or wrong; `variable` names it. */
+export class AgentConfigError extends PsrkitError<'INVALID_CONFIG'> {
+  override readonly name = 'AgentConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super('INVALID_CONFIG', `${variable}: ${message}`);
+  }
+}
+
+/** The agent's settings, as read from `PSRKIT_LLM_*`, `PSRKIT_STT_*`, `PSRKIT_TTS`, `PSRKIT_AGENT_*`. */
+export interface AgentEnvConfig {
+  readonly llm: { readonly baseUrl: string; readonly apiKey: string; readonly model: string };
+  readonly stt:
+    | {
+        readonly kind: 'openai';
+        readonly baseUrl: string;
+        readonly apiKey: string;
+        readonly model: string;
+      }
+    | { readonly kind: 'deepgram'; readonly apiKey: string; readonly model: string };
+  readonly tts: 'espeak';
+  readonly vad: 'silero' | 'webrtc';
+  readonly instructionsFile: string | undefined;
+  readonly greeting: string | undefined;
+  readonly language: 'en' | 'vi';
+}
+
+const INSTRUCTIONS = {
+  en: 'You are a friendly phone assistant. Answer in one or two short spoken sentences, no lists or markup. Address the caller as {danh_xung}. When they ask for a person, say so and call the transfer tool; when the conversation is over, say goodbye and call the hangup tool.',
+  vi: 'Bạn là tổng đài viên thân thiện. Trả lời bằng một hoặc hai câu nói ngắn, không dùng danh sách hay ký hiệu. Gọi khách hàng là {danh_xung}. Khi khách muốn gặp nhân viên, hãy nói vậy rồi gọi công cụ transfer; khi cuộc trò chuyện kết thúc, chào tạm biệt rồi gọi công cụ hangup.',
+};
+const GOODBYE = {
+  en: 'I did not hear anything for a while. Goodbye!',
+  vi: 'Tôi không nghe thấy gì. Tạm biệt!',
+};
+const DEFAULT_NAME = { en: 'sir or madam', vi: 'anh chị' };
+
+/**
+ * Reads the agent's settings from the environment.
+ * @throws {AgentConfigError} naming the variable that is missing or wrong
+ */
+export function agentConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AgentEnvConfig {
+  const value = (name: string) => (env[name] ?? '').trim() || undefined;
+  const required = (name: string, what: string) => {
+    const v = value(name);
+    if (!v) throw new AgentConfigError(name, `is required: ${what}`);
+    return v;
+  };
+  const url = (name: string, fallback: string) => {
+    const v = value(name) ?? fallback;
+    if (!/^https?:\/\/[^\s]+$/.test(v))
+      throw new AgentConfigError(
+        name,
+        `must be an http(s) URL, got ${JSON.stringify(v.slice(0, 80))}`,
+      );
+    return v.replace(/\/+$/, '');
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = value(name) ?? fallback;
+    if (!allowed.includes(v as T))
+      throw new AgentConfigError(
+        name,
+        `must be ${allowed.join(' or ')}, got ${JSON.stringify(v.slice(0, 40))}`,
+      );
+    return v as T;
+  };
+  const llmKey = value('PSRKIT_LLM_API_KEY') ?? '';
+  const sttKind = oneOf('PSRKIT_STT', ['openai', 'deepgram'] as const, 'openai');
+  return {
+    llm: {
+      baseUrl: url('PSRKIT_LLM_BASE_URL', 'https://api.openai.com/v1'),
+      apiKey: llmKey,
+      model: required('PSRKIT_LLM_MODEL', 'the chat model, e.g. gpt-4o-mini'),
+    },
+    stt:
+      sttKind === 'deepgram'
+        ? {
+            kind: 'deepgram',
+            apiKey: required('PSRKIT_STT_API_KEY', 'the Deepgram key'),
+            model: value('PSRKIT_STT_MODEL') ?? 'nova-2',
+          }
+        : {
+            kind: 'openai',
+            baseUrl: url('PSRKIT_STT_BASE_URL', 'https://api.openai.com'),
+            apiKey: value('PSRKIT_STT_API_KEY') ?? llmKey,
+            model: value('PSRKIT_STT_MODEL') ?? 'whisper-1',
+          },
+    tts: oneOf('PSRKIT_TTS', ['espeak'] as const, 'espeak'),
+    vad: oneOf('PSRKIT_AGENT_VAD', ['silero', 'webrtc'] as const, 'silero'),
+    instructionsFile: value('PSRKIT_AGENT_INSTRUCTIONS'),
+    greeting: value('PSRKIT_AGENT_GREETING'),
+    language: oneOf('PSRKIT_AGENT_LANGUAGE', ['en', 'vi'] as const, 'en'),
+  };
+}
+
+/** `{name}` in a text → the call's parameter, letters and spaces only, at most 40 characters. */
+export function personalise(text: string, call: Pick<Call, 'params'>, fallback: string): string {
+  return text.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (_, name: string) => {
+    const clean = (call.params[name] ?? '')
+      .replace(/[^\p{L}\p{M} ]/gu, '')
+      .trim()
+      .slice(0, 40);
+    return clean || fallback;
+  });
+}
+
+/** Imports an optional package, or says which to install. */
+async function optional<T>(name: string, why: string, variable: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (cause) {
+    throw new AgentConfigError(
+      variable,
+      `${why} needs ${name}: install it beside the server (${(cause as Error).message.slice(0, 120)})`,
+    );
+  }
+}
+
+/**
+ * The agent as the reference server runs it (`psrkit-server --bot @psrkit/agent`),
+ * configured by the environment: an OpenAI-compatible chat model, OpenAI-compatible or
+ * Deepgram speech-to-text, eSpeak, Silero or WebRTC turn-taking. `prepare()` reads and
+ * checks the settings and loads every engine before the first call.
+ */
+export function agentFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  onEvent?: (event: AgentEvent, call: Call) => void,
+): Bot & { prepare(): Promise<void> } {
+  let agent: Promise<Bot> | undefined;
+  const build = async (): Promise<Bot> => {
+    const config = agentConfigFromEnv(env);
+    const { createOpenAI } = await import('@ai-sdk/openai');
+    const model = createOpenAI({
+      baseURL: config.llm.baseUrl,
+      apiKey: config.llm.apiKey || 'none',
+    }).chat(config.llm.model);
+    let stt: SpeechToText;
+    if (config.stt.kind === 'deepgram') {
+      const { createDeepgramStt } = await import('@psrkit/plugin-stt-deepgram');
+      stt = createDeepgramStt({
+        apiKey: config.stt.apiKey,
+        model: config.stt.model,
+        language: config.language,
+      });
+    } else {
+      const { createOpenAiStt } = await import('@psrkit/plugin-stt-openai');
+      stt = createOpenAiStt({
+        baseUrl: config.stt.baseUrl,
+        apiKey: config.stt.apiKey,
+        model: config.stt.model,
+      });
+    }
+    const { createEspeakTts } = await optional<{ createEspeakTts: () => Promise<TextToSpeech> }>(
+      '@psrkit/plugin-tts-espeak',
+      'PSRKIT_TTS=espeak (GPL-3.0)',
+      'PSRKIT_TTS',
+    );
+    const tts = await createEspeakTts();
+    let openVad: OpenVad;
+    if (config.vad === 'silero') {
+      const { loadSileroVad } = await optional<{ loadSileroVad: () => Promise<OpenVad> }>(
+        '@psrkit/plugin-vad-silero',
+        'PSRKIT_AGENT_VAD=silero',
+        'PSRKIT_AGENT_VAD',
+      );
+      openVad = await loadSileroVad();
+    } else openVad = await loadWebRtcVad();
+    let instructions = INSTRUCTIONS[config.language];
+    if (config.instructionsFile) {
+      try {
+        instructions = await readFile(config.instructionsFile, 'utf8');
+      } catch (cause) {
+        throw new AgentConfigError(
+          'PSRKIT_AGENT_INSTRUCTIONS',
+          `cannot read ${config.instructionsFile}: ${(cause as Error).message}`,
+        );
+      }
+    }
+    const name = DEFAULT_NAME[config.language];
+    const greeting = config.greeting;
+    return createAgent({
+      model,
+      stt,
+      tts,
+      openVad,
+      language: config.language,
+      instructions: (call) => personalise(instructions, call, name),
+      ...(greeting && { greeting: (call: Call) => personalise(greeting, call, name) }),
+      goodbye: GOODBYE[config.language],
+      ...(onEvent && { onEvent }),
+    });
+  };
+  const prepare = () => {
+    agent ??= build().catch((error: unknown) => {
+      agent = undefined;
+      throw error;
+    });
+    return agent;
+  };
+  const bot: Bot = async (call, context) => (await prepare())(call, context);
+  return Object.assign(bot, { prepare: async () => void (await prepare()) });
+}
