@@ -56,6 +56,12 @@ describe('psrkit-server --bot @psrkit/agent', () => {
       expect(report.summary.violations).toBe(0);
       expect(report.summary.firstReplyMs).toHaveLength(1); // the reply was heard
       expect(report.transfer?.extension).toBe('101');
+      // The agent's per-turn latencies, on the server's /metrics.
+      const metrics = await (
+        await fetch(server.url.replace(/^ws/, 'http').replace(/\/$/, '/metrics'))
+      ).text();
+      for (const name of ['stt', 'first_token', 'voice_to_voice'])
+        expect(metrics).toMatch(new RegExp(`^psrkit_bot_agent_${name}_seconds_count 1$`, 'm'));
     } finally {
       await server.stop();
       await service.close();

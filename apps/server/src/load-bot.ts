@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Bot } from '@psrkit/transport';
+import type { Bot, BotMeter } from '@psrkit/transport';
 import { ConfigError, DEFAULT_BOT } from './config.js';
 
 /** Whether the server can resolve a package (the optional default bot). */
@@ -15,10 +15,12 @@ function resolvable(name: string): boolean {
   }
 }
 
-/** A bot module: its default export (or `bot`) is the bot; `prepare()` runs once at start. */
+/** A bot module: its default export (or `bot`) is the bot; `prepare()` runs once at start, `metrics(meter)` too. */
 export interface BotModule {
   readonly bot: Bot;
   readonly prepare?: () => Promise<void>;
+  /** Gets the server's meter once at start, to create the bot's own histograms. */
+  readonly metrics?: (meter: BotMeter) => void;
 }
 
 /**
@@ -40,9 +42,11 @@ export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotMod
       `${JSON.stringify(spec)} has no default export (or "bot") that is a function (call, context) => …`,
     );
   const prepare = module['prepare'];
+  const metrics = module['metrics'];
   return {
     bot: bot as Bot,
     ...(typeof prepare === 'function' && { prepare: prepare as () => Promise<void> }),
+    ...(typeof metrics === 'function' && { metrics: metrics as (meter: BotMeter) => void }),
   };
 }
 

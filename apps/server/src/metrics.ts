@@ -1,5 +1,5 @@
 import type { Mp3EncoderBackendFactory, PlayoutTiming } from '@psrkit/pipeline';
-import type { CallStats, PsrServer } from '@psrkit/transport';
+import type { BotMeter, CallStats, PsrServer } from '@psrkit/transport';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The server's Prometheus metrics (`GET /metrics`). */
@@ -17,6 +17,8 @@ export interface ServerMetrics {
   countRecording(outcome: 'written' | 'capped' | 'failed'): void;
   /** Counts a connection refused by a cap (`max-connections`, `per-address`, `rate`). */
   countRefusedConnection(reason: string): void;
+  /** The bot module's histograms (`psrkit_bot_*`). */
+  readonly meter: BotMeter;
 }
 
 export function createServerMetrics(): ServerMetrics {
@@ -174,6 +176,15 @@ export function createServerMetrics(): ServerMetrics {
 
   return {
     registry,
+    meter: {
+      histogram: (name, help, buckets) =>
+        new Histogram({
+          name: `psrkit_bot_${name}`,
+          help,
+          buckets: [...buckets],
+          registers: [registry],
+        }),
+    },
     countRecording: (outcome) => recordings.inc({ outcome }),
     countRefusedConnection: (reason) => refusedConnections.inc({ reason }),
     observePacingLag: (lateMs) => pacingLag.observe(lateMs / 1000),

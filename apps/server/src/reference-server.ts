@@ -7,6 +7,7 @@ import {
   type AuthHook,
   allOf,
   type Bot,
+  type BotMeter,
   type CallStages,
   createPsrServer,
   type PsrServer,
@@ -38,8 +39,10 @@ export async function startReferenceServer(
   bot: Bot,
   logger: Logger,
   stages: CallStages = {},
+  botMetrics?: (meter: BotMeter) => void,
 ): Promise<ReferenceServer> {
   const metrics = createServerMetrics();
+  botMetrics?.(metrics.meter);
   let psr: PsrServer | undefined;
   let warm = false;
   const routes = healthRoutes(

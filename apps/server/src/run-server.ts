@@ -80,7 +80,7 @@ export async function runServer(
   }
   let server: Awaited<ReturnType<typeof startReferenceServer>>;
   try {
-    server = await startReferenceServer(config, module.bot, logger, stages);
+    server = await startReferenceServer(config, module.bot, logger, stages, module.metrics);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')

@@ -1,3 +1,5 @@
+import type { BotMeter } from '@psrkit/transport';
+import type { AgentEvent } from './agent.js';
 import { agentFromEnv } from './agent-from-env.js';
 
 export { type AgentEvent, type AgentOptions, createAgent } from './agent.js';
@@ -15,6 +17,36 @@ export { sentences } from './sentences.js';
  * `psrkit-server --bot @psrkit/agent`: the agent configured by the environment (see the
  * README); nothing is read or loaded until the server calls `prepare()`.
  */
-const bot = agentFromEnv();
+let record: ((event: AgentEvent) => void) | undefined;
+const bot = agentFromEnv(process.env, (event) => record?.(event));
 export default bot;
 export const prepare = bot.prepare;
+
+/**
+ * The reference server calls this once at start: per-turn latencies as histograms on its
+ * `/metrics` (`psrkit_bot_agent_stt_seconds`, `…_first_token_seconds`,
+ * `…_voice_to_voice_seconds`, from the end of the caller's speech).
+ */
+export function metrics(meter: BotMeter): void {
+  const buckets = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
+  const stt = meter.histogram(
+    'agent_stt_seconds',
+    'End of the caller’s speech to its transcript',
+    buckets,
+  );
+  const firstToken = meter.histogram(
+    'agent_first_token_seconds',
+    'End of the caller’s speech to the model’s first token',
+    buckets,
+  );
+  const voiceToVoice = meter.histogram(
+    'agent_voice_to_voice_seconds',
+    'End of the caller’s speech to the reply’s first audio sent',
+    buckets,
+  );
+  record = (event) => {
+    if (event.type === 'transcript') stt.observe(event.sttMs / 1000);
+    else if (event.type === 'first-token') firstToken.observe(event.firstTokenMs / 1000);
+    else if (event.type === 'first-audio') voiceToVoice.observe(event.voiceToVoiceMs / 1000);
+  };
+}

@@ -11,6 +11,20 @@ export interface BotContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * What a bot module may record on its server's metrics (the reference server's `/metrics`):
+ * histograms it names, created once when the server starts. Export
+ * `metrics(meter: BotMeter)` from the bot module to get one.
+ */
+export interface BotMeter {
+  /** A histogram `psrkit_bot_<name>` (snake_case name; seconds by convention). */
+  histogram(
+    name: string,
+    help: string,
+    buckets: readonly number[],
+  ): { observe(value: number): void };
+}
+
 /** A voice bot: programs one call. Throwing or rejecting ends the call by its error policy. */
 export type Bot = (call: Call, context: BotContext) => void | Promise<void>;
 

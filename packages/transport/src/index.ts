@@ -22,7 +22,7 @@ export {
   tenantAllowList,
   tokenAuth,
 } from './auth.js';
-export type { Bot, BotContext } from './bot.js';
+export type { Bot, BotContext, BotMeter } from './bot.js';
 export { CALL_DEFAULTS, createCall } from './call.js';
 export type { CallStages } from './call-stages.js';
 export type { CallStats } from './call-stats.js';
