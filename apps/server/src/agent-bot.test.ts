@@ -68,6 +68,53 @@ describe('psrkit-server --bot @psrkit/agent', () => {
     }
   }, 60_000);
 
+  it('a barge-in trims the next request’s assistant message to what the caller heard', async () => {
+    const long =
+      'Our new plan gives you twice the data for the same price every month, with calls to thirty countries included, and a family option for up to five phones on a single bill.';
+    const service = await startOpenAiCompatibleServer({
+      transcripts: ['Tell me about your plans.', 'Wait, how much is it?'],
+      replies: [{ text: long }, { text: 'It is ten dollars a month.' }],
+    });
+    const server = await spawnServer(['--bot', '@psrkit/agent'], {
+      env: {
+        PSRKIT_LLM_BASE_URL: `${service.url}/v1`,
+        PSRKIT_LLM_MODEL: 'local-chat',
+        PSRKIT_STT_BASE_URL: service.url,
+        PSRKIT_AGENT_VAD: 'webrtc',
+      },
+    });
+    try {
+      const sample = (name: string) =>
+        loadCallerAudio(
+          fileURLToPath(import.meta.resolve(`@psrkit/simulator/samples/${name}.wav`)),
+        );
+      const report = await placeCall({
+        url: server.url,
+        caller: [
+          { atMs: 500, samples: await sample('hello') },
+          { atMs: 7000, samples: await sample('interrupt') }, // a few seconds into the long answer
+        ],
+        tailMs: 6000,
+      });
+      expect(report.summary.bargeIns).toBeGreaterThanOrEqual(1);
+      expect(service.chats).toHaveLength(2);
+      const assistant = service.chats[1]!.messages.find((m) => m.role === 'assistant');
+      const content = String(assistant?.content);
+      expect(content).toMatch(/ \[interrupted by the caller\]$/);
+      const heard = content.replace(/ \[interrupted by the caller\]$/, '');
+      expect(heard.length).toBeGreaterThan(0);
+      expect(heard.length).toBeLessThan(long.length);
+      expect(long.startsWith(heard)).toBe(true);
+      expect(service.chats[1]!.messages.at(-1)).toEqual({
+        role: 'user',
+        content: 'Wait, how much is it?',
+      });
+    } finally {
+      await server.stop();
+      await service.close();
+    }
+  }, 60_000);
+
   it('a missing setting is one line naming the variable, exit code 2', async () => {
     const result = await promisify(execFile)(
       process.execPath,

@@ -78,6 +78,14 @@ export async function runServer(
   } catch (error) {
     return fail(`the bot failed to prepare: ${(error as Error).message}`, error);
   }
+  // Listening before the server starts (a signal during its warm-up drains it once it is
+  // up) and for good (a second signal while draining — the primary's after a process
+  // group's: systemd, `docker stop`, `kill -- -pgid` — must not kill the process before its
+  // calls and recordings are done).
+  const signalled = new Promise<void>((resolve) => {
+    process.on('SIGTERM', resolve);
+    process.on('SIGINT', resolve);
+  });
   let server: Awaited<ReturnType<typeof startReferenceServer>>;
   try {
     server = await startReferenceServer(config, module.bot, logger, stages, module.metrics);
@@ -87,10 +95,7 @@ export async function runServer(
       return fail(`cannot listen on ${config.host}:${config.port}: ${code}`, error);
     throw error;
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await signalled;
   await server.shutdown();
   logger.flush();
   // A cluster worker stays alive while its IPC channel to the primary is open.
@@ -113,11 +118,12 @@ async function superviseWorkers(count: number, logger: Logger): Promise<number> 
   let delayMs = 0;
   let lastDeath = 0;
   const stop = () => {
+    if (stopping) return; // a repeated signal: the workers are already draining
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   cluster.on('listening', () => {
     listened = true;
   });

@@ -113,4 +113,40 @@ describe('psrkit-server --workers', () => {
       'restarted after 0.5 s, then 1 s (the delay doubles, up to 30 s); crash recovery runs once in the primary before workers start, so the sibling’s live recording is kept whole',
     );
   }, 60_000);
+
+  it('SIGTERM while warming up, and a second one while draining (a process group, systemd, docker stop), do not cut the drain', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'psrkit-signals-'));
+    const bot = join(dir, 'bot.mjs');
+    await writeFile(bot, 'export default async (call) => { await call.closed; };\n');
+    const server = await spawnServer([
+      '--bot',
+      bot,
+      '--recordings',
+      join(dir, 'rec'),
+      '--drain-timeout-ms',
+      '1500',
+    ]);
+    try {
+      const call = placeCall({
+        url: server.url,
+        tenant: 'w',
+        callId: 'drain',
+        caller: tone(4000),
+        tailMs: 0,
+      }).catch(() => undefined); // the call ends with the drain
+      const logged = (msg: string) => server.logs.some((l) => l['msg'] === msg);
+      await waitFor(() => logged('call accepted'), 10_000);
+      expect(logged('call accepted')).toBe(true);
+      server.process.kill('SIGTERM');
+      await waitFor(() => logged('shutting down'), 10_000);
+      expect(logged('shutting down')).toBe(true);
+      server.process.kill('SIGTERM'); // before: the default action, the process gone mid-drain
+      expect(await server.exited).toBe(0);
+      await call;
+      expect(await readdir(join(dir, 'rec'))).toEqual(['w__drain.wav']);
+    } finally {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
