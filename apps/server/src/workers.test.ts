@@ -148,5 +148,11 @@ describe('psrkit-server --workers', () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
     }
+    await recordRow(
+      'shutdown',
+      'SIGTERM during the warm-up, and a second SIGTERM while draining (what a process group, systemd or `docker stop` sends)',
+      2,
+      'the server drains once it is up; the second signal is ignored; the live call ends with the drain, its recording whole; exit code 0',
+    );
   }, 30_000);
 });
