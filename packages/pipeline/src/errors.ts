@@ -14,7 +14,11 @@ export class PipelineError extends PsrkitError<PipelineErrorCode> {
   /** The stage or option concerned, e.g. `resampler.inputRate`. */
   readonly where: string;
 
-  constructor(code: PipelineErrorCode, where: string, message: string, options?: ErrorOptions) {
+  constructor(
+    code: PipelineErrorCode,
+    message: string,
+    { where, ...options }: { readonly where: string } & ErrorOptions,
+  ) {
     super(code, `${where}: ${message}`, options);
     this.where = where;
   }
@@ -23,6 +27,6 @@ export class PipelineError extends PsrkitError<PipelineErrorCode> {
 /** Throws INVALID_OPTION unless `value` is an integer in [min, max]. */
 export function checkInteger(value: number, where: string, min: number, max: number): number {
   const problem = numberProblem(value, { min, max, integer: true });
-  if (problem) throw new PipelineError('INVALID_OPTION', where, problem);
+  if (problem) throw new PipelineError('INVALID_OPTION', problem, { where: where });
   return value;
 }

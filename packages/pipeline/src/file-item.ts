@@ -95,7 +95,7 @@ export function fileItem(
       error:
         error instanceof PipelineError
           ? error
-          : new PipelineError('STAGE_FAILED', `file ${id}`, error.message, { cause: error }),
+          : new PipelineError('STAGE_FAILED', error.message, { where: `file ${id}`, cause: error }),
     });
 
   const item: LineItem = {

@@ -38,7 +38,8 @@ export const lameJsBackend: Mp3EncoderBackendFactory = ({ sampleRate, bitrateKbp
   const bytes = (out: ArrayBufferView): Uint8Array =>
     new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   const live = (): LameJsEncoder => {
-    if (!encoder) throw new PipelineError('ENCODER_FAILED', 'mp3Encoder', 'the encoder was closed');
+    if (!encoder)
+      throw new PipelineError('ENCODER_FAILED', 'the encoder was closed', { where: 'mp3Encoder' });
     return encoder;
   };
   return {
@@ -95,18 +96,16 @@ export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
   const sampleRate = options.sampleRate ?? 8000;
   const bitrateKbps = options.bitrateKbps ?? DEFAULT_BITRATE_KBPS;
   if (![8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000].includes(sampleRate)) {
-    throw new PipelineError(
-      'INVALID_OPTION',
-      'mp3Encoder.sampleRate',
-      `${sampleRate} Hz is not an MP3 sample rate`,
-    );
+    throw new PipelineError('INVALID_OPTION', `${sampleRate} Hz is not an MP3 sample rate`, {
+      where: 'mp3Encoder.sampleRate',
+    });
   }
   checkInteger(bitrateKbps, 'mp3Encoder.bitrateKbps', 8, 320);
   if (sampleRate === 8000 && !BITRATES_8K.includes(bitrateKbps)) {
     throw new PipelineError(
       'INVALID_OPTION',
-      'mp3Encoder.bitrateKbps',
       `at 8000 Hz must be one of ${BITRATES_8K.join(', ')}`,
+      { where: 'mp3Encoder.bitrateKbps' },
     );
   }
   const makeBackend = options.backend ?? lameJsBackend;
@@ -116,7 +115,8 @@ export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
   let closed = false;
 
   const open = (): Mp3EncoderBackend => {
-    if (closed) throw new PipelineError('ENCODER_FAILED', 'mp3Encoder', 'encode after close');
+    if (closed)
+      throw new PipelineError('ENCODER_FAILED', 'encode after close', { where: 'mp3Encoder' });
     backend ??= makeBackend({ sampleRate, bitrateKbps });
     return backend;
   };
@@ -128,9 +128,8 @@ export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
     } catch (cause) {
       throw new PipelineError(
         'ENCODER_FAILED',
-        'mp3Encoder',
         `the backend wrote bytes that are not MP3 frames: ${(cause as Error).message}`,
-        { cause },
+        { where: 'mp3Encoder', cause },
       );
     }
     pending = joined.slice(joined.length - split.rest);
@@ -152,8 +151,8 @@ export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
       if (!(samples instanceof Int16Array)) {
         throw new PipelineError(
           'INVALID_AUDIO',
-          'mp3Encoder.encode',
           `expected an Int16Array, got ${Object.prototype.toString.call(samples)}`,
+          { where: 'mp3Encoder.encode' },
         );
       }
       return samples.length === 0 ? [] : collect(open().encode(samples));

@@ -34,26 +34,29 @@ export const MP3_HEADER_BYTES = 4;
 export function parseMp3FrameHeader(bytes: Uint8Array, offset = 0): Mp3FrameHeader {
   const where = `mp3@${offset}`;
   if (offset + MP3_HEADER_BYTES > bytes.length)
-    throw new PipelineError('INVALID_MP3', where, 'truncated frame header');
+    throw new PipelineError('INVALID_MP3', 'truncated frame header', { where: where });
   const b1 = bytes[offset + 1]!;
   const b2 = bytes[offset + 2]!;
   const b3 = bytes[offset + 3]!;
   if (bytes[offset] !== 0xff || (b1 & 0xe0) !== 0xe0)
-    throw new PipelineError('INVALID_MP3', where, 'no frame sync word');
+    throw new PipelineError('INVALID_MP3', 'no frame sync word', { where: where });
   const versionBits = (b1 >> 3) & 0x03;
-  if (versionBits === 1) throw new PipelineError('INVALID_MP3', where, 'reserved MPEG version');
+  if (versionBits === 1)
+    throw new PipelineError('INVALID_MP3', 'reserved MPEG version', { where: where });
   const version = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 2.5;
-  if (((b1 >> 1) & 0x03) !== 1) throw new PipelineError('INVALID_MP3', where, 'not Layer III');
+  if (((b1 >> 1) & 0x03) !== 1)
+    throw new PipelineError('INVALID_MP3', 'not Layer III', { where: where });
   const bitrateIndex = b2 >> 4;
   if (bitrateIndex === 0 || bitrateIndex === 15) {
     throw new PipelineError(
       'INVALID_MP3',
-      where,
       bitrateIndex === 0 ? 'free-format bitrate is not supported' : 'bad bitrate index',
+      { where: where },
     );
   }
   const rateIndex = (b2 >> 2) & 0x03;
-  if (rateIndex === 3) throw new PipelineError('INVALID_MP3', where, 'reserved sample rate index');
+  if (rateIndex === 3)
+    throw new PipelineError('INVALID_MP3', 'reserved sample rate index', { where: where });
   const bitrateKbps = (version === 1 ? BITRATES_V1 : BITRATES_V2)[bitrateIndex]!;
   const sampleRate = SAMPLE_RATES[version][rateIndex]!;
   const padding = ((b2 >> 1) & 1) === 1;

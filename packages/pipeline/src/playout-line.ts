@@ -132,7 +132,8 @@ export function createPlayoutLine(
   };
 
   function enqueue(make: (id: string) => LineItem, mode: PlayMode): PlaybackHandle {
-    if (closed) throw new PipelineError('INVALID_OPTION', 'playout', 'the playout line is closed');
+    if (closed)
+      throw new PipelineError('INVALID_OPTION', 'the playout line is closed', { where: 'playout' });
     const item = make(`${nextId++}`);
     const done = new Promise<PlaybackOutcome>((resolve) => outcomes.set(item, resolve));
     if (mode === 'interrupt') interruptAll(item);
@@ -183,7 +184,9 @@ export function createPlayoutLine(
 function streamShape(options: PlayoutLineOptions): StreamShape {
   const pcmChunkMs = checkInteger(options.pcmChunkMs ?? 20, 'playout.pcmChunkMs', 20, 10_000);
   if (pcmChunkMs % 20 !== 0)
-    throw new PipelineError('INVALID_OPTION', 'playout.pcmChunkMs', 'must be a multiple of 20 ms');
+    throw new PipelineError('INVALID_OPTION', 'must be a multiple of 20 ms', {
+      where: 'playout.pcmChunkMs',
+    });
   return {
     leadMs: checkInteger(options.leadMs ?? DEFAULT_LEAD_MS, 'playout.leadMs', 0, 60_000),
     framesPerChunk: checkInteger(options.framesPerChunk ?? 1, 'playout.framesPerChunk', 1, 100),

@@ -182,8 +182,8 @@ class PolyphaseResampler implements Resampler {
     if (!DESIGNS[quality])
       throw new PipelineError(
         'INVALID_OPTION',
-        'resampler.quality',
         `must be "standard" or "high", got ${JSON.stringify(quality)}`,
+        { where: 'resampler.quality' },
       );
     this.filter = filterFor(this.inputRate, this.outputRate, quality);
     this.delaySamples = this.filter.delaySamples;

@@ -17,7 +17,8 @@ export class StageFailure extends PipelineError {
     readonly plugin: string,
     cause: unknown,
   ) {
-    super('STAGE_FAILED', `stage "${plugin}"`, (cause as Error)?.message ?? String(cause), {
+    super('STAGE_FAILED', (cause as Error)?.message ?? String(cause), {
+      where: `stage "${plugin}"`,
       cause,
     });
   }

@@ -39,7 +39,7 @@ const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export function checkStagePlugin(plugin: AudioStagePlugin<never>): void {
   const where = `plugin ${JSON.stringify((plugin as { name?: unknown })?.name ?? '?')}`;
   const fail = (message: string): never => {
-    throw new PipelineError('PLUGIN_INCOMPATIBLE', where, message);
+    throw new PipelineError('PLUGIN_INCOMPATIBLE', message, { where: where });
   };
   if (plugin?.specificationVersion !== 1)
     fail(
@@ -73,8 +73,8 @@ export function createStageRegistry(): StageRegistry {
       if (existing)
         throw new PipelineError(
           'PLUGIN_INCOMPATIBLE',
-          `plugin "${plugin.name}"`,
           'another plugin with this name is registered',
+          { where: `plugin "${plugin.name}"` },
         );
       plugins.set(plugin.name, plugin as AudioStagePlugin<unknown>);
     },

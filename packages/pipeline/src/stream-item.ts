@@ -64,7 +64,10 @@ export function streamItem(
   let preparing = false;
 
   const failure = (error: unknown): Error =>
-    asError(error, () => new PipelineError('STAGE_FAILED', `stream ${id}`, String(error)));
+    asError(
+      error,
+      () => new PipelineError('STAGE_FAILED', String(error), { where: `stream ${id}` }),
+    );
 
   /** The next chunk for the pacer: at the source's end, hands its tail over or flushes it. */
   const pull = (): AudioChunk | undefined => {

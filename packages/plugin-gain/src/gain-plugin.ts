@@ -35,8 +35,8 @@ function option(
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
     throw new PipelineError(
       'INVALID_OPTION',
-      `gain.${name}`,
       `must be a finite number from ${min} to ${max}, got ${String(value)}`,
+      { where: `gain.${name}` },
     );
   return value;
 }

@@ -70,17 +70,15 @@ export async function createWasmMp3Backend(
 ): Promise<WasmMp3Backend> {
   const target = options.idle ?? 8;
   if (!Number.isInteger(target) || target < 1 || target > 10_000)
-    throw new PipelineError(
-      'INVALID_OPTION',
-      'wasmMp3.idle',
-      `must be an integer from 1 to 10000, got ${target}`,
-    );
+    throw new PipelineError('INVALID_OPTION', `must be an integer from 1 to 10000, got ${target}`, {
+      where: 'wasmMp3.idle',
+    });
   const maxIdle = options.maxIdle ?? 1024;
   if (!Number.isInteger(maxIdle) || maxIdle < target || maxIdle > 100_000)
     throw new PipelineError(
       'INVALID_OPTION',
-      'wasmMp3.maxIdle',
       `must be an integer from idle (${target}) to 100000, got ${maxIdle}`,
+      { where: 'wasmMp3.maxIdle' },
     );
   const fallback = options.fallback ?? lameJsBackend;
   // Compile the WASM once; every instance shares the module.
@@ -187,7 +185,8 @@ function wasmBackend(
   let streaming = false;
   /** The encoder, configured once per stream (the first after a flush starts a new one). */
   const ready = (): Encoder => {
-    if (!live) throw new PipelineError('ENCODER_FAILED', 'wasmMp3', 'the encoder was closed');
+    if (!live)
+      throw new PipelineError('ENCODER_FAILED', 'the encoder was closed', { where: 'wasmMp3' });
     if (!streaming) {
       if (live.dirty || live.bitrate !== bitrate) {
         configure(live, bitrate);

@@ -34,17 +34,18 @@ export function decodeBase64(
   maxBytes = Number.POSITIVE_INFINITY,
 ): Uint8Array {
   const size = base64DecodedLength(text);
-  if (size < 0) throw new ProtocolError('INVALID_BASE64', path, describeBase64Problem(text));
+  if (size < 0)
+    throw new ProtocolError('INVALID_BASE64', describeBase64Problem(text), { path: path });
   if (size > maxBytes) {
     throw new ProtocolError(
       'PAYLOAD_TOO_LARGE',
-      path,
       `payload decodes to ${size} bytes, more than the limit of ${maxBytes}`,
+      { path: path },
     );
   }
   const buffer = Buffer.from(text, 'base64');
   if (buffer.byteLength !== size || text.indexOf('-') !== -1 || text.indexOf('_') !== -1) {
-    throw new ProtocolError('INVALID_BASE64', path, describeBase64Problem(text));
+    throw new ProtocolError('INVALID_BASE64', describeBase64Problem(text), { path: path });
   }
   return buffer; // a Uint8Array (Node's Buffer subclass), from Node's pool when small
 }

@@ -36,9 +36,8 @@ export function parseConnectionQuery(url: string | URL): ConnectionQuery {
   } catch (cause) {
     throw new ProtocolError(
       'INVALID_FIELD',
-      'query',
       `not a URL: ${JSON.stringify(String(url).slice(0, 80))}`,
-      { cause },
+      { path: 'query', cause },
     );
   }
   const values: Record<string, string[]> = Object.create(null);
@@ -50,17 +49,13 @@ export function parseConnectionQuery(url: string | URL): ConnectionQuery {
   const [callId, tenant] = FIXED.map((name) => {
     const list = values[name];
     if (!list)
-      throw new ProtocolError(
-        'MISSING_FIELD',
-        `query.${name}`,
-        `the connection URL has no ${name} parameter`,
-      );
+      throw new ProtocolError('MISSING_FIELD', `the connection URL has no ${name} parameter`, {
+        path: `query.${name}`,
+      });
     if (list.some((value) => value !== list[0])) {
-      throw new ProtocolError(
-        'INVALID_FIELD',
-        `query.${name}`,
-        `given ${list.length} times with different values`,
-      );
+      throw new ProtocolError('INVALID_FIELD', `given ${list.length} times with different values`, {
+        path: `query.${name}`,
+      });
     }
     delete values[name];
     return checkIdentifier(list[0]!, `query.${name}`);

@@ -21,7 +21,11 @@ export class ProtocolError extends PsrkitError<ProtocolErrorCode> {
   override readonly name = 'ProtocolError';
   readonly path: string;
 
-  constructor(code: ProtocolErrorCode, path: string, message: string, options?: ErrorOptions) {
+  constructor(
+    code: ProtocolErrorCode,
+    message: string,
+    { path, ...options }: { readonly path: string } & ErrorOptions,
+  ) {
     super(code, `${path}: ${message}`, options);
     this.path = path;
   }

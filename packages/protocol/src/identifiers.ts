@@ -12,16 +12,17 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * builds differ, so any other printable text is accepted too.
  */
 export function checkIdentifier(value: string, path: string): string {
-  if (value.length === 0) throw new ProtocolError('INVALID_FIELD', path, 'must not be empty');
+  if (value.length === 0)
+    throw new ProtocolError('INVALID_FIELD', 'must not be empty', { path: path });
   if (value.length > MAX_IDENTIFIER_LENGTH) {
     throw new ProtocolError(
       'INVALID_FIELD',
-      path,
       `is ${value.length} characters long; the limit is ${MAX_IDENTIFIER_LENGTH}`,
+      { path: path },
     );
   }
   if (CONTROL.test(value))
-    throw new ProtocolError('INVALID_FIELD', path, 'contains control characters');
+    throw new ProtocolError('INVALID_FIELD', 'contains control characters', { path: path });
   return value;
 }
 
@@ -34,8 +35,8 @@ export function checkExtension(value: string, path = '$.data.extension'): string
   if (!EXTENSION.test(value)) {
     throw new ProtocolError(
       'INVALID_FIELD',
-      path,
       `extension ${JSON.stringify(value.slice(0, 70))} must be 1–64 characters of digits, letters, * # + . _ -`,
+      { path: path },
     );
   }
   return value;

@@ -123,8 +123,8 @@ function readTimestamp(root: JsonObject): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new ProtocolError(
       'INVALID_FIELD',
-      '$.timestamp',
       `expected milliseconds since the epoch (a non-negative number), got ${typeof value === 'number' ? value : describeType(value)}`,
+      { path: '$.timestamp' },
     );
   }
   return value;
@@ -170,8 +170,8 @@ export function mediaEvent(init: PsrEventInit & { readonly samples: Int16Array }
   if (init.channel === 'stereo' && init.samples.length % 2 !== 0) {
     throw new ProtocolError(
       'INVALID_FIELD',
-      '$.media.payload',
       'stereo audio needs an even number of samples (A,B pairs)',
+      { path: '$.media.payload' },
     );
   }
   return {

@@ -12,7 +12,10 @@ export function parseJsonObject(frame: string | Uint8Array): JsonObject {
     try {
       text = utf8.decode(frame);
     } catch (cause) {
-      throw new ProtocolError('INVALID_UTF8', '$', 'frame is not valid UTF-8 text', { cause });
+      throw new ProtocolError('INVALID_UTF8', 'frame is not valid UTF-8 text', {
+        path: '$',
+        cause,
+      });
     }
   }
   let value: unknown;
@@ -21,9 +24,8 @@ export function parseJsonObject(frame: string | Uint8Array): JsonObject {
   } catch (cause) {
     throw new ProtocolError(
       'INVALID_JSON',
-      '$',
       `frame is not JSON (${(cause as Error).message}); starts with ${JSON.stringify(text.slice(0, 40))}`,
-      { cause },
+      { path: '$', cause },
     );
   }
   return expectObject(value, '$');
@@ -39,11 +41,9 @@ export function describeType(value: unknown): string {
 
 export function expectObject(value: unknown, path: string): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProtocolError(
-      'INVALID_FIELD',
-      path,
-      `expected an object, got ${describeType(value)}`,
-    );
+    throw new ProtocolError('INVALID_FIELD', `expected an object, got ${describeType(value)}`, {
+      path: path,
+    });
   }
   return value as JsonObject;
 }
@@ -51,7 +51,9 @@ export function expectObject(value: unknown, path: string): JsonObject {
 export function requireField(object: JsonObject, key: string, path: string): unknown {
   const value = object[key];
   if (value === undefined)
-    throw new ProtocolError('MISSING_FIELD', `${path}.${key}`, 'required field is missing');
+    throw new ProtocolError('MISSING_FIELD', 'required field is missing', {
+      path: `${path}.${key}`,
+    });
   return value;
 }
 
@@ -62,11 +64,9 @@ export function requireObject(object: JsonObject, key: string, path: string): Js
 export function requireString(object: JsonObject, key: string, path: string): string {
   const value = requireField(object, key, path);
   if (typeof value !== 'string') {
-    throw new ProtocolError(
-      'INVALID_FIELD',
-      `${path}.${key}`,
-      `expected a string, got ${describeType(value)}`,
-    );
+    throw new ProtocolError('INVALID_FIELD', `expected a string, got ${describeType(value)}`, {
+      path: `${path}.${key}`,
+    });
   }
   return value;
 }
@@ -85,8 +85,8 @@ export function readEnum<T extends string>(
   if (!(allowed as readonly string[]).includes(text)) {
     throw new ProtocolError(
       'INVALID_FIELD',
-      `${path}.${key}`,
       `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(text.slice(0, 40))}`,
+      { path: `${path}.${key}` },
     );
   }
   return text as T;
@@ -101,11 +101,9 @@ export function readBoolean(
   const value = object[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') {
-    throw new ProtocolError(
-      'INVALID_FIELD',
-      `${path}.${key}`,
-      `expected a boolean, got ${describeType(value)}`,
-    );
+    throw new ProtocolError('INVALID_FIELD', `expected a boolean, got ${describeType(value)}`, {
+      path: `${path}.${key}`,
+    });
   }
   return value;
 }

@@ -64,7 +64,9 @@ export function mediaAction(
   options: { readonly isSync?: boolean } = {},
 ): MediaAction {
   if (wav.byteLength === 0)
-    throw new ProtocolError('INVALID_FIELD', '$.media.payload', 'a media action needs a WAV file');
+    throw new ProtocolError('INVALID_FIELD', 'a media action needs a WAV file', {
+      path: '$.media.payload',
+    });
   return { type: 'media', payload: wav, isSync: options.isSync ?? false };
 }
 
@@ -75,12 +77,12 @@ export function chunkAction(
 ): ChunkAction {
   const format = options.format ?? 'mp3';
   if (payload.byteLength === 0)
-    throw new ProtocolError('INVALID_FIELD', '$.media.payload', 'a chunk needs audio');
+    throw new ProtocolError('INVALID_FIELD', 'a chunk needs audio', { path: '$.media.payload' });
   if (format === 'pcm16' && payload.byteLength % 2 !== 0) {
     throw new ProtocolError(
       'ODD_PCM_LENGTH',
-      '$.media.payload',
       `pcm16 chunk has ${payload.byteLength} bytes; 16-bit samples need an even count`,
+      { path: '$.media.payload' },
     );
   }
   return { type: 'chunk', payload, format };

@@ -15,8 +15,8 @@ export function pcm16FromBytes(bytes: Uint8Array, path = '$'): Int16Array {
   if (bytes.byteLength % 2 !== 0) {
     throw new ProtocolError(
       'ODD_PCM_LENGTH',
-      path,
       `PCM16 payload has ${bytes.byteLength} bytes; 16-bit samples need an even count`,
+      { path: path },
     );
   }
   if (HOST_IS_LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {

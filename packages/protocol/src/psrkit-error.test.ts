@@ -6,7 +6,7 @@ import { PsrkitError } from './psrkit-error.js';
 
 describe('PsrkitError', () => {
   it('every psrkit error is one, with a stable code; isInstance tells the classes apart', () => {
-    const error = new ProtocolError('INVALID_JSON', '$', 'not JSON');
+    const error = new ProtocolError('INVALID_JSON', 'not JSON', { path: '$' });
     expect(error).toBeInstanceOf(PsrkitError);
     expect(error).toMatchObject({ name: 'ProtocolError', code: 'INVALID_JSON', path: '$' });
     expect(PsrkitError.isInstance(error)).toBe(true);

@@ -79,8 +79,8 @@ export function encodeWav(audio: PcmAudio): Uint8Array {
   if (samples.length % channels !== 0) {
     throw new ProtocolError(
       'INVALID_WAV',
-      'wav',
       `${samples.length} samples do not divide into ${channels} channels`,
+      { path: 'wav' },
     );
   }
   const file = new Uint8Array(WAV_HEADER_BYTES + samples.length * 2);
@@ -102,15 +102,15 @@ function checkFormat(sampleRate: number, channels: number): void {
   if (!Number.isInteger(sampleRate) || sampleRate < 1 || sampleRate > MAX_SAMPLE_RATE) {
     throw new ProtocolError(
       'INVALID_WAV',
-      'wav',
       `sample rate ${sampleRate} is not a whole number of Hz from 1 to ${MAX_SAMPLE_RATE}`,
+      { path: 'wav' },
     );
   }
   if (!Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS) {
     throw new ProtocolError(
       'INVALID_WAV',
-      'wav',
       `channel count ${channels} is not from 1 to ${MAX_CHANNELS}`,
+      { path: 'wav' },
     );
   }
 }
@@ -137,7 +137,7 @@ interface FmtChunk {
 }
 
 function invalid(offset: number, message: string): ProtocolError {
-  return new ProtocolError('INVALID_WAV', `wav@${offset}`, message);
+  return new ProtocolError('INVALID_WAV', message, { path: `wav@${offset}` });
 }
 
 /**

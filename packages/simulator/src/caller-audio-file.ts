@@ -14,33 +14,25 @@ export async function loadCallerAudio(source: string | Uint8Array): Promise<Int1
   try {
     bytes = typeof source === 'string' ? await readFile(source) : source;
   } catch (cause) {
-    throw new SimulatorError(
-      'INVALID_CALLER_AUDIO',
-      where,
-      `cannot read: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
+    throw new SimulatorError('INVALID_CALLER_AUDIO', `cannot read: ${(cause as Error).message}`, {
+      path: where,
+      cause,
+    });
   }
   let wav: ReturnType<typeof decodeWav>;
   try {
     wav = decodeWav(bytes, { allowTruncated: true });
   } catch (cause) {
     if (!isProtocolError(cause)) throw cause;
-    throw new SimulatorError('INVALID_CALLER_AUDIO', where, cause.message, { cause });
+    throw new SimulatorError('INVALID_CALLER_AUDIO', cause.message, { path: where, cause });
   }
   try {
     return toMono8k(wav.samples, wav.sampleRate, wav.channels);
   } catch (cause) {
     if (!(cause instanceof PipelineError)) throw cause;
-    throw new SimulatorError(
-      'INVALID_CALLER_AUDIO',
-      where,
-      `cannot play audio at ${wav.sampleRate} Hz`,
-      {
-        cause,
-      },
-    );
+    throw new SimulatorError('INVALID_CALLER_AUDIO', `cannot play audio at ${wav.sampleRate} Hz`, {
+      path: where,
+      cause,
+    });
   }
 }

@@ -266,7 +266,7 @@ export function buildProgram(): Command {
     )
     .action(async (o) => {
       if (o.token.length === 0)
-        throw new SimulatorError('INVALID_OPTION', '--token', 'give at least one token');
+        throw new SimulatorError('INVALID_OPTION', 'give at least one token', { path: '--token' });
       const api = await startPsrApiEmulator({
         tokens: o.token,
         port: o.port,

@@ -13,7 +13,11 @@ export class SimulatorError extends PsrkitError<SimulatorErrorCode> {
   override readonly name = 'SimulatorError';
   readonly path: string;
 
-  constructor(code: SimulatorErrorCode, path: string, message: string, options?: ErrorOptions) {
+  constructor(
+    code: SimulatorErrorCode,
+    message: string,
+    { path, ...options }: { readonly path: string } & ErrorOptions,
+  ) {
     super(code, `${path}: ${message}`, options);
     this.path = path;
   }
@@ -22,6 +26,6 @@ export class SimulatorError extends PsrkitError<SimulatorErrorCode> {
 /** Throws INVALID_OPTION unless `value` is a finite number in [min, max]. */
 export function checkRange(value: number, path: string, min: number, max: number): number {
   const problem = numberProblem(value, { min, max });
-  if (problem) throw new SimulatorError('INVALID_OPTION', path, problem);
+  if (problem) throw new SimulatorError('INVALID_OPTION', problem, { path: path });
   return value;
 }

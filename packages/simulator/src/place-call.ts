@@ -79,11 +79,9 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const tailMs = checkRange(options.tailMs ?? 5000, 'tailMs', 0, 3_600_000);
   const pieceSamples = Math.round(pieceMs * RATE);
   if (pieceSamples !== pieceMs * RATE)
-    throw new SimulatorError(
-      'INVALID_OPTION',
-      'pieceMs',
-      'must be a multiple of 0.125 ms (one sample)',
-    );
+    throw new SimulatorError('INVALID_OPTION', 'must be a multiple of 0.125 ms (one sample)', {
+      path: 'pieceMs',
+    });
   const channel = options.channel ?? 'mono_a';
   const side = options.side ?? (channel === 'mono_b' ? 'b' : 'a');
   const decode = options.decode ?? 'stream';

@@ -34,7 +34,7 @@ export function checkScenarioFile(root: unknown): ScenarioFile {
   if (validate(root)) return root;
   const error = validate.errors![0]!;
   const [path, message] = describe(error);
-  throw new SimulatorError('INVALID_SCENARIO', path, message);
+  throw new SimulatorError('INVALID_SCENARIO', message, { path: path });
 }
 
 /** `/caller/1/atMs` → `$.caller[1].atMs`. */

@@ -85,7 +85,8 @@ export async function loadScenario(path: string): Promise<Scenario> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new SimulatorError('INVALID_SCENARIO', path, `cannot read: ${(cause as Error).message}`, {
+    throw new SimulatorError('INVALID_SCENARIO', `cannot read: ${(cause as Error).message}`, {
+      path: path,
       cause,
     });
   }
@@ -95,14 +96,10 @@ export async function loadScenario(path: string): Promise<Scenario> {
     root = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (cause) {
     const format = yaml ? 'YAML' : 'JSON';
-    throw new SimulatorError(
-      'INVALID_SCENARIO',
-      path,
-      `not ${format}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
+    throw new SimulatorError('INVALID_SCENARIO', `not ${format}: ${(cause as Error).message}`, {
+      path: path,
+      cause,
+    });
   }
   return parseScenario(root, path, (wav) => loadCallerAudio(resolve(dirname(path), wav)));
 }
@@ -228,11 +225,9 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const url = options.url ?? scenario.url;
   if (!url)
-    throw new SimulatorError(
-      'INVALID_OPTION',
-      'url',
-      `scenario ${scenario.name} has no url; pass one`,
-    );
+    throw new SimulatorError('INVALID_OPTION', `scenario ${scenario.name} has no url; pass one`, {
+      path: 'url',
+    });
   const report = await placeCall({
     ...(scenario.tenant !== undefined && { tenant: scenario.tenant }),
     ...(scenario.params !== undefined && { params: scenario.params }),
