@@ -2,8 +2,9 @@
 // `POST /v1/chat/completions` with `stream: true` answered as server-sent events
 // (`chat.completion.chunk`s, text deltas and `tool_calls`, then `[DONE]`), and
 // `POST /v1/audio/transcriptions` (multipart WAV) answered with `verbose_json`.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 
 export interface ChatReply {
   readonly text: string;
@@ -16,13 +17,6 @@ interface ChatRequest {
   readonly tools?: readonly { function: { name: string } }[];
 }
 
-const body = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (p: Buffer) => parts.push(p));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
 
 export async function startOpenAiCompatibleServer(options: {
   readonly replies: ChatReply[];
@@ -41,7 +35,7 @@ export async function startOpenAiCompatibleServer(options: {
       })}\n\n`,
     );
   const server = createServer(async (req, res) => {
-    const bytes = await body(req);
+    const bytes = await buffer(req);
     if (req.method === 'POST' && req.url === '/v1/chat/completions') {
       const request = JSON.parse(bytes.toString()) as ChatRequest;
       chats.push(request);

@@ -1,8 +1,9 @@
 // A local stand-in for an OpenAI-compatible transcription service, speaking the documented
 // wire format: `POST /v1/audio/transcriptions`, multipart (`file`, `model`, `language`,
 // `response_format`), answered with `verbose_json` — or with what a failing service does.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { decodeWav } from '@psrkit/protocol';
 
 export type Behaviour = 'transcribe' | 'http-500' | 'http-401' | 'hang' | 'drop' | 'not-json';
@@ -16,13 +17,6 @@ export interface Received {
   readonly seconds: number;
 }
 
-const body = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (p: Buffer) => parts.push(p));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
 
 /** Answers speech (any audible WAV) with `text`, silence with an empty transcript. */
 export async function startTranscriptionServer(text = 'xin chào, tôi muốn hỏi về đơn hàng') {
@@ -33,7 +27,7 @@ export async function startTranscriptionServer(text = 'xin chào, tôi muốn h�
       res.writeHead(404).end();
       return;
     }
-    const bytes = await body(req);
+    const bytes = await buffer(req);
     if (behaviour === 'hang') return; // never answers
     if (behaviour === 'drop') return void req.socket.destroy();
     const form = await new Request('http://local/', {
