@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { SpeechToText, TextToSpeech } from '@psrkit/pipeline';
-import { detectTurns, type OpenVad } from '@psrkit/plugin-vad';
+import { detectTurns, type OpenVad, type TurnEvent } from '@psrkit/plugin-vad';
 import type { Bot, Call } from '@psrkit/transport';
 import {
   hasToolCall,
@@ -66,6 +66,19 @@ export interface AgentOptions {
   /** Silence that ends a caller's turn, ms (default 700). */
   readonly turnEndMs?: number;
   readonly onEvent?: (event: AgentEvent, call: Call) => void;
+}
+
+type SpeechEnd = Extract<TurnEvent, { readonly type: 'speech-end' }>;
+
+/**
+ * What the history keeps of something the agent said: what the caller heard of it, marked
+ * as cut off when they interrupted; nothing when they heard nothing.
+ */
+function heardMessage(heard: string, completed: boolean): ModelMessage[] {
+  if (!heard) return [];
+  return [
+    { role: 'assistant', content: completed ? heard : `${heard} [interrupted by the caller]` },
+  ];
 }
 
 /** A sentence being spoken: its text and how much audio it made so far. */
@@ -213,6 +226,38 @@ export function createAgent(options: AgentOptions): Bot {
       }, silenceMs);
     };
 
+    /** One caller turn: transcribed, then answered; a recogniser's failure is logged, and the call goes on. */
+    const answer = async (turn: SpeechEnd): Promise<void> => {
+      const endOfSpeech = performance.now();
+      const frame = {
+        samples: turn.audio,
+        sampleRate: turn.sampleRate,
+        channel: call.remoteSide,
+        startSample: 0,
+      };
+      let text: string;
+      try {
+        const transcripts = await lastValueFrom(
+          options.stt.transcribe(of(frame), { language }).pipe(toArray()),
+        );
+        text = transcripts
+          .filter((t) => t.type === 'final')
+          .map((t) => t.text)
+          .join(' ')
+          .trim();
+      } catch (error) {
+        emit({ type: 'error', stage: 'stt', error });
+        logger.warn({ err: error }, 'the caller’s turn could not be transcribed');
+        return armSilence();
+      }
+      emit({ type: 'transcript', text, sttMs: performance.now() - endOfSpeech });
+      if (text) {
+        history.push({ role: 'user', content: text });
+        await reply(endOfSpeech);
+      }
+      armSilence();
+    };
+
     const turns = call
       .audio()
       .pipe(
@@ -225,37 +270,8 @@ export function createAgent(options: AgentOptions): Bot {
             replying.abort.abort();
           }
         }),
-        filter((turn) => turn.type === 'speech-end'),
-        concatMap((turn) => {
-          const endOfSpeech = performance.now();
-          const frame = {
-            samples: turn.audio,
-            sampleRate: turn.sampleRate,
-            channel: call.remoteSide,
-            startSample: 0,
-          };
-          return from(
-            lastValueFrom(options.stt.transcribe(of(frame), { language }).pipe(toArray())).then(
-              async (transcripts) => {
-                const text = transcripts
-                  .filter((t) => t.type === 'final')
-                  .map((t) => t.text)
-                  .join(' ')
-                  .trim();
-                emit({ type: 'transcript', text, sttMs: performance.now() - endOfSpeech });
-                if (!text) return armSilence();
-                history.push({ role: 'user', content: text });
-                await reply(endOfSpeech);
-                armSilence();
-              },
-              (error: unknown) => {
-                emit({ type: 'error', stage: 'stt', error });
-                logger.warn({ err: error }, 'the caller’s turn could not be transcribed');
-                armSilence();
-              },
-            ),
-          ).pipe(concatMap(() => EMPTY));
-        }),
+        filter((turn): turn is SpeechEnd => turn.type === 'speech-end'),
+        concatMap(answer),
       )
       .subscribe();
 
@@ -265,11 +281,7 @@ export function createAgent(options: AgentOptions): Bot {
       if (greeting === 'model') await reply(undefined);
       else if (greeting) {
         const { heard, completed } = await speak(of(greeting), undefined);
-        if (heard)
-          history.push({
-            role: 'assistant',
-            content: completed ? heard : `${heard} [interrupted by the caller]`,
-          });
+        history.push(...heardMessage(heard, completed));
       }
       armSilence();
       await call.closed;

@@ -112,7 +112,7 @@ function openSileroVad(
   const [outputName = 'output', nextStateName = 'stateN'] = session.outputNames;
   const rate = new ort.Tensor('int64', BigInt64Array.of(BigInt(sampleRate)), []);
   const input = new Float32Array(shape.context + shape.frame); // context, then the frame
-  let state = new Float32Array(STATE_SIZE);
+  let state: Float32Array = new Float32Array(STATE_SIZE);
   let speaking = false;
   let open = true;
   let queue: Promise<unknown> = Promise.resolve(); // runs in order, one at a time
@@ -126,13 +126,13 @@ function openSileroVad(
       );
   };
   const infer = async (frame: Int16Array): Promise<number> => {
-    const feeds = new Float32Array(input.length);
-    feeds.set(input.subarray(shape.frame)); // the last frame's tail is this one's context
-    for (let i = 0; i < frame.length; i++) feeds[shape.context + i] = frame[i]! / 32768;
+    // In place, one frame at a time (the queue): the last frame's tail becomes the context.
+    input.copyWithin(0, shape.frame);
+    for (let i = 0; i < frame.length; i++) input[shape.context + i] = frame[i]! / 32768;
     let result: ort.InferenceSession.ReturnType;
     try {
       result = await session.run({
-        [inputName]: new ort.Tensor('float32', feeds, [1, feeds.length]),
+        [inputName]: new ort.Tensor('float32', input, [1, input.length]),
         [stateName]: new ort.Tensor('float32', state, [2, 1, 128]),
         [rateName]: rate,
       });
@@ -141,8 +141,7 @@ function openSileroVad(
         cause,
       });
     }
-    input.set(feeds);
-    state = Float32Array.from(result[nextStateName]!.data as Float32Array);
+    state = result[nextStateName]!.data as Float32Array; // a fresh array of the runtime's
     return (result[outputName]!.data as Float32Array)[0]!;
   };
   const speechProbability = (frame: Int16Array): Promise<number> => {

@@ -200,7 +200,7 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
 }
 
 function nonNegative(value: number, name: string): number {
-  const problem = numberProblem(value, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const problem = numberProblem(value, { min: 0 });
   if (problem) throw new VadError('INVALID_OPTION', `${name}: ${problem}`);
   return value;
 }

@@ -1,7 +1,8 @@
 /** The range a number option must be in. */
 export interface NumberRange {
   readonly min: number;
-  readonly max: number;
+  /** None: no upper bound. */
+  readonly max?: number;
   /** Whole numbers only. */
   readonly integer?: boolean;
 }
@@ -13,9 +14,10 @@ export interface NumberRange {
  */
 export function numberProblem(
   value: number,
-  { min, max, integer }: NumberRange,
+  { min, max = Number.POSITIVE_INFINITY, integer }: NumberRange,
 ): string | undefined {
   const ok = integer ? Number.isInteger(value) : Number.isFinite(value);
   if (ok && value >= min && value <= max) return undefined;
-  return `must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}, got ${value}`;
+  const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `from ${min} to ${max}`;
+  return `must be a ${integer ? 'whole number' : 'number'} ${range}, got ${value}`;
 }
