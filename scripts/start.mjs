@@ -2,7 +2,8 @@
 // `pnpm start`, the README's main command: starts the reference server with the demo
 // bot on a free loopback port, places one emulated call against it with psr-sim (the
 // bundled caller recording: three utterances with pauses), prints the call's timeline,
-// writes heard.wav (what the caller heard) and call.wav (caller left, bot right), then
+// writes heard.wav (what the caller heard), call.wav (caller left, bot right) and
+// call-report.html (the call as a page: waveforms, every action and event, playback), then
 // stops the server with SIGTERM (graceful shutdown) and exits with the call's verdict.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -56,6 +57,8 @@ const sim = spawn(
     'heard.wav',
     '--stereo',
     'call.wav',
+    '--report',
+    'call-report.html',
   ],
   { stdio: 'inherit' },
 );
@@ -65,6 +68,6 @@ const serverCode = await new Promise((resolve) =>
   server.once('exit', (code) => resolve(code ?? 1)),
 );
 console.log(
-  `\nheard.wav: what the caller heard; call.wav: caller left, bot right. Server stopped (exit ${serverCode}).`,
+  `\nheard.wav: what the caller heard; call.wav: caller left, bot right; call-report.html: the call as a page. Server stopped (exit ${serverCode}).`,
 );
 process.exitCode = simCode || serverCode;

@@ -9,7 +9,7 @@ import { runPsrSim } from './__fixtures__/run-cli.js';
 import { startBotServer, turnTakingBot } from './__fixtures__/servers.js';
 
 describe('psr-sim CLI', () => {
-  it('call: prints the timeline, writes what the caller heard and the stereo call', async () => {
+  it('call: prints the timeline, writes what the caller heard, the stereo call and the page', async () => {
     const server = await startBotServer(turnTakingBot(1));
     try {
       const dir = await mkdtemp(join(tmpdir(), 'psr-sim-'));
@@ -27,6 +27,8 @@ describe('psr-sim CLI', () => {
         join(dir, 'heard.wav'),
         '--stereo',
         join(dir, 'call.wav'),
+        '--report',
+        join(dir, 'call.html'),
       ]);
       expect(stdout).toMatch(/connected/);
       expect(stdout).toMatch(/← media .* is_sync=true/);
@@ -37,6 +39,13 @@ describe('psr-sim CLI', () => {
       expect(heard.frames).toBeGreaterThan(8000 * 2);
       const stereo = decodeWav(await readFile(join(dir, 'call.wav')));
       expect(stereo).toMatchObject({ sampleRate: 8000, channels: 2 });
+      const page = await readFile(join(dir, 'call.html'), 'utf8');
+      const data = JSON.parse(
+        /<script type="application\/json" id="psr-report">(.*?)<\/script>/s.exec(page)![1]!,
+      );
+      expect(data.call.transfer).toMatchObject({ extension: '101' });
+      expect(data.actions.filter((a: { type: string }) => a.type === 'transfer')).toHaveLength(1);
+      expect(stdout).toContain(`the call as a page: ${join(dir, 'call.html')}`);
     } finally {
       await server.close();
     }

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DecodeMode } from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
@@ -12,6 +13,7 @@ import {
 import { isTransportError } from '@psrkit/transport';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CallReport, formatReport, reportToJson, type TimelineEntry } from './call-report.js';
+import { callReportHtml } from './call-report-html.js';
 import { loadCallerAudio } from './caller-audio-file.js';
 import { SimulatorError } from './errors.js';
 import { formatLoadSummary, runLoad } from './load.js';
@@ -49,12 +51,14 @@ const wsUrl = (value: string) => {
   return value;
 };
 
-/** Writes what the caller heard (mono) and the call in stereo (caller left, bot right). */
+/** Writes what the caller heard (mono), the call in stereo (caller left, bot right), the HTML report. */
 async function writeAudio(
   report: CallReport,
   heardPath?: string,
   stereoPath?: string,
+  reportPath?: string,
 ): Promise<void> {
+  if (reportPath) await writeFile(reportPath, await callReportHtml(report));
   if (heardPath)
     await writeFile(heardPath, encodeWav({ sampleRate: 8000, channels: 1, samples: report.heard }));
   if (stereoPath) {
@@ -145,6 +149,7 @@ export function buildProgram(): Command {
     )
     .option('--heard <file>', 'write what the caller heard as a WAV')
     .option('--stereo <file>', 'write the call as a stereo WAV (caller left, bot right)')
+    .option('--report <file.html>', 'write the call as an HTML page: waveforms, marks, playback')
     .option('--json', 'print the report as JSON')
     .action(async (url: string, o) => {
       const controller = new AbortController();
@@ -166,9 +171,10 @@ export function buildProgram(): Command {
         signal: controller.signal,
         ...(onTimeline && { onTimeline }),
       });
-      await writeAudio(report, o.heard, o.stereo);
+      await writeAudio(report, o.heard, o.stereo, o.report);
       console.log(o.json ? JSON.stringify(reportToJson(report), null, 2) : formatReport(report));
       if (o.heard && !o.json) console.log(`what the caller heard: ${o.heard}`);
+      if (o.report && !o.json) console.log(`the call as a page: ${o.report}`);
       if (report.violations.length > 0) process.exitCode = 1;
     });
 
@@ -183,9 +189,14 @@ export function buildProgram(): Command {
       number('--speed'),
       1,
     )
+    .option(
+      '--report-dir <dir>',
+      'write each scenario call as an HTML page there (<scenario file name>.html)',
+    )
     .option('--json', 'print results as JSON')
     .action(async (files: string[], o) => {
       const all = [];
+      if (o.reportDir) await mkdir(o.reportDir, { recursive: true });
       for (const file of files) {
         const scenario = await loadScenario(file);
         const result = await runScenario(scenario, {
@@ -193,6 +204,11 @@ export function buildProgram(): Command {
           speed: o.speed,
         });
         all.push(result);
+        if (o.reportDir)
+          await writeFile(
+            join(o.reportDir, `${basename(file).replace(/\.[^.]*$/, '')}.html`),
+            await callReportHtml(result.report),
+          );
         if (!o.json) console.log(formatScenarioResult(result));
       }
       if (o.json)

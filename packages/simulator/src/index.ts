@@ -21,6 +21,13 @@ export {
   type UtteranceReport,
   type Violation,
 } from './call-report.js';
+export {
+  type CallReportData,
+  callReportData,
+  callReportHtml,
+  type ReportEvent,
+  reportEvents,
+} from './call-report-html.js';
 export { loadCallerAudio } from './caller-audio-file.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type FindUtterancesOptions, findUtterances, type Utterance } from './find-utterances.js';

@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tone } from '../../line/src/__fixtures__/audio.js';
@@ -167,13 +167,18 @@ describe('scenario files', () => {
       name: 'bad',
       expect: [{ type: 'transfer', extension: '999' }],
     });
+    const reports = await mkdtemp(join(tmpdir(), 'psr-sim-reports-'));
     const [ok, failed] = await Promise.all([
-      runPsrSim(['scenario', good, '--url', server.url]),
+      runPsrSim(['scenario', good, '--url', server.url, '--report-dir', reports]),
       runPsrSim(['scenario', bad, '--url', server.url]).catch((e) => e),
     ]);
     expect(ok.stdout).toContain('✓ transfer to 101');
     expect(ok.stdout).toContain('PASSED');
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('✗ transfer to 999: transferred to 101');
+    // --report-dir: the call as a page, named after the scenario's file.
+    const page = await readFile(join(reports, `${basename(good, '.json')}.html`), 'utf8');
+    expect(page).toContain('id="psr-report"');
+    await rm(reports, { recursive: true });
   }, 30_000);
 });
