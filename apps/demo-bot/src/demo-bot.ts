@@ -100,14 +100,23 @@ const PCM_RATE = 8000;
  * `turnsBeforeTransfer` turns, a `transfer`; after `silenceHangupMs` of silence, a goodbye
  * and `hangup`.
  */
-export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): Promise<void> } {
+export function createDemoBot(
+  options: DemoBotOptions = {},
+): Bot & { prepare(): Promise<void>; tts(): TextToSpeech | undefined } {
   const turnEndMs = options.turnEndMs ?? 700;
   const turnsBeforeTransfer = options.turnsBeforeTransfer ?? 3;
   const silenceHangupMs = options.silenceHangupMs ?? 10_000;
   const defaultTransfer = checkExtension(options.transferTo ?? '101', 'transferTo');
   let engines: Promise<[TextToSpeech, OpenVad]> | undefined;
+  let speech: TextToSpeech | undefined; // once prepared: what an operator's `say` speaks with
   const prepare = () => {
     engines ??= Promise.all([(options.tts ?? createEspeakTts)(), loadVad(options.vad ?? 'silero')]);
+    void engines.then(
+      ([tts]) => {
+        speech = tts;
+      },
+      () => {},
+    );
     return engines;
   };
 
@@ -199,7 +208,7 @@ export function createDemoBot(options: DemoBotOptions = {}): Bot & { prepare(): 
     clearInterval(silenceTimer);
     turnsSubscription.unsubscribe();
   };
-  return Object.assign(bot, { prepare: async () => void (await prepare()) });
+  return Object.assign(bot, { prepare: async () => void (await prepare()), tts: () => speech });
 }
 
 /** The longest name the greeting says (`danh_xung` is the caller's data: bound it). */

@@ -11,3 +11,5 @@ export {
 const bot = createDemoBot(demoBotOptionsFromEnv());
 export default bot;
 export const prepare = bot.prepare;
+/** The bot's TTS once prepared: the reference server's `say` command speaks with it. */
+export const tts = bot.tts;

@@ -15,6 +15,8 @@ export interface ServerConfig {
   readonly tenants: readonly string[];
   /** Required (as `Authorization: Bearer`) by /metrics and /readyz when set. */
   readonly metricsToken: string | undefined;
+  /** Open the live calls pages, `/api/calls` and call control; none: they are off. */
+  readonly adminTokens: readonly { readonly name: string; readonly token: string }[];
   readonly leadMs: number;
   readonly bitrateKbps: number;
   readonly framesPerChunk: number;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Bot, BotMeter } from '@psrkit/transport';
+import type { Bot, BotMeter, TextToSpeech } from '@psrkit/transport';
 import { ConfigError, DEFAULT_BOT } from './config.js';
 
 /** Whether the server can resolve a package (the optional default bot). */
@@ -21,6 +21,8 @@ export interface BotModule {
   readonly prepare?: () => Promise<void>;
   /** Gets the server's meter once at start, to create the bot's own histograms. */
   readonly metrics?: (meter: BotMeter) => void;
+  /** The bot's TTS (after `prepare()`), for the `say` call command. */
+  readonly tts?: () => TextToSpeech | undefined;
 }
 
 /**
@@ -43,11 +45,21 @@ export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotMod
     );
   const prepare = module['prepare'];
   const metrics = module['metrics'];
+  const tts = module['tts'];
   return {
     bot: bot as Bot,
     ...(typeof prepare === 'function' && { prepare: prepare as () => Promise<void> }),
     ...(typeof metrics === 'function' && { metrics: metrics as (meter: BotMeter) => void }),
+    ...(typeof tts === 'function' && { tts: () => asTts((tts as () => unknown)()) }),
   };
+}
+
+/** A value that keeps the TTS contract (v1), else undefined. */
+function asTts(value: unknown): TextToSpeech | undefined {
+  const candidate = value as Partial<TextToSpeech> | undefined;
+  return candidate?.specificationVersion === 1 && typeof candidate.synthesize === 'function'
+    ? (candidate as TextToSpeech)
+    : undefined;
 }
 
 /**

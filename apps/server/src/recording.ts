@@ -17,6 +17,8 @@ export interface RecordingOptions {
   readonly maxBytes: number;
   /** Counts each call's outcome: `written`, `capped` (over `maxBytes`), `failed` (a write error). */
   readonly onOutcome?: (outcome: 'written' | 'capped' | 'failed') => void;
+  /** A call's recording is on disk under its final name. */
+  readonly onFinished?: (call: Call, file: string) => void;
 }
 
 /**
@@ -53,7 +55,7 @@ export function recordCalls(
 
 async function recordCall(
   call: Call,
-  { dir, maxBytes }: RecordingOptions,
+  { dir, maxBytes, onFinished }: RecordingOptions,
   logger: Logger,
 ): Promise<'written' | 'capped' | 'failed'> {
   const line = new EmulatedLine({ decode: 'stream' });
@@ -147,6 +149,7 @@ async function recordCall(
   );
   line.close();
   await file.handle.close();
-  await finishRecordingFile(dir, file);
+  const finished = await finishRecordingFile(dir, file);
+  onFinished?.(call, finished);
   return outcome;
 }

@@ -25,8 +25,10 @@ const servers: ReferenceServer[] = [];
 async function start(argv: string[], bot: Bot = talkingBot) {
   const config = parseConfig(['--host', '127.0.0.1', '--port', '0', ...argv], {});
   const server = await startReferenceServer(config, bot, logger, {
-    inbound: await loadStages(config.inboundStages, '--inbound-stage'),
-    outbound: await loadStages(config.outboundStages, '--outbound-stage'),
+    stages: {
+      inbound: await loadStages(config.inboundStages, '--inbound-stage'),
+      outbound: await loadStages(config.outboundStages, '--outbound-stage'),
+    },
   });
   servers.push(server);
   return server;

@@ -1,13 +1,15 @@
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lameJsBackend } from '@psrkit/pipeline';
+import { basename } from 'node:path';
+import { lameJsBackend, type TextToSpeech } from '@psrkit/pipeline';
 import { createWasmMp3Backend } from '@psrkit/plugin-mp3-wasm';
 import {
   type AuthHook,
   allOf,
   type Bot,
   type BotMeter,
+  type Call,
   type CallStages,
   createPsrServer,
   type PsrServer,
@@ -15,9 +17,12 @@ import {
   tokenAuth,
 } from '@psrkit/transport';
 import type { Logger } from 'pino';
+import { adminRoutes } from './admin-routes.js';
+import { type CallDirectory, createLocalDirectory } from './call-directory.js';
 import type { ServerConfig } from './config.js';
 import { limitConnections } from './connection-limits.js';
 import { healthRoutes } from './http-routes.js';
+import { publishCalls } from './live-calls.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { recordCalls } from './recording.js';
 import { warmUp } from './warm-up.js';
@@ -33,24 +38,54 @@ export interface ReferenceServer {
   shutdown(): Promise<void>;
 }
 
-/** Starts the reference server: the bot on PSR calls, with health, readiness and metrics on the same port. */
+/** What else the server runs with, beside its configuration and bot. */
+export interface ReferenceServerExtras {
+  /** Audio stages every call runs (`--inbound-stage`, `--outbound-stage`). */
+  readonly stages?: CallStages;
+  /** The bot module's histograms, created once on the server's meter. */
+  readonly botMetrics?: (meter: BotMeter) => void;
+  /** The TTS the `say` call command speaks with (the bot module's `tts`). */
+  readonly tts?: () => TextToSpeech | undefined;
+  /**
+   * Where live calls are listed and commands routed, when admin tokens are set: this
+   * process's own by default; under `--workers`, the one shared through the primary.
+   */
+  readonly directory?: CallDirectory;
+}
+
+/**
+ * Starts the reference server: the bot on PSR calls, with health, readiness and metrics on
+ * the same port, and — with admin tokens — the live calls pages and call control.
+ */
 export async function startReferenceServer(
   config: ServerConfig,
   bot: Bot,
   logger: Logger,
-  stages: CallStages = {},
-  botMetrics?: (meter: BotMeter) => void,
+  extras: ReferenceServerExtras = {},
 ): Promise<ReferenceServer> {
   const metrics = createServerMetrics();
-  botMetrics?.(metrics.meter);
+  extras.botMetrics?.(metrics.meter);
   let psr: PsrServer | undefined;
   let warm = false;
-  const routes = healthRoutes(
+  const health = healthRoutes(
     () => psr,
     metrics.registry,
     () => warm,
     config.metricsToken,
   );
+  const directory =
+    config.adminTokens.length > 0 ? (extras.directory ?? createLocalDirectory()) : undefined;
+  const admin = directory
+    ? await adminRoutes({
+        directory,
+        tokens: config.adminTokens,
+        logger,
+        ...(config.recordings && { recordings: config.recordings }),
+      })
+    : undefined;
+  const routes = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!(await admin?.(req, res))) await health(req, res);
+  };
   // Slow or half-open requests (and upgrades) are cut: headers must arrive within the timeout.
   const http = createServer(
     {
@@ -99,7 +134,7 @@ export async function startReferenceServer(
     logger,
     call: {
       onBotError: config.onBotError,
-      stages,
+      stages: extras.stages ?? {},
       remoteSide: config.remoteSide,
       maxAudioAheadMs: config.maxAudioAheadMs,
       maxMediaFrameMs: config.maxMediaFrameMs,
@@ -116,6 +151,9 @@ export async function startReferenceServer(
     },
   });
   metrics.watch(psr);
+  const published = directory
+    ? publishCalls(psr, directory, { tts: extras.tts ?? (() => undefined) })
+    : undefined;
   let recordings: ReturnType<typeof recordCalls> | undefined;
   if (config.recordings) {
     await mkdir(config.recordings, { recursive: true });
@@ -125,6 +163,9 @@ export async function startReferenceServer(
         dir: config.recordings,
         maxBytes: config.recordingMaxMb * 1024 * 1024,
         onOutcome: metrics.countRecording,
+        ...(published && {
+          onFinished: (call: Call, file: string) => published.recorded(call.id, basename(file)),
+        }),
       },
       logger,
     );
@@ -168,6 +209,8 @@ export async function startReferenceServer(
         await psr.close({ drainTimeoutMs: config.drainTimeoutMs });
         // Every ended call's recording finished under its name before the process goes.
         await recordings?.settled();
+        published?.close();
+        directory?.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           http.closeAllConnections();

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { CallStages } from '@psrkit/transport';
 import { CommanderError } from 'commander';
 import type { Logger } from 'pino';
+import { createWorkerDirectory, hostCallDirectory } from './cluster-directory.js';
 import { ConfigError, parseConfig } from './config.js';
 import { loadBot } from './load-bot.js';
 import { loadStages } from './load-stages.js';
@@ -71,7 +72,8 @@ export async function runServer(
   } catch (error) {
     return fail((error as Error).message, error);
   }
-  if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config.workers, logger);
+  if (config.workers > 1 && cluster.isPrimary)
+    return superviseWorkers(config.workers, logger, config.adminTokens.length > 0);
 
   try {
     await module.prepare?.();
@@ -88,7 +90,14 @@ export async function runServer(
   });
   let server: Awaited<ReturnType<typeof startReferenceServer>>;
   try {
-    server = await startReferenceServer(config, module.bot, logger, stages, module.metrics);
+    server = await startReferenceServer(config, module.bot, logger, {
+      stages,
+      ...(module.metrics && { botMetrics: module.metrics }),
+      ...(module.tts && { tts: module.tts }),
+      // Under --workers, every worker's pages list every worker's calls (the primary's list).
+      ...(cluster.isWorker &&
+        config.adminTokens.length > 0 && { directory: createWorkerDirectory() }),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
@@ -109,8 +118,13 @@ export async function runServer(
  * gives up with exit code 2 when a worker exits with 2 (it cannot start: a port in use, a
  * bot that fails to prepare) before any worker has listened.
  */
-async function superviseWorkers(count: number, logger: Logger): Promise<number> {
+async function superviseWorkers(
+  count: number,
+  logger: Logger,
+  withDirectory: boolean,
+): Promise<number> {
   logger.info({ workers: count }, 'starting workers');
+  const stopDirectory = withDirectory ? hostCallDirectory(cluster) : undefined;
   for (let i = 0; i < count; i++) cluster.fork();
   let stopping = false;
   let listened = false;
@@ -153,6 +167,7 @@ async function superviseWorkers(count: number, logger: Logger): Promise<number> 
     };
     cluster.on('exit', check);
   });
+  stopDirectory?.();
   logger.info('all workers stopped');
   logger.flush();
   if (exitCode === 2)

@@ -92,6 +92,17 @@ const tokenList: Parse<(string | TenantToken)[]> = (value, name) =>
       throw new ConfigError(name, 'write each entry as <token> or <tenant>:<token>');
     return { tenant, token };
   });
+/** `<name>:<token>` or `<token>` (named `admin-<n>` by its place in the list). */
+const namedTokenList: Parse<{ name: string; token: string }[]> = (value, name) =>
+  list(value, name).map((item, i) => {
+    const at = item.indexOf(':');
+    if (at < 0) return { name: `admin-${i + 1}`, token: item };
+    const who = item.slice(0, at);
+    const token = item.slice(at + 1);
+    if (!who || !token)
+      throw new ConfigError(name, 'write each entry as <token> or <name>:<token>');
+    return { name: who, token };
+  });
 const botErrorPolicy: Parse<
   { readonly action: 'hangup' } | { readonly action: 'transfer'; readonly extension: string }
 > = (value, name) => {
@@ -160,6 +171,17 @@ export const SETTINGS = [
     secret: true,
     description:
       '`/metrics` and `/readyz` answer 401 without `Authorization: Bearer <token>`; `/healthz` stays open',
+  }),
+  setting({
+    key: 'adminTokens',
+    flag: '--admin-tokens <list>',
+    env: 'PSRKIT_ADMIN_TOKENS',
+    parse: namedTokenList,
+    default: [],
+    defaultText: 'none (the pages and the control API are off)',
+    secret: true,
+    description:
+      'turn on the live calls page (`/calls`), `/api/calls` and call control; comma-separated `<name>:<token>` (the name is logged with each command) or `<token>`, as `Authorization: Bearer` or `?token=`. PSR call tokens do not open them',
   }),
   setting({
     key: 'tenants',

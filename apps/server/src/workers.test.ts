@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import { spawnServer } from './__fixtures__/spawn-server.js';
 
+const OPERATOR_BOT = new URL('./__fixtures__/operator-bot.mjs', import.meta.url).pathname;
+
 /** Waits until `condition` holds or `ms` passed (whichever first). */
 const waitFor = async (condition: () => boolean, ms: number) => {
   const deadline = Date.now() + ms;
@@ -155,4 +157,77 @@ describe('psrkit-server --workers', () => {
       'the server drains once it is up; the second signal is ignored; the live call ends with the drain, its recording whole; exit code 0',
     );
   }, 30_000);
+
+  it('with --admin-tokens: every worker lists every call, and commands reach the worker that holds the call', async () => {
+    const server = await spawnServer(
+      ['--workers', '2', '--admin-tokens', 'ops:w0rkers', '--bot', OPERATOR_BOT],
+      { listeners: 2 },
+    );
+    try {
+      const base = server.url.replace(/^ws:/, 'http:').replace(/\/$/, '');
+      // A new connection per request, so that both workers answer some.
+      const api = async (path: string, method = 'GET', body?: string) => {
+        const response = await fetch(`${base}${path}`, {
+          method,
+          headers: { authorization: 'Bearer w0rkers', connection: 'close' },
+          ...(body && { body }),
+        });
+        return {
+          status: response.status,
+          body: (await response.json()) as Record<string, unknown>,
+        };
+      };
+      const ids = ['w-1', 'w-2', 'w-3', 'w-4', 'w-5', 'w-6'];
+      const calls = ids.map((callId) =>
+        placeCall({ url: server.url, callId, caller: [], tailMs: 30_000 }),
+      );
+      type Listed = { id: string; pid: number; state: string };
+      let listed: Listed[] = [];
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        listed = ((await api('/api/calls')).body['calls'] as Listed[]).filter(
+          (c) => c.state === 'open',
+        );
+        if (listed.length === ids.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(listed.map((c) => c.id).sort()).toEqual(ids);
+      const pids = [...new Set(listed.map((c) => c.pid))];
+      expect(pids).toHaveLength(2);
+      // Every answer, whichever worker gives it, lists every call.
+      for (let i = 0; i < 6; i++)
+        expect(((await api('/api/calls')).body['calls'] as Listed[]).length).toBe(ids.length);
+
+      // One call on each worker is told to speak and then transfer; one more hangs up.
+      const onEach = pids.map((pid) => listed.find((c) => c.pid === pid)!.id);
+      for (const id of onEach) {
+        expect((await api(`/api/calls/${id}/say`, 'POST', '{"text":"hello"}')).status).toBe(200);
+        expect(
+          (await api(`/api/calls/${id}/transfer`, 'POST', '{"extension":"102"}')).body,
+        ).toMatchObject({ ok: true });
+      }
+      const other = ids.find((id) => !onEach.includes(id))!;
+      expect((await api(`/api/calls/${other}/hangup`, 'POST')).status).toBe(200);
+      expect((await api('/api/calls/nobody/hangup', 'POST')).status).toBe(404);
+      // The rest hang up too; then every caller's report says what it was told.
+      const rest = ids.filter((id) => id !== other && !onEach.includes(id));
+      for (const id of rest)
+        expect((await api(`/api/calls/${id}/hangup`, 'POST')).status).toBe(200);
+      const reports = await Promise.all(calls);
+      for (const report of reports) {
+        if (!onEach.includes(report.callId)) {
+          expect(report.hangup).toBeDefined();
+          continue;
+        }
+        expect(report.transfer?.extension).toBe('102');
+        // "hello": half a second of tone queued before the transfer, sent as chunks.
+        expect(report.actions.some((a) => a.type === 'chunk')).toBe(true);
+      }
+      expect((await api(`/api/calls/${other}/hangup`, 'POST')).status).toBe(409);
+      const commands = server.logs.filter((l) => l['msg'] === 'call command');
+      expect(commands.map((l) => l['by'])).toContain('ops@127.0.0.1');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -134,8 +134,9 @@ async function optional<T>(name: string, why: string, variable: string): Promise
 export function agentFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   onEvent?: (event: AgentEvent, call: Call) => void,
-): Bot & { prepare(): Promise<void> } {
+): Bot & { prepare(): Promise<void>; tts(): TextToSpeech | undefined } {
   let agent: Promise<Bot> | undefined;
+  let speech: TextToSpeech | undefined; // once built: what an operator's `say` speaks with
   const build = async (): Promise<Bot> => {
     const config = agentConfigFromEnv(env);
     const { createOpenAI } = await import('@ai-sdk/openai');
@@ -165,6 +166,7 @@ export function agentFromEnv(
       'PSRKIT_TTS',
     );
     const tts = await createEspeakTts();
+    speech = tts;
     let openVad: OpenVad;
     if (config.vad === 'silero') {
       const { loadSileroVad } = await optional<{ loadSileroVad: () => Promise<OpenVad> }>(
@@ -207,5 +209,5 @@ export function agentFromEnv(
     return agent;
   };
   const bot: Bot = async (call, context) => (await prepare())(call, context);
-  return Object.assign(bot, { prepare: async () => void (await prepare()) });
+  return Object.assign(bot, { prepare: async () => void (await prepare()), tts: () => speech });
 }

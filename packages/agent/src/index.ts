@@ -21,6 +21,8 @@ let record: ((event: AgentEvent) => void) | undefined;
 const bot = agentFromEnv(process.env, (event) => record?.(event));
 export default bot;
 export const prepare = bot.prepare;
+/** The agent's TTS once prepared: the reference server's `say` command speaks with it. */
+export const tts = bot.tts;
 
 /**
  * The reference server calls this once at start: per-turn latencies as histograms on its

@@ -83,6 +83,29 @@ export function bearerTokenCheck(tokens: readonly string[]): (request: IncomingM
   };
 }
 
+/**
+ * For operator routes (a calls page, a control API): which of `entries` a request carries,
+ * as `Authorization: Bearer <token>` or `?<queryParam>=<token>` (default `token`; `false`
+ * for the header only), compared in constant time against each; undefined when none.
+ * An entry can carry a name, so that logs say who asked.
+ * @throws {TypeError} when no entry has a non-empty token
+ */
+export function requestTokenCheck<T extends { readonly token: string }>(
+  entries: readonly T[],
+  options: { readonly queryParam?: string | false } = {},
+): (request: IncomingMessage) => T | undefined {
+  const find = tokenTable(entries, 'requestTokenCheck');
+  const queryParam = options.queryParam ?? 'token';
+  return (request) => {
+    const given =
+      bearerToken(request) ??
+      (queryParam === false
+        ? undefined
+        : new URL(request.url ?? '/', 'http://x').searchParams.get(queryParam) || undefined);
+    return given === undefined ? undefined : find(given);
+  };
+}
+
 function bearerToken(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   return (header && /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim()) || undefined;

@@ -17,6 +17,7 @@ export {
   type AuthHook,
   allOf,
   bearerTokenCheck,
+  requestTokenCheck,
   type TenantToken,
   type TokenAuthOptions,
   tenantAllowList,

@@ -3,7 +3,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callIn, closeServers, serve, tonePiece, until } from './__fixtures__/loopback.js';
-import { allOf, bearerTokenCheck, tenantAllowList, tokenAuth } from './auth.js';
+import { allOf, bearerTokenCheck, requestTokenCheck, tenantAllowList, tokenAuth } from './auth.js';
 import type { Bot } from './bot.js';
 import type { Call, CallEnd } from './call-types.js';
 import { silentLogger } from './logger.js';
@@ -147,6 +147,23 @@ describe('upgrade checks, before any call exists', () => {
       check(request()),
     ]).toEqual([true, true, false, false, false]);
     expect(() => bearerTokenCheck([''])).toThrow(TypeError);
+  });
+
+  it('requestTokenCheck: the header or ?token=, and which entry matched (for the log)', () => {
+    const check = requestTokenCheck([
+      { name: 'ops', token: 'k1' },
+      { name: 'dev', token: 'k2' },
+    ]);
+    const request = (url: string, authorization?: string) =>
+      ({ url, headers: authorization ? { authorization } : {} }) as IncomingMessage;
+    expect(check(request('/calls', 'Bearer k2'))?.name).toBe('dev');
+    expect(check(request('/calls?token=k1'))?.name).toBe('ops');
+    expect(check(request('/calls?token=k3'))).toBeUndefined();
+    expect(check(request('/calls?token='))).toBeUndefined();
+    expect(check(request('/calls'))).toBeUndefined();
+    const headerOnly = requestTokenCheck([{ token: 'k1' }], { queryParam: false });
+    expect(headerOnly(request('/calls?token=k1'))).toBeUndefined();
+    expect(() => requestTokenCheck([{ token: '' }])).toThrow(TypeError);
   });
 
   it('duplicate call_id: rejected with 409 by default, never two live calls', async () => {
