@@ -187,7 +187,7 @@ export function createDemoBot(
     };
     const turnsSubscription = call
       .audio()
-      .pipe(detectTurns({ openVad, endSilenceMs: turnEndMs }))
+      .pipe(detectTurns({ openVad, endSilenceMs: turnEndMs, trace: call.trace }))
       .subscribe({
         next: onTurn,
         error: (error: unknown) => logger.error({ err: error }, 'turn detection failed'),

@@ -261,7 +261,11 @@ export function createAgent(options: AgentOptions): Bot {
     const turns = call
       .audio()
       .pipe(
-        detectTurns({ openVad: options.openVad, endSilenceMs: options.turnEndMs ?? 700 }),
+        detectTurns({
+          openVad: options.openVad,
+          endSilenceMs: options.turnEndMs ?? 700,
+          trace: call.trace,
+        }),
         tap((turn) => {
           if (turn.type !== 'speech-start') return;
           clearTimeout(silence);

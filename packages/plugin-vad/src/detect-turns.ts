@@ -1,6 +1,7 @@
 import { type AudioFrame, numberProblem, PcmFifo } from '@psrkit/pipeline';
-import { Observable, type OperatorFunction } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type OperatorFunction } from 'rxjs';
 import { VadError } from './errors.js';
+import { type TurnTrace, traceTurns } from './trace-turns.js';
 import type { OpenVad, Vad, VadMode } from './vad.js';
 
 /** The caller started or finished a turn; times are ms on the call's clock. */
@@ -30,6 +31,11 @@ export interface DetectTurnsOptions {
   readonly preRollMs?: number;
   /** A turn longer than this ends anyway, ms (default 30 000). */
   readonly maxTurnMs?: number;
+  /**
+   * A `psr.caller_turn` span per turn under this parent — pass `call.trace` (see
+   * {@link traceTurns}).
+   */
+  readonly trace?: TurnTrace;
 }
 
 const TAIL_MS = 100;
@@ -52,6 +58,9 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
   const endSilenceMs = nonNegative(options.endSilenceMs ?? 700, 'endSilenceMs');
   const preRollMs = nonNegative(options.preRollMs ?? 200, 'preRollMs');
   const maxTurnMs = nonNegative(options.maxTurnMs ?? 30_000, 'maxTurnMs');
+  const traced: MonoTypeOperatorFunction<TurnEvent> = options.trace
+    ? traceTurns(options.trace)
+    : (turns) => turns;
   return (source) =>
     new Observable<TurnEvent>((subscriber) => {
       let vad: Vad | undefined;
@@ -196,7 +205,7 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
         subscription.unsubscribe();
         vad?.close();
       };
-    });
+    }).pipe(traced);
 }
 
 function nonNegative(value: number, name: string): number {

@@ -1,5 +1,6 @@
 export { type DetectTurnsOptions, detectTurns, type TurnEvent } from './detect-turns.js';
 export { VadError, type VadErrorCode } from './errors.js';
+export { type TurnTrace, traceTurns } from './trace-turns.js';
 export type { OpenVad, OpenVadOptions, Vad, VadMode } from './vad.js';
 export { createVadPlugin, type VadPluginOptions, type VadStageOptions } from './vad-plugin.js';
 export {

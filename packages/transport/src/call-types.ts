@@ -19,6 +19,7 @@ import type {
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { CallStages } from './call-stages.js';
 import type { CallStats } from './call-stats.js';
+import type { CallTrace } from './call-trace.js';
 import type { CallerAudioOptions } from './caller-audio.js';
 import type { PsrConnection } from './connection.js';
 import type { TransportError } from './errors.js';
@@ -193,6 +194,11 @@ export interface Call {
   readonly closed: Promise<CallEnd>;
   /** Aborted when the call ends: pass it to TTS/LLM requests. */
   readonly signal: AbortSignal;
+  /**
+   * The call's OpenTelemetry span context and attributes: parent your own spans on it, or
+   * pass it to `detectTurns({ trace })` for a span per caller turn. See {@link CallTrace}.
+   */
+  readonly trace: CallTrace;
   readonly stats: Readonly<CallStats>;
   /** Plays a file (any WAV, or PCM) as one `media` action. */
   play(audio: Uint8Array | PcmAudio, options?: { mode?: PlayMode; id?: string }): PlaybackHandle;

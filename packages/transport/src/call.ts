@@ -22,6 +22,7 @@ import {
 import { asyncScheduler, filter, of, Subject } from 'rxjs';
 import { createCallStageState } from './call-stages.js';
 import { createCallStats, type StatsUpdate, updateAll } from './call-stats.js';
+import { type CallTrace, traceCall } from './call-trace.js';
 import type {
   Call,
   CallController,
@@ -427,6 +428,7 @@ export function createCall(init: CallInit): CallController {
     });
   });
 
+  let callTrace: CallTrace; // set right below: it follows the call's own events
   const call: Call = {
     id: query.callId,
     tenant: query.tenant,
@@ -454,6 +456,9 @@ export function createCall(init: CallInit): CallController {
       ),
     closed,
     signal: abort.signal,
+    get trace() {
+      return callTrace;
+    },
     stats,
     play(wav, playOptions = {}) {
       if (state !== 'open') return endedHandle(playOptions.id ?? 'closed');
@@ -472,6 +477,7 @@ export function createCall(init: CallInit): CallController {
     hangup: () => finishWith(hangupAction()),
   };
 
+  callTrace = traceCall(call);
   const controller: CallController = {
     call,
     end,

@@ -27,6 +27,7 @@ export type { Bot, BotContext, BotMeter } from './bot.js';
 export { CALL_DEFAULTS, createCall } from './call.js';
 export type { CallStages } from './call-stages.js';
 export type { CallStats } from './call-stats.js';
+export type { CallTrace } from './call-trace.js';
 export type {
   BotErrorPolicy,
   Call,
