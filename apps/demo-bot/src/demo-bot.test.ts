@@ -32,6 +32,14 @@ describe('demo bot configuration', () => {
     );
     expect(() => createDemoBot({ transferTo: 'not an extension!' })).toThrow(/transferTo/);
   });
+
+  it('gives its TTS once prepared (what the server\'s `say` command speaks with)', async () => {
+    const { tts } = countingTts();
+    const bot = createDemoBot({ tts: async () => tts, vad: 'webrtc' });
+    expect(bot.tts()).toBeUndefined();
+    await bot.prepare();
+    expect(bot.tts()).toBe(tts);
+  });
 });
 
 describe('what a caller can make the demo bot do', () => {

@@ -56,14 +56,17 @@ describe('psrkit-server --workers', () => {
       bot,
       `export default async (call) => {
   if (call.params.crash) {
-    if (String(process.pid) !== call.params.spare) process.exit(1);
+    if (String(process.pid) !== call.params.spare) {
+      setTimeout(() => process.exit(1), 200); // once the call is listed
+      return void (await call.closed);
+    }
     return call.hangup();
   }
   await call.closed;
 };\n`,
     );
     const server = await spawnServer(
-      ['--workers', '2', '--bot', bot, '--recordings', join(dir, 'rec')],
+      ['--workers', '2', '--bot', bot, '--recordings', join(dir, 'rec'), '--admin-tokens', 'k'],
       { listeners: 2 },
     );
     try {
@@ -95,6 +98,14 @@ describe('psrkit-server --workers', () => {
       await crashOne();
       // Restarted after 0.5 s, then 1 s: the delay doubles while workers keep dying.
       expect(deaths().map((l) => l['restart_in_ms'])).toEqual([500, 1000]);
+      // The calls list shows the calls the dead workers held as ended with them.
+      const listed = (await (
+        await fetch(`${url.replace(/^ws/, 'http')}api/calls`, {
+          headers: { authorization: 'Bearer k' },
+        })
+      ).json()) as { calls: { id: string; state: string; end?: { reason: string } }[] };
+      expect(listed.calls.filter((c) => c.end?.reason === 'worker-exited')).toHaveLength(2);
+      expect(listed.calls.find((c) => c.id === 'keep')?.state).toBe('open');
       const report = await kept;
       expect(report.end.by).toBe('caller');
       await server.stop();
