@@ -22,14 +22,23 @@
 //   LOAD_PROFILE=1                     --cpu-prof the server; hot spots in the summary
 //   LOAD_PROFILE_KEEP=/tmp/p           also keep each configuration's profile (p-<encoder>-<workers>.cpuprofile)
 //   LOAD_ENCODE_AHEAD=on|off           the server's --encode-ahead (default off)
-import { execFileSync, spawn } from 'node:child_process';
+//   LOAD_WIRE_CALLS=100                calls for the wire floor (scripts/wire-floor-server.mjs)
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import {
+  exited,
+  freePort,
+  getFresh,
+  hasTaskset,
+  sleep,
+  spawnPinned,
+  usage,
+} from './load-processes.mjs';
 import { analyseProfile } from './load-profile.mjs';
 import { markdown, plot } from './load-report.mjs';
+import { measureWireFloor } from './wire-floor.mjs';
 
 const steps = (process.env.LOAD_STEPS ?? '25,50,100,200,400,800').split(',').map(Number);
 const configs = (process.env.LOAD_CONFIGS ?? 'lamejs:1,wasm:1,wasm:2').split(',').map((c) => {
@@ -44,78 +53,10 @@ const encodeAhead = process.env.LOAD_ENCODE_AHEAD ?? 'off';
 // chunk arrives, and a server that is not at the end of its core. The send lag is reported.
 const MIN_MARGIN_P1_MS = 40;
 const MAX_SERVER_CPU_PCT = 90;
-const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const cores = cpus().length;
 const results = 'bench/results';
 const profileDir = join(results, 'profiles');
 mkdirSync(results, { recursive: true });
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** GET over a connection of its own (cluster spreads new connections over the workers). */
-const getFresh = (url) =>
-  new Promise((resolve, reject) => {
-    get(url, { agent: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (data) => {
-        body += data;
-      });
-      response.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-const freePort = () =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-/** `node args…` pinned to `cpuList` when taskset exists. */
-function spawnPinned(cpuList, args, options) {
-  return hasTaskset
-    ? spawn('taskset', ['-c', cpuList, process.execPath, ...args], options)
-    : spawn(process.execPath, args, options);
-}
-const exited = (child) =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
-
-// --- /proc: CPU and memory of a process tree ------------------------------------------
-function treePids(pid) {
-  const pids = [pid];
-  for (let i = 0; i < pids.length; i++) {
-    try {
-      const children = readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8');
-      pids.push(...children.split(' ').filter(Boolean).map(Number));
-    } catch {}
-  }
-  return pids;
-}
-/** CPU seconds and RSS bytes of `pid` and its descendants (the node process under taskset). */
-function usage(pid) {
-  let cpu = 0;
-  let rss = 0;
-  for (const p of treePids(pid)) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu += (Number(fields[11]) + Number(fields[12])) / TICKS; // utime, stime
-      const status = readFileSync(`/proc/${p}/status`, 'utf8');
-      rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    } catch {}
-  }
-  return { cpu, rss, at: performance.now() };
-}
 
 // --- Prometheus text: values and histogram quantiles ----------------------------------
 function parseMetrics(text) {
@@ -230,29 +171,12 @@ async function runStep({ encoder, workers }, calls) {
   await sleep(1000); // every worker up
   const idle = usage(server.pid);
   const atIdle = await scrape();
-  const rampMs = Math.min(10_000, calls * 25);
-  const warmMs = 3000;
-  const durationMs = rampMs + warmMs + steadyS * 1000 + 2000;
-  const client = spawnPinned(
-    clientCores,
-    [
-      'packages/simulator/dist/bin.js',
-      'load',
-      `ws://127.0.0.1:${port}/`,
-      '--calls',
-      String(calls),
-      '--ramp',
-      String(rampMs),
-      '--duration',
-      String(durationMs),
-      '--json',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let output = '';
-  client.stdout.on('data', (data) => {
-    output += data;
-  });
+  const {
+    client,
+    rampMs,
+    warmMs,
+    summary: loadSummary,
+  } = emulatedLoad(clientCores, port, calls, steadyS);
   await sleep(rampMs + warmMs);
   const before = await scrape(); // also resets the event-loop lag window
   const serverStart = usage(server.pid);
@@ -261,10 +185,9 @@ async function runStep({ encoder, workers }, calls) {
   const after = await scrape();
   const serverEnd = usage(server.pid);
   const clientEnd = usage(client.pid);
-  await exited(client);
+  const summary = await loadSummary;
   server.kill('SIGTERM');
   await exited(server);
-  const summary = JSON.parse(output);
 
   const wall = (serverEnd.at - serverStart.at) / 1000;
   const between = (from) =>
@@ -392,6 +315,11 @@ async function measure() {
       .map(([name, figure]) => `${name} ${Math.round(figure.realTime)}×`)
       .join(', ')}`,
   );
+  // The wire alone (parse, decode, a chunk action every 72 ms), under the same load.
+  const wireFloor = await measureWireFloor(Number(process.env.LOAD_WIRE_CALLS ?? 100), steadyS);
+  console.log(
+    `the wire floor on core 0: ${wireFloor.cpuPct} % of a core for ${wireFloor.calls} calls, ${wireFloor.msPerCallSecond} ms of CPU per call-second`,
+  );
   const runs = [];
   for (const config of configs) {
     const name = `${config.encoder}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`;
@@ -455,6 +383,7 @@ async function measure() {
   return {
     date: started.toISOString(),
     encoders,
+    wireFloor,
     machine: { cores, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
     criterion: `no underrun at the caller (the emulator's playout model), a margin (audio queued at the caller as each chunk came) p1 ≥ ${MIN_MARGIN_P1_MS} ms, server CPU ≤ ${MAX_SERVER_CPU_PCT} % of each core, no failed call, no violation (the send lag is reported, not judged)`,
     steadyS,

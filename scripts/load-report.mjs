@@ -65,6 +65,37 @@ export function plot(runs) {
   return parts.join('\n');
 }
 
+/**
+ * What a call costs at capacity (one worker: ms of CPU per second of call), split into the
+ * encoder alone, the wire floor and the rest; and the most any server could reach with
+ * this encoder on this wire (its cost = encoder + wire), as a ratio to the encoder's ceiling.
+ */
+export function callCosts(r) {
+  if (!r.wireFloor || !r.encoders) return [];
+  return r.runs.flatMap((run) => {
+    const ceiling = r.encoders[run.encoder]?.realTime;
+    const at = run.steps.find((s) => s.calls === run.capacity);
+    if (run.workers !== 1 || !ceiling || !at) return [];
+    const round = (x) => Math.round(x * 100) / 100;
+    const call = (at.serverCpuPct * 10) / at.calls;
+    const encoder = 1000 / ceiling;
+    const wire = r.wireFloor.msPerCallSecond;
+    return [
+      {
+        name: run.name,
+        call: round(call),
+        encoder: round(encoder),
+        wire: round(wire),
+        rest: round(call - encoder - wire),
+        // At most 90 % of the core, a call costing only the encoder and the wire.
+        bestRatio: round((0.9 * encoder) / (encoder + wire)),
+        // What a call may cost for the goal (half the ceiling at ≤ 90 % CPU).
+        budgetForHalf: round(encoder * 1.8),
+      },
+    ];
+  });
+}
+
 export function markdown(r) {
   const p = (x) => (x ? `${x.p50} / ${x.p99}` : '–');
   const lines = [
@@ -84,6 +115,25 @@ export function markdown(r) {
             .map(([name, f]) => `${name} ${f ? `${Math.round(f.realTime)}×` : 'not installed'}`)
             .join(' · ')}.`,
           '',
+        ]
+      : []),
+    ...(r.wireFloor
+      ? [
+          `The wire floor, under the same load in the same run (\`scripts/wire-floor-server.mjs\` on the server's core: a bare \`ws\` server that parses every inbound event, decodes each \`media\` payload and sends a pre-encoded 72 ms MP3 chunk, built with JSON and base64 as it goes, every 72 ms; nothing else): ${r.wireFloor.cpuPct} % of a core for ${r.wireFloor.calls} calls, **${r.wireFloor.msPerCallSecond} ms of CPU per call-second**${r.wireFloor.underruns || r.wireFloor.violations || r.wireFloor.failures ? ` (underruns ${r.wireFloor.underruns}, violations ${r.wireFloor.violations}, failures ${r.wireFloor.failures})` : ''}.`,
+          '',
+          ...(callCosts(r).length
+            ? [
+                'What a call costs at capacity, in ms of CPU per second of call (one worker), and the most any Node server could reach with the same encoder on the same wire (a call costing the encoder and the wire floor and nothing else, at 90 % of the core):',
+                '',
+                '| configuration | a call | the encoder alone | the wire floor | the rest (psrkit, the bot, GC) | budget for 0.5 of the ceiling | best ratio on this wire |',
+                '| --- | --- | --- | --- | --- | --- | --- |',
+                ...callCosts(r).map(
+                  (c) =>
+                    `| ${c.name} | ${c.call} | ${c.encoder} | ${c.wire} | ${c.rest} | ${c.budgetForHalf} | ${c.bestRatio} |`,
+                ),
+                '',
+              ]
+            : []),
         ]
       : []),
     '| configuration | capacity | first failing step | ratio to the encoder’s ceiling | ratio to one worker |',

@@ -10,7 +10,12 @@ import type { Bot, TextToSpeech } from '@psrkit/transport';
 import pino from 'pino';
 import { of } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserIt, watchPage, withBrowser } from '../../../tests/fixtures/browser.js';
+import {
+  browserIt,
+  mediaDuration,
+  watchPage,
+  withBrowser,
+} from '../../../tests/fixtures/browser.js';
 import type { LiveCall } from './call-directory.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
@@ -252,15 +257,7 @@ describe('the operator routes: live calls and call control', () => {
             'closed (hangup)',
         );
         await callPage.waitForSelector('#recording audio');
-        const seconds = await callPage.$eval(
-          '#recording audio',
-          (audio) =>
-            new Promise<number>((resolve) => {
-              const a = audio as HTMLAudioElement;
-              if (a.readyState >= 1) resolve(a.duration);
-              else a.addEventListener('loadedmetadata', () => resolve(a.duration));
-            }),
-        );
+        const seconds = await mediaDuration(callPage, '#recording audio');
         expect(seconds).toBeGreaterThan(0.3);
         expect(await callPage.locator('#log tr').count()).toBeGreaterThan(2);
         expect([...seen.errors, ...callSeen.errors]).toEqual([]);

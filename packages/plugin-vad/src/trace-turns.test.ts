@@ -1,22 +1,12 @@
 import { context, trace } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { recordSpans } from '../../transport/src/__fixtures__/spans.js';
 import { callerRecording, framesOf } from './__fixtures__/caller.js';
 import { detectTurns, type TurnEvent } from './detect-turns.js';
 import { loadWebRtcVad } from './webrtc-vad.js';
 
-const exporter = new InMemorySpanExporter();
-beforeAll(() => {
-  trace.setGlobalTracerProvider(
-    new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
-  );
-});
-afterAll(() => trace.disable());
+const spans = recordSpans();
 
 describe('traceTurns (detectTurns({ trace }))', () => {
   it('a psr.caller_turn span per turn, under the given parent, with the turn on the call clock', async () => {
@@ -33,7 +23,7 @@ describe('traceTurns (detectTurns({ trace }))', () => {
     const ends = events.filter(
       (e): e is Extract<TurnEvent, { type: 'speech-end' }> => e.type === 'speech-end',
     );
-    const turns = exporter.getFinishedSpans().filter((s) => s.name === 'psr.caller_turn');
+    const turns = spans.named('psr.caller_turn');
     expect(turns).toHaveLength(3);
     turns.forEach((span, i) => {
       expect(span.parentSpanContext?.spanId).toBe(call.spanContext().spanId);

@@ -7,7 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { encodeWav } from '@psrkit/protocol';
 import { first, firstValueFrom, of } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserIt, drawnPixels, watchPage, withBrowser } from '../../../tests/fixtures/browser.js';
+import {
+  browserIt,
+  drawnPixels,
+  mediaDuration,
+  watchPage,
+  withBrowser,
+} from '../../../tests/fixtures/browser.js';
 import { tone } from '../../line/src/__fixtures__/audio.js';
 import { startBotServer } from './__fixtures__/servers.js';
 import type { CallReport } from './call-report.js';
@@ -94,15 +100,7 @@ describe('the HTML call report', () => {
         expect(await page.textContent('.figures')).toContain('transferred');
 
         // Both tracks play from the page; seeking moves the cursor to that time.
-        const heardSeconds = await page.$eval(
-          '#audio-heard',
-          (audio) =>
-            new Promise<number>((resolve) => {
-              const a = audio as HTMLAudioElement;
-              if (a.readyState >= 1) resolve(a.duration);
-              else a.addEventListener('loadedmetadata', () => resolve(a.duration));
-            }),
-        );
+        const heardSeconds = await mediaDuration(page, '#audio-heard');
         expect(heardSeconds).toBeCloseTo(report.heard.length / 8000, 1);
         const cursorAt = async (seconds: number) => {
           await page.$eval(

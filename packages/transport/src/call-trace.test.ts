@@ -1,30 +1,20 @@
 import { trace } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
 import { of } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { callIn, closeServers, serve, until } from './__fixtures__/loopback.js';
+import { recordSpans } from './__fixtures__/spans.js';
 import type { Call } from './call-types.js';
 
-const exporter = new InMemorySpanExporter();
-beforeAll(() => {
-  trace.setGlobalTracerProvider(
-    new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
-  );
-});
+const spans = recordSpans();
+const named = spans.named;
 afterEach(async () => {
   await closeServers();
-  exporter.reset();
+  spans.exporter.reset();
 });
-afterAll(() => trace.disable());
 
 const tone = (ms: number) =>
   Int16Array.from({ length: ms * 8 }, (_, i) => 6000 * Math.sin((2 * Math.PI * 440 * i) / 8000));
-const named = (name: string) => exporter.getFinishedSpans().filter((s) => s.name === name);
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 /** PSR's side: hangs up once the bot transferred or hung up. */
 async function callUntilTheBotEnds(server: Awaited<ReturnType<typeof serve>>, callId: string) {
@@ -100,7 +90,6 @@ describe('call traces (OpenTelemetry)', () => {
   });
 
   it('a span processor that throws never fails the call', async () => {
-    trace.disable();
     const throwing = {
       onStart() {
         throw new Error('processor broke');
@@ -111,20 +100,18 @@ describe('call traces (OpenTelemetry)', () => {
       forceFlush: async () => {},
       shutdown: async () => {},
     };
-    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [throwing] }));
-    try {
-      let outcome: unknown;
-      const server = await serve(async (call) => {
-        outcome = await call.play({ sampleRate: 8000, channels: 1, samples: tone(100) }).done;
-        call.hangup();
-      });
-      await callUntilTheBotEnds(server, 'traced-3');
-      expect(outcome).toMatchObject({ type: 'playback-end' });
-    } finally {
-      trace.disable();
-      trace.setGlobalTracerProvider(
-        new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
-      );
-    }
+    const outcome = await spans.withProvider(
+      new TracerProvider({ spanProcessors: [throwing] }),
+      async () => {
+        let heard: unknown;
+        const server = await serve(async (call) => {
+          heard = await call.play({ sampleRate: 8000, channels: 1, samples: tone(100) }).done;
+          call.hangup();
+        });
+        await callUntilTheBotEnds(server, 'traced-3');
+        return heard;
+      },
+    );
+    expect(outcome).toMatchObject({ type: 'playback-end' });
   });
 });
