@@ -28,6 +28,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
+  emulatedLoad,
   exited,
   freePort,
   getFresh,
