@@ -51,6 +51,20 @@ describe('createPcmFramer', () => {
     );
   });
 
+  it('mono frames hold the samples pushed, each its own copy', () => {
+    const framer = createPcmFramer({ layout: 'mono_a' });
+    const piece = Int16Array.from({ length: 400 }, (_, i) => i);
+    const frames = [...framer.push(piece), ...framer.flush()];
+    expect(frames.map((f) => [f.startSample, f.samples[0], f.samples.length])).toEqual([
+      [0, 0, 160],
+      [160, 160, 160],
+      [320, 320, 80],
+    ]);
+    piece.fill(0);
+    frames[0]!.samples[1] = -1;
+    expect([frames[0]!.samples[2], frames[1]!.samples[1]]).toEqual([2, 161]);
+  });
+
   it('frameMedia emits frames and the partial tail on completion', async () => {
     const frames = await lastValueFrom(
       from([new Int16Array(100), new Int16Array(100)]).pipe(

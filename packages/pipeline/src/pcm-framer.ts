@@ -48,7 +48,10 @@ export function createPcmFramer(options: PcmFramerOptions): PcmFramer {
   let startSample = 0;
 
   const emit = (length: number): AudioFrame[] => {
+    // A copy: the frames outlive `pending`, which the next piece overwrites.
     const frames = sides.map((channel, c) => {
+      if (channels === 1)
+        return { samples: pending.slice(0, length), sampleRate, channel, startSample };
       const samples = new Int16Array(length);
       for (let i = 0; i < length; i++) samples[i] = pending[i * channels + c]!;
       return { samples, sampleRate, channel, startSample };
