@@ -16,6 +16,8 @@ export interface AdminRoutesOptions {
   readonly logger: Logger;
   /** The recordings folder, when recordings are on. */
   readonly recordings?: string;
+  /** Counts each command (`hangup`, `transfer`, `say`, `invalid`) or `unauthorized` request by status. */
+  readonly count?: (kind: string, status: number) => void;
 }
 
 /** The most a command's body may hold, bytes. */
@@ -58,6 +60,7 @@ export async function adminRoutes(options: AdminRoutesOptions) {
     };
     const admin = who(req);
     if (!admin) {
+      options.count?.('unauthorized', 401);
       res.setHeader('www-authenticate', 'Bearer');
       return json(401, { error: 'an admin token is needed (Authorization: Bearer or ?token=)' });
     }
@@ -109,10 +112,12 @@ export async function adminRoutes(options: AdminRoutesOptions) {
       command = parseCommand(parts[3]!, await readBody(req));
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
+      options.count?.('invalid', 400);
       logger.warn({ call_id: id.slice(0, 80), by, error: error.message }, 'call command refused');
       return json(400, { error: error.message });
     }
     const result = await directory.send(id, command, by);
+    options.count?.(command.type, result.ok ? 200 : result.status);
     logger.info(
       {
         call_id: id.slice(0, 80),

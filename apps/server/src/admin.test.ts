@@ -205,6 +205,11 @@ describe('the operator routes: live calls and call control', () => {
     expect(wav.headers.get('content-type')).toBe('audio/wav');
     expect(decodeWav(new Uint8Array(await wav.arrayBuffer()))).toMatchObject({ channels: 2 });
 
+    // Counted by command and outcome on /metrics.
+    const metrics = (await api('/metrics')).body as unknown as string;
+    expect(metrics).toContain('psrkit_admin_requests_total{kind="say",status="200"} 1');
+    expect(metrics).toContain('psrkit_admin_requests_total{kind="invalid",status="400"} 6');
+    expect(metrics).toContain('psrkit_admin_requests_total{kind="hangup",status="409"} 1');
     // Each command is logged with who asked.
     const commands = logLines.filter((l) => l['msg'] === 'call command');
     expect(commands).toEqual(

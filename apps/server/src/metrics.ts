@@ -13,10 +13,20 @@ export interface ServerMetrics {
   timedMp3(backend: Mp3EncoderBackendFactory): Mp3EncoderBackendFactory;
   /** Counts calls by outcome and follows the server's totals. */
   watch(server: PsrServer): void;
+  /**
+   * Follows the WASM encoder's pool: streams served by a pooled instance (`pool`) or,
+   * none being ready, by the fallback (`fallback`: lamejs, slower and heavier on GC).
+   */
+  watchWasmEncoder(stats: () => { readonly reused: number; readonly fallbacks: number }): void;
   /** Counts a call's recording by how it ended: `written`, `capped`, `failed`. */
   countRecording(outcome: 'written' | 'capped' | 'failed'): void;
   /** Counts a connection refused by a cap (`max-connections`, `per-address`, `rate`). */
   countRefusedConnection(reason: string): void;
+  /**
+   * Counts an operator request by what it was and how it ended: a call command
+   * (`hangup`, `transfer`, `say`, or `invalid` for a body refused) or `unauthorized`.
+   */
+  countAdminRequest(kind: string, status: number): void;
   /** The bot module's histograms (`psrkit_bot_*`). */
   readonly meter: BotMeter;
 }
@@ -167,6 +177,26 @@ export function createServerMetrics(): ServerMetrics {
     'psrkit_barge_in_stale_audio_seconds',
     'audio the caller still hears after an interruption (sent ahead, held in the encoder, fade)',
   );
+  let wasmStats: (() => { readonly reused: number; readonly fallbacks: number }) | undefined;
+  new Counter({
+    name: 'psrkit_mp3_wasm_streams_total',
+    help: 'MP3 streams with --mp3-encoder wasm, by who encoded them: a pooled WASM instance (pool) or, none ready, the fallback (lamejs)',
+    labelNames: ['encoder'],
+    registers: [registry],
+    collect() {
+      const stats = wasmStats?.();
+      if (!stats) return;
+      this.reset();
+      this.inc({ encoder: 'pool' }, stats.reused);
+      this.inc({ encoder: 'fallback' }, stats.fallbacks);
+    },
+  });
+  const adminRequests = new Counter({
+    name: 'psrkit_admin_requests_total',
+    help: 'operator requests: call commands by command and HTTP status, refused bodies (invalid), requests without an admin token (unauthorized)',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+  });
   const encodeTime = new Histogram({
     name: 'psrkit_mp3_encode_seconds',
     help: 'CPU time of one MP3 encode (or flush) call',
@@ -187,6 +217,7 @@ export function createServerMetrics(): ServerMetrics {
     },
     countRecording: (outcome) => recordings.inc({ outcome }),
     countRefusedConnection: (reason) => refusedConnections.inc({ reason }),
+    countAdminRequest: (kind, status) => adminRequests.inc({ kind, status: String(status) }),
     observePacingLag: (lateMs) => pacingLag.observe(lateMs / 1000),
     observeTiming(timing) {
       if (timing.type === 'first-chunk') {
@@ -224,6 +255,9 @@ export function createServerMetrics(): ServerMetrics {
           close: () => backend.close(),
         };
       };
+    },
+    watchWasmEncoder(read) {
+      wasmStats = read;
     },
     watch(target) {
       server = target;

@@ -76,6 +76,12 @@ describe('the reference server', () => {
     for (let i = (stream.startMs + 300) * 8; i < (stream.startMs + 700) * 8; i++)
       sum += report.heard[i]! ** 2;
     expect(Math.sqrt(sum / 3200)).toBeGreaterThan(2000); // the decoded tone
+    // Served by the pool of WASM instances, not the lamejs fallback.
+    const metrics = await (await fetch(`http://127.0.0.1:${server.address.port}/metrics`)).text();
+    // (The warm-up's streams count too.)
+    const pool = /psrkit_mp3_wasm_streams_total\{encoder="pool"\} (\d+)/.exec(metrics)?.[1];
+    expect(Number(pool)).toBeGreaterThanOrEqual(1);
+    expect(metrics).toContain('psrkit_mp3_wasm_streams_total{encoder="fallback"} 0');
   });
 
   it('refuses calls without a token or from another tenant before any call exists', async () => {

@@ -80,6 +80,7 @@ export async function startReferenceServer(
         directory,
         tokens: config.adminTokens,
         logger,
+        count: metrics.countAdminRequest,
         ...(config.recordings && { recordings: config.recordings }),
       })
     : undefined;
@@ -122,7 +123,9 @@ export async function startReferenceServer(
   if (config.tokens.length > 0) hooks.push(tokenAuth({ tokens: config.tokens }));
   if (config.tenants.length > 0) hooks.push(tenantAllowList(config.tenants));
   if (hooks.length === 0) logger.warn('no --tokens: any client can place calls');
-  const mp3Backend = config.mp3Encoder === 'wasm' ? await createWasmMp3Backend() : lameJsBackend;
+  const wasmBackend = config.mp3Encoder === 'wasm' ? await createWasmMp3Backend() : undefined;
+  if (wasmBackend) metrics.watchWasmEncoder(() => wasmBackend.stats);
+  const mp3Backend = wasmBackend ?? lameJsBackend;
   psr = createPsrServer({
     bot,
     server: http,
