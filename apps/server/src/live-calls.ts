@@ -10,7 +10,7 @@ import {
 } from './call-directory.js';
 
 /** How often a live call's figures (level, frames, actions) are sent to the directory. */
-export const LIVE_UPDATE_MS = 500;
+export const LIVE_UPDATE_MS = 1000;
 const LEVEL_FRAMES = 10; // 200 ms of 20 ms frames
 
 export interface PublishCallsOptions {
