@@ -26,6 +26,7 @@ try {
       'src/cli-errors.test.ts',
       'src/workers.test.ts',
       'src/cli.test.ts',
+      'src/admin.test.ts',
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, RELIABILITY_OUT: out } },
   );

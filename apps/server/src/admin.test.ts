@@ -16,6 +16,7 @@ import {
   watchPage,
   withBrowser,
 } from '../../../tests/fixtures/browser.js';
+import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import type { LiveCall } from './call-directory.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
@@ -101,6 +102,12 @@ describe('the operator routes: live calls and call control', () => {
       expect((await on.api(path, { token: 'psr-call-token' })).status).toBe(401);
     }
     expect((await on.api('/api/calls/x/hangup', { method: 'POST' })).status).toBe(401);
+    await recordRow(
+      'operator routes',
+      'no admin token, or a PSR call token, on every page, the JSON, the event stream and a command',
+      9,
+      '401, counted (`psrkit_admin_requests_total{kind="unauthorized"}`); with no `--admin-tokens` the routes do not exist (404); PSR call tokens never open them',
+    );
     expect((await on.api('/api/calls', { token })).body).toEqual({ calls: [] });
     expect((await on.api(`/api/calls?token=${token}`)).status).toBe(200);
     expect((await on.api('/calls', { token })).response.headers.get('content-type')).toMatch(
@@ -165,6 +172,12 @@ describe('the operator routes: live calls and call control', () => {
     expect((await post('say', 'not json')).body['error']).toMatch(/not JSON/);
     expect((await post('dance')).body['error']).toMatch(/not a command/);
     expect((await post('say', JSON.stringify({ text: 'x'.repeat(20_000) }))).status).toBe(400);
+    await recordRow(
+      'operator routes',
+      'call commands with an extension PSR would refuse, no text, an unknown mode, a body that is not JSON, an unknown command, 20 kB of text',
+      6,
+      '400 naming the field and what was wrong, logged (text cut short) and counted (`kind="invalid"`); nothing reached the call, which went on',
+    );
 
     // say: the caller hears 1.2 s of the TTS's tone; the stream shows the bot speaking.
     expect(await post('say', '{"text":"hello world!"}')).toMatchObject({
