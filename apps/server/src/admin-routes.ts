@@ -232,11 +232,19 @@ function parseCommand(name: string, body: Record<string, unknown>): CallCommand 
     case 'say': {
       const text = body['text'];
       const mode = body['mode'] ?? 'queue';
+      const voice = body['voice'];
+      if (voice !== undefined && (typeof voice !== 'string' || voice.length > 100))
+        throw new BadRequest("$.voice: one of the TTS's voices, as a string");
       if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_SAY_CHARS)
         throw new BadRequest(`$.text: give 1 to ${MAX_SAY_CHARS} characters to say`);
       if (mode !== 'queue' && mode !== 'interrupt')
         throw new BadRequest('$.mode: "queue" (after what plays) or "interrupt" (at once)');
-      return { type: 'say', text, mode: mode as PlayMode };
+      return {
+        type: 'say',
+        text,
+        mode: mode as PlayMode,
+        ...(typeof voice === 'string' && { voice }),
+      };
     }
     default:
       throw new BadRequest(

@@ -28,7 +28,7 @@ const toneTts: TextToSpeech = {
   specificationVersion: 1,
   name: 'tone',
   sampleRate: 8000,
-  voices: [],
+  voices: ['low', 'high'],
   synthesize: (text) => of(tone(100 * text.length, 550)),
 };
 /** Says nothing until told: the operator drives the call. */
@@ -172,6 +172,11 @@ describe('the operator routes: live calls and call control', () => {
     expect((await post('say', 'not json')).body['error']).toMatch(/not JSON/);
     expect((await post('dance')).body['error']).toMatch(/not a command/);
     expect((await post('say', JSON.stringify({ text: 'x'.repeat(20_000) }))).status).toBe(400);
+    // A voice the TTS does not have: refused by the holder, with the voices it has.
+    expect(await post('say', '{"text":"hi","voice":"robot"}')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/"robot" is not one of tone's voices \(low, high\)/) },
+    });
     await recordRow(
       'operator routes',
       'call commands with an extension PSR would refuse, no text, an unknown mode, a body that is not JSON, an unknown command, 20 kB of text',
@@ -180,7 +185,7 @@ describe('the operator routes: live calls and call control', () => {
     );
 
     // say: the caller hears 1.2 s of the TTS's tone; the stream shows the bot speaking.
-    expect(await post('say', '{"text":"hello world!"}')).toMatchObject({
+    expect(await post('say', '{"text":"hello world!","voice":"low"}')).toMatchObject({
       status: 200,
       body: { ok: true, detail: expect.stringMatching(/saying \(queue\)/) },
     });

@@ -37,12 +37,18 @@ export const CALL_LOG_LENGTH = 50;
 export type CallCommand =
   | { readonly type: 'hangup' }
   | { readonly type: 'transfer'; readonly extension: string }
-  | { readonly type: 'say'; readonly text: string; readonly mode: PlayMode };
+  | {
+      readonly type: 'say';
+      readonly text: string;
+      readonly mode: PlayMode;
+      /** One of the TTS's voices (default: its own default). */
+      readonly voice?: string;
+    };
 
 /** How a command went: done, or why not, with the HTTP status that says so. */
 export type CommandResult =
   | { readonly ok: true; readonly detail: string }
-  | { readonly ok: false; readonly status: 404 | 409 | 503; readonly error: string };
+  | { readonly ok: false; readonly status: 400 | 404 | 409 | 503; readonly error: string };
 
 /** A change to the directory: a call appeared or changed, or was forgotten. */
 export type DirectoryChange =

@@ -135,7 +135,17 @@ export function publishCalls(
             status: 503,
             error: 'the bot module exports no TTS (`export const tts = () => engine`)',
           };
-        const handle = call.stream(engine.synthesize(command.text), {
+        if (command.voice !== undefined && !engine.voices.includes(command.voice))
+          return {
+            ok: false,
+            status: 400,
+            error: `$.voice: ${JSON.stringify(command.voice.slice(0, 40))} is not one of ${engine.name}'s voices (${engine.voices.slice(0, 20).join(', ')}${engine.voices.length > 20 ? ', …' : ''})`,
+          };
+        const speech = engine.synthesize(
+          command.text,
+          command.voice === undefined ? undefined : { voice: command.voice },
+        );
+        const handle = call.stream(speech, {
           sampleRate: engine.sampleRate,
           mode: command.mode,
         });
