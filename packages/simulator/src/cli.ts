@@ -67,6 +67,17 @@ async function writeAudio(
   }
 }
 
+/** A call's page in `dir`, named after its id (made safe as a file name); a failure is one line. */
+async function writeReportPage(dir: string, report: CallReport): Promise<void> {
+  const name = `${report.callId.replace(/[^\w.-]/g, '_').slice(0, 100)}.html`;
+  try {
+    await writeFile(join(dir, name), await callReportHtml(report));
+    console.log(`the call as a page: ${join(dir, name)}`);
+  } catch (error) {
+    console.error(`psr-sim: cannot write ${join(dir, name)}: ${(error as Error).message}`);
+  }
+}
+
 /** On a TTY: each timeline event as it happens, on stderr. */
 function liveTimeline(enabled: boolean): ((entry: TimelineEntry) => void) | undefined {
   if (!enabled || !tty) return undefined;
@@ -280,6 +291,7 @@ export function buildProgram(): Command {
       number('--tail-ms'),
       5000,
     )
+    .option('--report-dir <dir>', 'write each call as an HTML page there (<call id>.html)')
     .action(async (o) => {
       if (o.token.length === 0)
         throw new SimulatorError('INVALID_OPTION', 'give at least one token', { path: '--token' });
@@ -290,13 +302,16 @@ export function buildProgram(): Command {
         callee: await loadCallerAudio(o.wav),
         call: { tailMs: o.tailMs },
         onCall: ({ request, report, error }) => {
-          if (report) console.log(`${formatReport(report)}\n`);
-          else
+          if (report) {
+            console.log(`${formatReport(report)}\n`);
+            if (o.reportDir) void writeReportPage(o.reportDir, report);
+          } else
             console.error(
               `call ${request.callId} to ${request.url} failed: ${(error as Error).message}`,
             );
         },
       });
+      if (o.reportDir) await mkdir(o.reportDir, { recursive: true });
       console.log(`PSR API emulator on ${api.url}/psr/v1/call/stream`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -1,3 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { createStream, encodeWav, PsrApiError } from '@psrkit/protocol';
 import type { Call } from '@psrkit/transport';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,6 +12,7 @@ import { tone } from '../../line/src/__fixtures__/audio.js';
 import { startBotServer } from './__fixtures__/servers.js';
 import { startPsrApiEmulator } from './psr-api-emulator.js';
 
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const tone16k = (ms: number) =>
   Int16Array.from({ length: ms * 16 }, (_, i) => 8000 * Math.sin((2 * Math.PI * 440 * i) / 16000));
 const cleanups: (() => Promise<void>)[] = [];
@@ -120,4 +128,48 @@ describe('psr-sim serve-api: the create-stream REST API, emulated', () => {
     expect(notMultipart.status).toBe(400);
     expect(api.calls).toHaveLength(0);
   });
+
+  it('psr-sim serve-api --report-dir: each call it places becomes a page named after its id', async () => {
+    const server = await startBotServer(async (call) => {
+      await call.play({ sampleRate: 8000, channels: 1, samples: tone(300) }).done;
+      call.hangup();
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'psr-sim-api-'));
+    const cli = spawn(
+      process.execPath,
+      [bin, 'serve-api', '--port', '0', '--token', 't', '--tail-ms', '500', '--report-dir', dir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const lines = createInterface({ input: cli.stdout! });
+      const next = (pattern: RegExp) =>
+        new Promise<RegExpExecArray>((resolve) => {
+          const listener = (line: string) => {
+            const match = pattern.exec(line);
+            if (!match) return;
+            lines.off('line', listener);
+            resolve(match);
+          };
+          lines.on('line', listener);
+        });
+      const [, baseUrl] = await next(/^PSR API emulator on (http:\/\/[^/]+)\//);
+      const paged = next(/^the call as a page: (.+)$/);
+      const { callId } = await createStream({
+        baseUrl: baseUrl!,
+        token: 't',
+        url: server.url,
+        destination: '0901234567',
+        app: 'bot',
+      });
+      const [, file] = await paged;
+      expect(file).toBe(join(dir, `${callId}.html`));
+      const page = await readFile(file!, 'utf8');
+      expect(page).toContain(`"callId":"${callId}"`);
+    } finally {
+      cli.kill('SIGTERM');
+      if (cli.exitCode === null && cli.signalCode === null) await once(cli, 'exit');
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
