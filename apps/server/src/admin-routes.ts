@@ -26,10 +26,12 @@ export const MAX_COMMAND_BYTES = 16 * 1024;
 const MAX_STREAM_BACKLOG = 1024 * 1024;
 const MAX_SAY_CHARS = 2000;
 
-/** A call without its event log: what lists and the list's stream carry. */
+/** How many of a call's last events the list carries. */
+const LIST_EVENTS = 3;
+/** A call with only its last events: what lists and the list's stream carry. */
 const summary = ({ log, ...call }: LiveCall) => ({
   ...call,
-  lastEvent: log.at(-1) ?? null,
+  lastEvents: log.slice(-LIST_EVENTS),
 });
 
 const page = (name: string) => readFile(new URL(`../pages/${name}`, import.meta.url), 'utf8');

@@ -148,6 +148,10 @@ describe('the operator routes: live calls and call control', () => {
       botSpeaking: false,
     });
     expect(live!.callerLevelDbfs).toEqual(expect.any(Number));
+    // The list carries the last events of each call (its whole log is at /api/calls/<id>).
+    const listed = live as unknown as { lastEvents: { event: string }[]; log?: unknown };
+    expect(listed.lastEvents.map((e) => e.event)).toEqual(['connected']);
+    expect(listed.log).toBeUndefined();
 
     // The event stream: a snapshot first, then changes as they happen.
     const events = await fetch(`${base}/api/events?call=${callId}&token=${token}`);
