@@ -67,7 +67,13 @@ export async function adminRoutes(options: AdminRoutesOptions) {
       return json(401, { error: 'an admin token is needed (Authorization: Bearer or ?token=)' });
     }
     const by = `${admin.name}@${req.socket.remoteAddress ?? '?'}`;
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      options.count?.('invalid', 400);
+      return json(400, { error: `the path is not valid percent-encoding: ${path.slice(0, 80)}` });
+    }
     const get = req.method === 'GET' || req.method === 'HEAD';
     const html = (body: string) => {
       res.writeHead(200, {

@@ -114,6 +114,10 @@ describe('the operator routes: live calls and call control', () => {
       /text\/html/,
     );
     expect((await on.api('/api/calls/nobody', { token })).status).toBe(404);
+    expect(await on.api('/api/calls/%E0%A4%A', { token })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/not valid percent-encoding/) },
+    });
     expect((await on.api('/api/calls/nobody/hangup', { token, method: 'POST' })).status).toBe(404);
     // /metrics and /healthz are where they were.
     expect((await on.api('/healthz')).status).toBe(200);
