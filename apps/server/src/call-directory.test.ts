@@ -37,8 +37,8 @@ describe('DirectoryBook', () => {
       ['c', 'closed'],
       ['a', 'closed'],
     ]);
-    expect(book.isLive('b')).toBe(true);
-    expect(book.isLive('a')).toBe(false);
+    expect(book.get('b')?.state).toBe('open');
+    expect(book.get('a')?.state).toBe('closed');
     expect(changes).toHaveLength(5);
   });
 

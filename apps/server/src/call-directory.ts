@@ -133,11 +133,6 @@ export class DirectoryBook {
     return this.live.get(id) ?? this.ended.get(id);
   }
 
-  /** Whether a call is known and live. */
-  isLive(id: string): boolean {
-    return this.live.has(id);
-  }
-
   watch(listener: (change: DirectoryChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

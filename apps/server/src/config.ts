@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { SETTINGS, type Setting } from './settings.js';
 import { VERSION } from './version.js';
 
-export { ConfigError, DEFAULT_BOT } from './settings.js';
+export { ConfigError } from './setting-values.js';
+export { DEFAULT_BOT } from './settings.js';
 
 /** The reference server's configuration, validated. */
 export interface ServerConfig {

@@ -1,26 +1,24 @@
 import { DEFAULT_BITRATE_KBPS, DEFAULT_LEAD_MS } from '@psrkit/pipeline';
-import { checkExtension, PsrkitError } from '@psrkit/protocol';
-import { CALL_DEFAULTS, SERVER_DEFAULTS, type TenantToken } from '@psrkit/transport';
-
-/** A configuration value is wrong: `option` names the flag or the variable it came from. */
-export class ConfigError extends PsrkitError<'INVALID_CONFIG'> {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly option: string,
-    message: string,
-  ) {
-    super('INVALID_CONFIG', `${option}: ${message}`);
-  }
-}
+import { CALL_DEFAULTS, SERVER_DEFAULTS } from '@psrkit/transport';
+import {
+  botErrorPolicy,
+  integer,
+  list,
+  listBy,
+  namedTokenList,
+  oneOf,
+  onOff,
+  type Parse,
+  path,
+  text,
+  tokenList,
+} from './setting-values.js';
 
 /**
  * The bot the server runs without `--bot`: the demo, an optional peer dependency (it is
  * GPL-3.0 through eSpeak NG; the server is MIT and does not pull it in).
  */
 export const DEFAULT_BOT = '@psrkit/demo-bot';
-
-/** Reads one value; `name` is the flag or variable it came from, for the error. */
-type Parse<T> = (value: string, name: string) => T;
 
 /**
  * One setting: its flag, its variable, its default (from the package that owns it) and how
@@ -45,82 +43,6 @@ export interface Setting<T = unknown> {
   readonly secret?: boolean;
 }
 
-const integer =
-  (min: number, max: number): Parse<number> =>
-  (value, name) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new ConfigError(
-        name,
-        `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
-      );
-    return n;
-  };
-const oneOf =
-  <T extends string | number>(allowed: readonly T[]): Parse<T> =>
-  (value, name) => {
-    const found = allowed.find((a) => String(a) === value);
-    if (found === undefined)
-      throw new ConfigError(
-        name,
-        `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
-      );
-    return found;
-  };
-const text: Parse<string> = (value) => value;
-const listBy =
-  (separator: string): Parse<string[]> =>
-  (value) =>
-    value
-      .split(separator)
-      .map((item) => item.trim())
-      .filter(Boolean);
-const list = listBy(',');
-const path: Parse<string> = (value, name) => {
-  if (!value.startsWith('/'))
-    throw new ConfigError(name, `must start with "/", got ${JSON.stringify(value)}`);
-  return value;
-};
-/** `tok` opens any tenant's calls; `tenant:tok` only that tenant's (the first `:` splits). */
-const tokenList: Parse<(string | TenantToken)[]> = (value, name) =>
-  list(value, name).map((item) => {
-    const at = item.indexOf(':');
-    if (at < 0) return item;
-    const tenant = item.slice(0, at);
-    const token = item.slice(at + 1);
-    if (!tenant || !token)
-      throw new ConfigError(name, 'write each entry as <token> or <tenant>:<token>');
-    return { tenant, token };
-  });
-/** `<name>:<token>` or `<token>` (named `admin-<n>` by its place in the list). */
-const namedTokenList: Parse<{ name: string; token: string }[]> = (value, name) =>
-  list(value, name).map((item, i) => {
-    const at = item.indexOf(':');
-    if (at < 0) return { name: `admin-${i + 1}`, token: item };
-    const who = item.slice(0, at);
-    const token = item.slice(at + 1);
-    if (!who || !token)
-      throw new ConfigError(name, 'write each entry as <token> or <name>:<token>');
-    return { name: who, token };
-  });
-const botErrorPolicy: Parse<
-  { readonly action: 'hangup' } | { readonly action: 'transfer'; readonly extension: string }
-> = (value, name) => {
-  if (value === 'hangup') return { action: 'hangup' };
-  const match = /^transfer:(.+)$/.exec(value);
-  if (match) {
-    try {
-      return { action: 'transfer', extension: checkExtension(match[1]!, name) };
-    } catch (error) {
-      throw new ConfigError(name, (error as Error).message);
-    }
-  }
-  throw new ConfigError(
-    name,
-    `must be "hangup" or "transfer:<extension>", got ${JSON.stringify(value)}`,
-  );
-};
-const onOff: Parse<boolean> = (value, name) => oneOf(['on', 'off'])(value, name) === 'on';
 const MP3_BITRATES = [8, 16, 24, 32, 40, 48, 56, 64] as const;
 
 const setting = <T>(s: Setting<T>): Setting<T> => s;

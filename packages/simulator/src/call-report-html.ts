@@ -111,6 +111,18 @@ function envelope(pcm: Int16Array, samples: number): { min: number[]; max: numbe
 const require = createRequire(import.meta.url);
 const asset = (name: string) =>
   readFile(new URL(`../report-page/${name}`, import.meta.url), 'utf8');
+/** The chart library and the page's own script and style: read once, for every page. */
+let assets: Promise<[string, string, string, string]> | undefined;
+const pageAssets = () =>
+  (assets ??= Promise.all([
+    readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+    readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+    asset('call-report.js'),
+    asset('call-report.css'),
+  ]).catch((error: unknown) => {
+    assets = undefined; // a failed read is tried again by the next page
+    throw error;
+  }));
 
 /** JSON safe inside a `<script>` element (no `</script>` can end it early). */
 const scriptJson = (value: unknown) =>
@@ -176,12 +188,7 @@ export async function callReportHtml(report: CallReport): Promise<string> {
     caller: envelope(report.caller, samples),
     heard: envelope(report.heard, samples),
   };
-  const [uplot, uplotCss, pageJs, pageCss] = await Promise.all([
-    readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-    readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-    asset('call-report.js'),
-    asset('call-report.css'),
-  ]);
+  const [uplot, uplotCss, pageJs, pageCss] = await pageAssets();
   const title = `call ${data.call.callId}`;
   return `<!doctype html>
 <html lang="en">
