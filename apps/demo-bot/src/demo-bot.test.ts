@@ -33,7 +33,7 @@ describe('demo bot configuration', () => {
     expect(() => createDemoBot({ transferTo: 'not an extension!' })).toThrow(/transferTo/);
   });
 
-  it('gives its TTS once prepared (what the server\'s `say` command speaks with)', async () => {
+  it("gives its TTS once prepared (what the server's `say` command speaks with)", async () => {
     const { tts } = countingTts();
     const bot = createDemoBot({ tts: async () => tts, vad: 'webrtc' });
     expect(bot.tts()).toBeUndefined();
