@@ -32,6 +32,10 @@ export default defineConfig({
           root: dir,
           include: ['src/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'src/**/*.type.test.ts', TIMING],
+          // A limit only catches a test that hangs; Vitest's 5 s would be a timing bound on
+          // a machine with a core taken away.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
           typecheck: {
             enabled: true,
             include: ['src/**/*.type.test.ts'],

@@ -56,6 +56,7 @@ export function createAiSdkStt(options: AiSdkSttOptions): SpeechToText {
         const pieces: Int16Array[] = [];
         let rate: number | undefined;
         const abort = new AbortController();
+        let timer: ReturnType<typeof setTimeout> | undefined;
         const subscription = audio.subscribe({
           next(frame: AudioFrame) {
             if (rate !== undefined && frame.sampleRate !== rate) {
@@ -75,41 +76,52 @@ export function createAiSdkStt(options: AiSdkSttOptions): SpeechToText {
             const samples = concatPcm(pieces);
             if (samples.length === 0 || rate === undefined) return subscriber.complete();
             const wav = encodeWav({ sampleRate: rate, channels: 1, samples });
+            // Not `AbortSignal.timeout()`: on Node 20 a timeout signal held only by
+            // `AbortSignal.any()` can be garbage-collected before it fires, and the request
+            // then never times out. This timer and its controller live until the request ends.
+            const timeout = new AbortController();
+            timer = setTimeout(
+              () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
+              timeoutMs,
+            );
             transcribe({
               model: options.model,
               audio: wav,
-              abortSignal: AbortSignal.any([abort.signal, AbortSignal.timeout(timeoutMs)]),
+              abortSignal: AbortSignal.any([abort.signal, timeout.signal]),
               maxRetries: options.maxRetries ?? 0,
               ...(options.providerOptions && { providerOptions: options.providerOptions(request) }),
-            }).then(
-              (result) => {
-                subscriber.next({
-                  type: 'final',
-                  text: result.text.trim(),
-                  ...(result.language && { language: result.language }),
-                  ...(result.segments.length > 0 && {
-                    timings: result.segments.map((s) => ({
-                      text: s.text.trim(),
-                      startMs: Math.round(s.startSecond * 1000),
-                      endMs: Math.round(s.endSecond * 1000),
-                    })),
-                  }),
-                });
-                subscriber.complete();
-              },
-              (error: unknown) => {
-                if (abort.signal.aborted) return;
-                // The service heard nothing (silence, noise): an empty final transcript.
-                if (NoTranscriptGeneratedError.isInstance(error)) {
-                  subscriber.next({ type: 'final', text: '' });
-                  return subscriber.complete();
-                }
-                subscriber.error(sttError(error, timeoutMs));
-              },
-            );
+            })
+              .finally(() => clearTimeout(timer))
+              .then(
+                (result) => {
+                  subscriber.next({
+                    type: 'final',
+                    text: result.text.trim(),
+                    ...(result.language && { language: result.language }),
+                    ...(result.segments.length > 0 && {
+                      timings: result.segments.map((s) => ({
+                        text: s.text.trim(),
+                        startMs: Math.round(s.startSecond * 1000),
+                        endMs: Math.round(s.endSecond * 1000),
+                      })),
+                    }),
+                  });
+                  subscriber.complete();
+                },
+                (error: unknown) => {
+                  if (abort.signal.aborted) return;
+                  // The service heard nothing (silence, noise): an empty final transcript.
+                  if (NoTranscriptGeneratedError.isInstance(error)) {
+                    subscriber.next({ type: 'final', text: '' });
+                    return subscriber.complete();
+                  }
+                  subscriber.error(sttError(error, timeoutMs));
+                },
+              );
           },
         });
         return () => {
+          clearTimeout(timer);
           subscription.unsubscribe();
           abort.abort();
         };

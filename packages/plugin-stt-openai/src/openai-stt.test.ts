@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { AudioFrame } from '@psrkit/pipeline';
 import { describeSttConformance } from '@psrkit/pipeline/testing';
 import { decodeWav } from '@psrkit/protocol';
@@ -90,6 +92,22 @@ describe('OpenAI-compatible speech-to-text', () => {
     service.behave('not-json');
     expect(await fail()).toMatchObject({ code: 'INVALID_RESPONSE' });
     service.behave('transcribe');
+  });
+
+  it('times out while the garbage collector runs (a timeout nothing else holds still fires)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collecting = setInterval(gc, 5);
+    service.behave('hang');
+    try {
+      const error = await firstValueFrom(
+        createOpenAiStt({ baseUrl: service.url, timeoutMs: 200 }).transcribe(from(frames(hello))),
+      ).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ name: 'SttError', code: 'TIMEOUT' });
+    } finally {
+      clearInterval(collecting);
+      service.behave('transcribe');
+    }
   });
 
   it('refuses a base URL that is not one', () => {
