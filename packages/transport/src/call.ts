@@ -1,25 +1,19 @@
 import {
   type AudioFrame,
-  type CallSide,
-  createPcmFramer,
   createPlayoutLine,
-  type PcmFramer,
   type PlaybackHandle,
   type PlaybackOutcome,
   StageFailure,
 } from '@psrkit/pipeline';
 import {
   checkExtension,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  decodeEvent,
   encodeAction,
   hangupAction,
-  isProtocolError,
   type PsrAction,
-  type PsrChannel,
   transferAction,
 } from '@psrkit/protocol';
 import { asyncScheduler, filter, of, Subject } from 'rxjs';
+import { createCallInbound } from './call-inbound.js';
 import { createCallStageState } from './call-stages.js';
 import { createCallStats, type StatsUpdate, updateAll } from './call-stats.js';
 import { type CallTrace, traceCall } from './call-trace.js';
@@ -34,20 +28,14 @@ import type {
   SentAction,
 } from './call-types.js';
 import { callerAudio } from './caller-audio.js';
-import { checkOption, type FrameErrorCode, TransportError } from './errors.js';
-import { logText, warningBudget } from './log-text.js';
-import { parseRemoteSide, REMOTE_SIDE_PARAM, remoteSideOf } from './remote-side.js';
-
-/** Distinct extra field names a call reports before it stops reporting new ones. */
-const MAX_REPORTED_FIELDS = 256;
-
-/** A call's defaults (what `createCall` uses when an option is left out). */
-export const CALL_DEFAULTS = { maxMediaFrameMs: 1000, maxAudioAheadMs: 2000 } as const;
+import { checkOption, TransportError } from './errors.js';
+import { logText } from './log-text.js';
+import { remoteSideOf } from './remote-side.js';
 
 /**
- * Turns one PSR connection into a {@link Call}: decodes and checks every frame (bad
- * ones become `frame-error` events and the call goes on), frames the caller's audio,
- * and sends the playout line's actions with backpressure from the socket.
+ * Turns one PSR connection into a {@link Call}: its inbound side decodes and checks every
+ * frame (bad ones become `frame-error` events and the call goes on) and frames the caller's
+ * audio; the playout line's actions go out with backpressure from the socket.
  */
 export function createCall(init: CallInit): CallController {
   const { connection, query } = init;
@@ -69,21 +57,6 @@ export function createCall(init: CallInit): CallController {
     highWaterMark,
     1 << 30,
   );
-  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  const maxMediaFrameSamples =
-    checkOption(
-      options.maxMediaFrameMs ?? CALL_DEFAULTS.maxMediaFrameMs,
-      'call.maxMediaFrameMs',
-      20,
-      3_600_000,
-    ) * 8;
-  const maxAheadMs = checkOption(
-    options.maxAudioAheadMs ?? CALL_DEFAULTS.maxAudioAheadMs,
-    'call.maxAudioAheadMs',
-    20,
-    Number.MAX_SAFE_INTEGER,
-  );
-  let audioStartedAt: number | undefined; // when the first media frame came
   const endingTimeoutMs = checkOption(
     options.endingTimeoutMs ?? 5000,
     'call.endingTimeoutMs',
@@ -121,21 +94,19 @@ export function createCall(init: CallInit): CallController {
   let state: Call['state'] = 'open';
   let endingAs: 'hangup' | 'transfer' | undefined;
   let endingTimer: { unsubscribe(): void } | undefined;
-  let channel: PsrChannel | undefined;
-  let framer: PcmFramer | undefined;
-  let connectedSeen = false;
   let blocked = false;
-  let sidesSeen = 0;
   let failure: Error | undefined;
-  // Extra field names reported so far (each once), up to a cap: a peer cannot grow it for ever.
-  const reportedFields = new Set<string>();
-  const warnings = warningBudget();
-  /** Logs a warning about what the peer sent, unless this call has used its budget. */
-  const warnPeer = (fields: Record<string, unknown>, message: string): void => {
-    const { log, suppressed } = warnings.take();
-    if (log) logger.warn(suppressed > 0 ? { ...fields, suppressed } : fields, message);
-  };
-  const stereoRemoteSide = stereoSideFor(query.params[REMOTE_SIDE_PARAM]);
+  const inbound = createCallInbound({
+    query,
+    options,
+    logger,
+    scheduler,
+    stats,
+    count,
+    emit: (event) => events.next(event),
+    toBot,
+    onClosed: () => end('psr-closed', { detail: 'PSR sent closed' }),
+  });
 
   const line = createPlayoutLine(
     {
@@ -191,153 +162,6 @@ export function createCall(init: CallInit): CallController {
     return true;
   }
 
-  function frameError(
-    code: FrameErrorCode,
-    message: string,
-    data: string | Uint8Array,
-    path?: string,
-    cause?: unknown,
-  ): void {
-    const error = new TransportError(code, message, {
-      callId: query.callId,
-      ...(path !== undefined && { path }),
-      ...(cause !== undefined && { cause }),
-    });
-    count((s) => {
-      s.frameErrors[code] = (s.frameErrors[code] ?? 0) + 1;
-    });
-    const excerpt =
-      typeof data === 'string' ? logText(data) : Buffer.from(data.subarray(0, 60)).toString('hex');
-    warnPeer({ code, path, message: logText(message, 200), excerpt }, 'frame refused');
-    events.next({ type: 'frame-error', error, excerpt, bytes: data.length });
-  }
-
-  /** The stereo remote side: the call's valid `remote_side`, else the server's, else `a`. */
-  function stereoSideFor(value: string | undefined): CallSide {
-    const fallback = options.remoteSide ?? 'a';
-    const side = parseRemoteSide(value);
-    if (side !== null) return side ?? fallback;
-    frameError(
-      'INVALID_PARAMETER',
-      `${REMOTE_SIDE_PARAM} must be "a" or "b", got ${JSON.stringify(logText(value ?? '', 40))}: using "${fallback}"`,
-      value ?? '',
-      REMOTE_SIDE_PARAM,
-    );
-    return fallback;
-  }
-
-  function useChannel(next: PsrChannel): void {
-    if (channel === next && framer) return;
-    if (channel !== undefined && channel !== next)
-      logger.warn({ from: channel, to: next }, 'channel layout changed mid-call');
-    if (framer) for (const frame of framer.flush()) toBot(frame);
-    channel = next;
-    sidesSeen = next === 'stereo' ? 2 : 1;
-    framer = createPcmFramer({
-      layout: next,
-      ...(options.frameMs !== undefined && { frameMs: options.frameMs }),
-      ...(options.stereoOrder && { stereoOrder: options.stereoOrder }),
-    });
-  }
-
-  function receive(data: string | Uint8Array, isBinary: boolean): void {
-    if (state === 'closed') return;
-    count((s) => {
-      s.framesIn++;
-      s.bytesIn += data.length;
-    });
-    if (isBinary) {
-      frameError('BINARY_FRAME', 'binary frame: PSR sends JSON text frames', data);
-      return;
-    }
-    if (typeof data !== 'string') {
-      frameError('INVALID_UTF8', 'text frame that is not valid UTF-8', data);
-      return;
-    }
-    let event: ReturnType<typeof decodeEvent>;
-    try {
-      event = decodeEvent(data, { maxPayloadBytes });
-    } catch (error) {
-      if (!isProtocolError(error)) throw error;
-      frameError(error.code, error.message, data, error.path, error);
-      return;
-    }
-    if (event.type === 'unknown') {
-      count((s) => s.unknownEvents++);
-      warnPeer({ event: logText(event.event) }, 'unknown event');
-      events.next({ type: 'unknown-event', event: event.event, raw: event.raw });
-      return;
-    }
-    if (event.extraFields && reportedFields.size < MAX_REPORTED_FIELDS) {
-      const fresh = event.extraFields.filter((path) => {
-        const key = `${event.type} ${path}`;
-        if (reportedFields.has(key) || reportedFields.size >= MAX_REPORTED_FIELDS) return false;
-        reportedFields.add(key);
-        return true;
-      });
-      if (fresh.length > 0) {
-        warnPeer(
-          {
-            event: event.type,
-            fields: fresh.slice(0, 10).map((path) => logText(path)),
-            ...(fresh.length > 10 && { more: fresh.length - 10 }),
-            ...(reportedFields.size >= MAX_REPORTED_FIELDS && { no_more_reported: true }),
-          },
-          'fields ignored',
-        );
-        events.next({ type: 'fields-ignored', event: event.type, fields: fresh });
-      }
-    }
-    if (event.callId !== query.callId) {
-      frameError(
-        'CALL_ID_MISMATCH',
-        `data.call_id ${JSON.stringify(logText(event.callId, 60))} is not this connection's ${JSON.stringify(query.callId)}`,
-        data,
-        '$.data.call_id',
-      );
-    }
-    switch (event.type) {
-      case 'connected':
-        useChannel(event.channel);
-        if (connectedSeen) return;
-        connectedSeen = true;
-        events.next({ type: 'call-connected', timestamp: event.timestamp, channel: event.channel });
-        return;
-      case 'media': {
-        useChannel(event.channel);
-        const samples = event.samples.length / sidesSeen; // per side
-        if (samples > maxMediaFrameSamples) {
-          frameError(
-            'MEDIA_TOO_LONG',
-            `a media frame of ${samples / 8} ms of audio; PSR sends 20 ms pieces, at most ${maxMediaFrameSamples / 8} ms are taken`,
-            data,
-            '$.media.payload',
-          );
-          return;
-        }
-        const now = scheduler.now();
-        audioStartedAt ??= now;
-        if ((stats.samplesIn + samples) / 8 - (now - audioStartedAt) > maxAheadMs) {
-          frameError(
-            'AUDIO_AHEAD',
-            `caller audio more than ${maxAheadMs} ms ahead of real time: dropped`,
-            data,
-            '$.media.payload',
-          );
-          return;
-        }
-        count((s) => {
-          s.samplesIn += samples;
-        });
-        for (const frame of framer!.push(event.samples)) toBot(frame);
-        return;
-      }
-      case 'closed':
-        end('psr-closed', { detail: 'PSR sent closed' });
-        return;
-    }
-  }
-
   function end(
     reason: CallEndReason,
     details: { code?: number; detail?: string; terminate?: boolean } = {},
@@ -348,7 +172,7 @@ export function createCall(init: CallInit): CallController {
     state = 'closed';
     endingTimer?.unsubscribe();
     line.close();
-    if (framer) for (const frame of framer.flush()) toBot(frame);
+    inbound.flush();
     stages.end();
     const code = details.code ?? 1000;
     const outcome: CallEnd = {
@@ -412,7 +236,11 @@ export function createCall(init: CallInit): CallController {
     };
   };
 
-  connection.on('message', (data, isBinary) => inCall(() => receive(data, isBinary)));
+  connection.on('message', (data, isBinary) =>
+    inCall(() => {
+      if (state !== 'closed') inbound.receive(data, isBinary);
+    }),
+  );
   let carrierError: Error | undefined;
   connection.on('error', (error) => {
     carrierError = error;
@@ -435,7 +263,7 @@ export function createCall(init: CallInit): CallController {
     params: query.params,
     paramValues: query.paramValues,
     get channel() {
-      return channel;
+      return inbound.channel;
     },
     get state() {
       return state;
@@ -444,7 +272,7 @@ export function createCall(init: CallInit): CallController {
     actionsSent$: sent.asObservable(),
     audio$: audio.asObservable(),
     get remoteSide() {
-      return remoteSideOf(channel, stereoRemoteSide);
+      return remoteSideOf(inbound.channel, inbound.stereoRemoteSide);
     },
     audio: ({ channel: side = 'remote', ...rest } = {}) =>
       audio.pipe(

@@ -24,7 +24,8 @@ export {
   tokenAuth,
 } from './auth.js';
 export type { Bot, BotContext, BotMeter } from './bot.js';
-export { CALL_DEFAULTS, createCall } from './call.js';
+export { createCall } from './call.js';
+export { CALL_DEFAULTS } from './call-inbound.js';
 export type { CallStages } from './call-stages.js';
 export type { CallStats } from './call-stats.js';
 export type { CallTrace } from './call-trace.js';
@@ -51,13 +52,12 @@ export {
 } from './errors.js';
 export { logText } from './log-text.js';
 export { consoleLogger, type LogLevel, silentLogger, type TransportLogger } from './logger.js';
+export { createPsrServer, PsrServer } from './psr-server.js';
 export {
   CLOSE_REPLACED,
-  createPsrServer,
-  PsrServer,
   type PsrServerEvents,
   type PsrServerOptions,
   SERVER_DEFAULTS,
   type UpgradeRejection,
-} from './psr-server.js';
+} from './psr-server-types.js';
 export { VERSION } from './version.js';

@@ -8,7 +8,8 @@ import type { Bot } from './bot.js';
 import type { Call, CallEnd } from './call-types.js';
 import { silentLogger } from './logger.js';
 import { connectAsPsr } from './psr-client.js';
-import { CLOSE_REPLACED, createPsrServer } from './psr-server.js';
+import { createPsrServer } from './psr-server.js';
+import { CLOSE_REPLACED } from './psr-server-types.js';
 
 afterEach(closeServers);
 

@@ -4,7 +4,8 @@ import { firstValueFrom, type Observable, filter, take, toArray } from 'rxjs';
 import type { Bot } from '../bot.js';
 import { silentLogger } from '../logger.js';
 import { type ConnectAsPsrOptions, connectAsPsr, type PsrClient, type ReceivedAction } from '../psr-client.js';
-import { createPsrServer, type PsrServer, type PsrServerOptions } from '../psr-server.js';
+import { createPsrServer, type PsrServer } from '../psr-server.js';
+import type { PsrServerOptions } from '../psr-server-types.js';
 
 /** A server on an ephemeral loopback port; closed by the returned `stop`. */
 export async function startServer(
