@@ -9,6 +9,7 @@ export interface AudioFrame {
   readonly samples: Int16Array;
   /** Samples per second. */
   readonly sampleRate: number;
+  /** Which side of the call it is: `a` or `b` (see `call.remoteSide` for the caller's). */
   readonly channel: CallSide;
   /** Index of the first sample since the call started, at `sampleRate`. */
   readonly startSample: number;
@@ -16,6 +17,7 @@ export interface AudioFrame {
 
 /** A piece of encoded bot speech, ready to become a `chunk` action. */
 export interface AudioChunk {
+  /** How `data` is encoded. */
   readonly format: ChunkFormat;
   /** Whole MP3 frames, or little-endian PCM16 at 8000 Hz. */
   readonly data: Uint8Array;

@@ -15,16 +15,21 @@ import type { PcmProcessor } from './stage-chain.js';
 /** Samples in one MP3 frame at 8000 Hz (MPEG-2.5 Layer III). */
 export const MP3_FRAME_SAMPLES = 576;
 
+/** How a stream's PCM becomes chunks: its rate, the format, chunk sizes and the encoder. */
 export interface ChunkSourceOptions {
   /** Rate of the PCM pushed in, Hz. */
   readonly sampleRate: number;
+  /** Chunk format: `mp3` or `pcm16`. */
   readonly format: ChunkFormat;
   /** MP3 frames per chunk. */
   readonly framesPerChunk: number;
   /** PCM16 samples per chunk (at 8 kHz). */
   readonly pcmChunkSamples: number;
+  /** MP3 bitrate, kbps. */
   readonly bitrateKbps: number;
+  /** MP3 engine (default lamejs). */
   readonly mp3Backend?: Mp3EncoderBackendFactory;
+  /** Resampler filter design, when the rate is not 8 kHz. */
   readonly resamplerQuality?: ResamplerQuality;
   /** Stages on the 8 kHz PCM before it is encoded (the playout line's `outbound`). */
   readonly outbound?: PcmProcessor;
@@ -32,9 +37,11 @@ export interface ChunkSourceOptions {
 
 /** What a stream hands to the stream queued right after it, to go on without a seam. */
 export interface Continuation {
+  /** The MP3 encoder, mid-stream: no new encoder delay at the seam. */
   readonly encoder: Mp3Encoder;
   /** 8 kHz samples not yet fed to the encoder (less than a frame). */
   readonly leftover: Int16Array;
+  /** The last sample sent, for a click-free seam. */
   readonly lastSample: number;
 }
 

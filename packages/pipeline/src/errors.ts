@@ -10,6 +10,7 @@ export type PipelineErrorCode =
 
 /** A pipeline stage refused its options or its input, or failed while running. */
 export class PipelineError extends PsrkitError<PipelineErrorCode> {
+  /** Always `PipelineError`. */
   override readonly name = 'PipelineError';
   /** The stage or option concerned, e.g. `resampler.inputRate`. */
   readonly where: string;

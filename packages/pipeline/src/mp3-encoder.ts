@@ -18,13 +18,19 @@ export interface Mp3Frame {
 export interface Mp3EncoderBackend {
   /** Samples of encoder delay at the start of its output (decoders can't trim it: no Xing header). */
   readonly delaySamples: number;
+  /** Encodes the next samples; returns the bytes completed so far (often none). */
   encode(samples: Int16Array): Uint8Array;
+  /** Ends the stream: the rest, padded to whole frames. */
   flush(): Uint8Array;
+  /** Releases what the engine holds (a WASM instance goes back to its pool, say). */
   close(): void;
 }
 
+/** What a backend is made for: one mono stream at one rate and bitrate. */
 export interface Mp3EncoderBackendOptions {
+  /** Input and output sample rate, Hz (PSR: 8000). */
   readonly sampleRate: number;
+  /** Constant bitrate, kbps. */
   readonly bitrateKbps: number;
 }
 
@@ -52,6 +58,7 @@ export const lameJsBackend: Mp3EncoderBackendFactory = ({ sampleRate, bitrateKbp
   };
 };
 
+/** Options of {@link createMp3Encoder}. */
 export interface Mp3EncoderOptions {
   /** Input and output sample rate; PSR plays 8000 Hz (MPEG-2.5). */
   readonly sampleRate?: number;
@@ -63,7 +70,9 @@ export interface Mp3EncoderOptions {
 
 /** A streaming PCM16 → MP3 encoder that returns whole frames only. */
 export interface Mp3Encoder {
+  /** Input and output sample rate, Hz. */
   readonly sampleRate: number;
+  /** Constant bitrate, kbps. */
   readonly bitrateKbps: number;
   /** Encoder delay of the backend, in samples: the decoded stream starts this late. */
   readonly delaySamples: number;
@@ -75,6 +84,7 @@ export interface Mp3Encoder {
    * The encoder then starts a new stream on the next `encode`.
    */
   flush(): Mp3Frame[];
+  /** Releases the backend; the encoder cannot be used afterwards. */
   close(): void;
 }
 

@@ -4,9 +4,13 @@ import { PipelineError } from './errors.js';
 export interface Mp3FrameHeader {
   /** 1, 2 or 2.5 (MPEG-2.5: 8, 11.025, 12 kHz). */
   readonly version: 1 | 2 | 2.5;
+  /** Bitrate of this frame, kbps. */
   readonly bitrateKbps: number;
+  /** Sample rate, Hz. */
   readonly sampleRate: number;
+  /** 1 for mono, 2 for stereo, joint stereo or dual channel. */
   readonly channels: 1 | 2;
+  /** Whether the frame carries one byte of padding. */
   readonly padding: boolean;
   /** Bytes in the whole frame, header included. */
   readonly frameLength: number;

@@ -3,7 +3,7 @@ import type { AudioChunk } from './audio-frame.js';
 import { createPacer, type PacerOptions } from './pacer.js';
 
 /**
- * Emits chunks in real time against an audio clock (see {@link createPacer}): at most
+ * Emits chunks in real time against an audio clock (see `createPacer`): at most
  * `leadMs` ahead of what the listener has heard, scheduled from the
  * stream's start so timer lateness never accumulates. A source that goes quiet for a
  * while neither stalls the pacer nor lets it race ahead afterwards. Completes when the

@@ -2,6 +2,7 @@ import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { AudioChunk } from './audio-frame.js';
 import { PlayoutClock } from './playout-clock.js';
 
+/** Options of `createPacer` and the {@link pace} operator. */
 export interface PacerOptions {
   /** Audio to keep ahead of the listener, in ms (default 200). */
   readonly leadMs?: number;

@@ -12,6 +12,7 @@ export class PcmFifo {
   /** Samples queued. */
   length = 0;
 
+  /** Queues samples (kept by reference: do not change them afterwards). */
   push(samples: Int16Array): void {
     if (samples.length === 0) return;
     this.pieces.push(samples);

@@ -2,6 +2,7 @@ import type { PsrChannel } from '@psrkit/protocol';
 import type { AudioFrame, CallSide } from './audio-frame.js';
 import { checkInteger } from './errors.js';
 
+/** Options of {@link createPcmFramer}. */
 export interface PcmFramerOptions {
   /** How PSR's payload is laid out: `stereo` (interleaved), `mono_a` or `mono_b`. */
   readonly layout: PsrChannel;

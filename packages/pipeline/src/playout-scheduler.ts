@@ -3,13 +3,21 @@ import { type Observable, Subject } from 'rxjs';
 import { createPlayoutLine } from './playout-line.js';
 import type { PlayoutLine, PlayoutLineOptions } from './playout-types.js';
 
-/** @deprecated Use {@link PlayoutLineOptions} with a sink (see {@link createPlayoutLine}). */
+/**
+ * Options of {@link createPlayoutScheduler}: a line's, and a backpressure check.
+ *
+ * @deprecated Use {@link PlayoutLineOptions} with a sink (see {@link createPlayoutLine}).
+ */
 export interface PlayoutSchedulerOptions extends PlayoutLineOptions {
   /** Backpressure: paced chunks wait while it returns false. */
   readonly canSend?: () => boolean;
 }
 
-/** @deprecated Use {@link PlayoutLine}: a line that sends through a sink. */
+/**
+ * A playout line whose actions come out as an Observable rather than through a sink.
+ *
+ * @deprecated Use {@link PlayoutLine}: a line that sends through a sink.
+ */
 export interface PlayoutScheduler extends PlayoutLine {
   /** Actions to send to PSR, in order. Hot: subscribe before playing. */
   readonly actions$: Observable<PsrAction>;

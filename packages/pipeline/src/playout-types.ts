@@ -35,6 +35,7 @@ export type PlaybackOutcome = Extract<
 
 /** A queued or playing item. */
 export interface PlaybackHandle {
+  /** The item's id (given, or made by the line). */
   readonly id: string;
   /** This item's events. */
   readonly events$: Observable<PlaybackEvent>;
@@ -52,7 +53,9 @@ export interface PlaybackHandle {
  * false while the socket's buffer is over its watermark, and paced chunks wait.
  */
 export interface PlayoutSink {
+  /** Sends one action; true when it went out. */
   send(action: PsrAction): boolean;
+  /** False while the socket's buffer is over its watermark. */
   writable(): boolean;
 }
 
@@ -78,6 +81,7 @@ export type PlayoutTiming =
       readonly staleMs: number;
     };
 
+/** Options of {@link createPlayoutLine}: the lead, chunking, encoding and timing. */
 export interface PlayoutLineOptions {
   /**
    * The most stream audio sent ahead of the caller, ms (default 200): what the caller
@@ -97,6 +101,7 @@ export interface PlayoutLineOptions {
   readonly fadeMs?: number;
   /** How often `playback-progress` is emitted, ms (default 250; 0 for never). */
   readonly progressIntervalMs?: number;
+  /** Resampler filter design for audio not at 8 kHz (default `standard`). */
   readonly resamplerQuality?: ResamplerQuality;
   /**
    * Stages on what the bot says (see `stageProcessor`): made fresh for each file and each
@@ -106,6 +111,7 @@ export interface PlayoutLineOptions {
   readonly outbound?: () => PcmProcessor | undefined;
   /** MP3 engine (default lamejs). */
   readonly mp3Backend?: Mp3EncoderBackendFactory;
+  /** The clock and timers (default RxJS's `asyncScheduler`; tests pass a virtual one). */
   readonly scheduler?: SchedulerLike;
   /** Called each time paced chunks wait for the sink to become writable. */
   readonly onBlocked?: () => void;

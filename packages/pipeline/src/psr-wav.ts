@@ -5,9 +5,11 @@ import type { WorkQueue } from './work-queue.js';
 
 /** A WAV file as PSR plays it: 16-bit, mono, 8000 Hz. */
 export interface PsrWav {
+  /** The whole WAV file, header included. */
   readonly wav: Uint8Array;
   /** The 8 kHz mono samples inside it. */
   readonly samples: Int16Array;
+  /** Its length, ms. */
   readonly durationMs: number;
 }
 
@@ -35,6 +37,7 @@ export function toPsrWav(input: Uint8Array | PcmAudio, options: PsrWavOptions = 
 
 /** How a file is prepared: the resampler's quality, stages on its 8 kHz audio. */
 export interface PsrWavOptions {
+  /** Resampler filter design, when the input is not at 8 kHz (default `standard`). */
   readonly quality?: ResamplerQuality;
   /** Stages on the 8 kHz audio before it is packaged (see the line's `outbound`). */
   readonly outbound?: PcmProcessor;

@@ -8,6 +8,7 @@ import { decimate, kernelFilter, MAX_KERNEL_TAPS } from './fir-kernel.js';
  */
 export type ResamplerQuality = 'standard' | 'high';
 
+/** Options of {@link createResampler}. */
 export interface ResamplerOptions {
   /** Input sample rate in Hz. */
   readonly inputRate: number;
@@ -19,7 +20,9 @@ export interface ResamplerOptions {
 
 /** A streaming sample-rate converter for mono 16-bit audio. */
 export interface Resampler {
+  /** Input sample rate, Hz. */
   readonly inputRate: number;
+  /** Output sample rate, Hz. */
   readonly outputRate: number;
   /**
    * Output samples the converter holds back at any time (its latency): the filter's

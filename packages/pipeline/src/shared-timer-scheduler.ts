@@ -3,10 +3,13 @@ import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
 
 /** The timer functions the scheduler arms (default: Node's `setTimeout`/`clearTimeout`). */
 export interface TimerFunctions {
+  /** Arms a timer; returns its handle. */
   set(callback: () => void, delayMs: number): unknown;
+  /** Disarms a timer by its handle. */
   clear(handle: unknown): void;
 }
 
+/** Options of {@link createSharedTimerScheduler}. */
 export interface SharedTimerSchedulerOptions {
   /** Current time, ms (default `performance.now()`: monotonic, sub-millisecond). */
   readonly now?: () => number;
@@ -239,7 +242,7 @@ const before = (a: Entry, b: Entry): boolean =>
  * @example
  * ```ts
  * const timers = createSharedTimerScheduler();
- * const line = createPlayoutScheduler({ scheduler: timers });
+ * const line = createPlayoutLine(sink, { scheduler: timers });
  * ```
  */
 export function createSharedTimerScheduler(

@@ -4,8 +4,11 @@ import type { AudioFrame } from './audio-frame.js';
 
 /** Text heard in a span of the audio given to `transcribe`; times are ms from its start. */
 export interface TranscriptTiming {
+  /** What was said in the span. */
   readonly text: string;
+  /** Where the span starts, ms. */
   readonly startMs: number;
+  /** Where the span ends, ms. */
   readonly endMs: number;
 }
 
@@ -13,6 +16,7 @@ export interface TranscriptTiming {
 export interface Transcript {
   /** `interim`: may still change (streaming engines); `final`: settled for its span. */
   readonly type: 'interim' | 'final';
+  /** What was said (empty when the engine heard no words). */
   readonly text: string;
   /** The language the engine heard (BCP 47, e.g. `vi`), when it says. */
   readonly language?: string;
@@ -22,6 +26,7 @@ export interface Transcript {
   readonly timings?: readonly TranscriptTiming[];
 }
 
+/** What a bot may tell a speech-to-text engine about the audio. */
 export interface TranscribeOptions {
   /** The language spoken (BCP 47: `vi`, `en`), when known: engines that take it guess less. */
   readonly language?: string;
@@ -37,6 +42,7 @@ export interface TranscribeOptions {
  * (the request, the socket): a barge-in, or the call ending.
  */
 export interface SpeechToText {
+  /** The contract's version: 1. */
   readonly specificationVersion: 1;
   /** Unique, kebab-case, e.g. `openai`. */
   readonly name: string;
@@ -44,6 +50,7 @@ export interface SpeechToText {
   readonly sampleRates: readonly number[];
   /** `true`: results while the audio arrives; `false`: one request when it has ended (a turn). */
   readonly streaming: boolean;
+  /** Transcribes the audio it is given (cold: a request or socket per subscription). */
   transcribe(audio: Observable<AudioFrame>, options?: TranscribeOptions): Observable<Transcript>;
 }
 
@@ -62,6 +69,7 @@ export type SttErrorCode =
 
 /** A transcription failed (any `SpeechToText` engine); the call goes on — the bot decides what to say. */
 export class SttError extends PsrkitError<SttErrorCode> {
+  /** Always `SttError`. */
   override readonly name = 'SttError';
   /** The HTTP status, for `HTTP_ERROR`. */
   readonly status: number | undefined;

@@ -7,13 +7,16 @@ import type { AudioStagePlugin } from './stage-plugin.js';
 
 /** A plugin and the options its stages are made with. */
 export interface StageSpec<Options = unknown> {
+  /** The plugin. */
   readonly plugin: AudioStagePlugin<Options>;
+  /** The options its stages are made with. */
   readonly options?: Options;
 }
 
 /** A stage failed: the plugin it came from, and the cause. */
 export class StageFailure extends PipelineError {
   constructor(
+    /** The plugin's name. */
     readonly plugin: string,
     cause: unknown,
   ) {

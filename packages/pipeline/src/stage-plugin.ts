@@ -13,10 +13,13 @@ export type StageOutput = 'same-as-input' | { readonly sampleRate: number };
  * a plugin module must have no side effect. Frames are mono 16-bit {@link AudioFrame}s.
  */
 export interface AudioStagePlugin<Options = void> {
+  /** The contract's version: 1. */
   readonly specificationVersion: 1;
   /** Unique, kebab-case, e.g. `gain` or `acme-noise-gate`. */
   readonly name: string;
+  /** The frames the stage takes. */
   readonly input: StageInput;
+  /** The frames it gives. */
   readonly output: StageOutput;
   /**
    * Makes a fresh stage. It must forward `error` and `complete`, release everything on
@@ -29,7 +32,9 @@ export interface AudioStagePlugin<Options = void> {
 export interface StageRegistry {
   /** Adds a plugin; registering the same plugin again is a no-op. */
   register<O>(plugin: AudioStagePlugin<O>): void;
+  /** A registered plugin by name. */
   get(name: string): AudioStagePlugin<unknown> | undefined;
+  /** Every registered plugin, in the order registered. */
   list(): readonly AudioStagePlugin<unknown>[];
 }
 

@@ -7,6 +7,7 @@ import type { Observable } from 'rxjs';
  * piece, errors with the engine's typed error, and stops work on unsubscribe (barge-in).
  */
 export interface TextToSpeech {
+  /** The contract's version: 1. */
   readonly specificationVersion: 1;
   /** Unique, kebab-case, e.g. `espeak`. */
   readonly name: string;
@@ -14,5 +15,6 @@ export interface TextToSpeech {
   readonly sampleRate: number;
   /** Voices it can speak with (identifiers for `voice`). */
   readonly voices: readonly string[];
+  /** Speaks `text` (cold: synthesis starts per subscription), in `voice` when given. */
   synthesize(text: string, options?: { readonly voice?: string }): Observable<Int16Array>;
 }

@@ -18,6 +18,7 @@ export interface WorkQueue {
   within(context: <T>(work: () => T) => T): WorkQueue;
 }
 
+/** Options of {@link createWorkQueue}. */
 export interface WorkQueueOptions {
   /** Longest run of jobs before yielding to timers and I/O, ms (default 2). */
   readonly sliceMs?: number;
@@ -35,7 +36,7 @@ export interface WorkQueueOptions {
  * @example
  * ```ts
  * const work = createWorkQueue();
- * const line = createPlayoutScheduler({ prepareAhead: work });
+ * const line = createPlayoutLine(sink, { prepareAhead: work });
  * ```
  */
 export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {

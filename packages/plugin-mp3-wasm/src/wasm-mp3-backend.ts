@@ -52,7 +52,7 @@ export interface WasmMp3Backend extends Mp3EncoderBackendFactory {
 /**
  * MP3 encoding on LAME in WebAssembly (`wasm-media-encoders`, about 5× lamejs's speed
  * here), as a backend for the pipeline's MP3 stage (`createMp3Encoder({ backend })`,
- * `createPlayoutScheduler({ mp3Backend })`).
+ * `createPlayoutLine(sink, { mp3Backend })`).
  *
  * WASM instances are created asynchronously, so the plugin keeps a few ready and reuses
  * them: a stream takes one (synchronously), gives it back when it ends, and the pool is

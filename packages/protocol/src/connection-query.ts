@@ -72,7 +72,9 @@ export function parseConnectionQuery(url: string | URL): ConnectionQuery {
 
 /** What {@link buildConnectionUrl} adds to a URL. */
 export interface ConnectionQueryInit {
+  /** PSR's `call_id` for the call. */
   readonly callId: string;
+  /** The tenant the call belongs to. */
   readonly tenant: string;
   /** Dynamic parameters; an array repeats the name. */
   readonly params?: Readonly<Record<string, string | readonly string[]>>;

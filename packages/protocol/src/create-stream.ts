@@ -6,6 +6,7 @@ import { VERSION } from './version.js';
 /** How PSR places a call for the create-stream API. */
 export type StreamApp = 'dial' | 'bot';
 
+/** Options of {@link createStream}: where PSR is, who to call, and where to stream the call. */
 export interface CreateStreamOptions {
   /** PSR's base URL, e.g. `https://pbx.example.com`; `/psr/v1/call/stream` is appended. */
   readonly baseUrl: string;
@@ -41,9 +42,13 @@ export interface CreateStreamOptions {
 
 /** PSR's answer to a successful create-stream request. */
 export interface CreateStreamResult {
+  /** The `call_id` PSR gave the call; its WebSocket will carry the same. */
   readonly callId: string;
+  /** Where PSR will keep the recording of the streamed leg. */
   readonly recordingUrl: string;
+  /** Where PSR will keep the recording of the whole call. */
   readonly fullRecordingUrl: string;
+  /** PSR's status for the request, as sent. */
   readonly status: string;
 }
 
@@ -59,6 +64,7 @@ export type PsrApiErrorCode =
 
 /** A failed call to the PSR REST API, with the HTTP status and PSR's own code and message. */
 export class PsrApiError extends PsrkitError<PsrApiErrorCode> {
+  /** Always `PsrApiError`. */
   override readonly name = 'PsrApiError';
   /** HTTP status, when a response arrived. */
   readonly status: number | undefined;

@@ -18,7 +18,9 @@ export type ProtocolErrorCode =
  * `query.call_id` for a connection URL, or a byte offset such as `wav@36` for a WAV file.
  */
 export class ProtocolError extends PsrkitError<ProtocolErrorCode> {
+  /** Always `ProtocolError`. */
   override readonly name = 'ProtocolError';
+  /** Where: a JSON path (`$.media.payload`), a query parameter (`query.call_id`) or a byte offset (`wav@36`). */
   readonly path: string;
 
   constructor(

@@ -15,6 +15,7 @@ import { pcm16FromBytes, pcm16ToBytes } from './pcm16.js';
 
 /** Which side(s) of the call a stream carries. */
 export type PsrChannel = 'stereo' | 'mono_a' | 'mono_b';
+/** Every channel layout PSR announces. */
 export const PSR_CHANNELS: readonly PsrChannel[] = ['stereo', 'mono_a', 'mono_b'];
 
 /** Sample rate of every PSR audio stream, in Hz. */
@@ -27,7 +28,9 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 export interface PsrEventBase {
   /** Milliseconds since the Unix epoch, as PSR stamped the event. */
   readonly timestamp: number;
+  /** The `call_id` of the call the event belongs to. */
   readonly callId: string;
+  /** Which side(s) of the call the stream carries. */
   readonly channel: PsrChannel;
   /** JSON paths of fields the contract does not define (tolerated; report them). */
   readonly extraFields?: readonly string[];
@@ -35,11 +38,13 @@ export interface PsrEventBase {
 
 /** The call is up. */
 export interface ConnectedEvent extends PsrEventBase {
+  /** Discriminant: `connected`. */
   readonly type: 'connected';
 }
 
 /** A piece of call audio: signed 16-bit PCM at 8000 Hz; stereo is interleaved A,B. */
 export interface MediaEvent extends PsrEventBase {
+  /** Discriminant: `media`. */
   readonly type: 'media';
   /** The payload's little-endian bytes. */
   readonly payload: Uint8Array;
@@ -49,14 +54,17 @@ export interface MediaEvent extends PsrEventBase {
 
 /** The call ended. */
 export interface ClosedEvent extends PsrEventBase {
+  /** Discriminant: `closed`. */
   readonly type: 'closed';
 }
 
 /** An `event` name this version does not know; kept whole so callers can log and count it. */
 export interface UnknownEvent {
+  /** Discriminant: `unknown`. */
   readonly type: 'unknown';
   /** The `event` value as sent. */
   readonly event: string;
+  /** The whole frame, parsed, for logging and counting. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
@@ -65,6 +73,7 @@ export type PsrEvent = ConnectedEvent | MediaEvent | ClosedEvent;
 /** What {@link decodeEvent} returns: a known event or an unknown one. */
 export type DecodedPsrEvent = PsrEvent | UnknownEvent;
 
+/** Options of {@link decodeEvent}. */
 export interface DecodeEventOptions {
   /** Largest decoded `media` payload accepted, in bytes (default 1 MiB). */
   readonly maxPayloadBytes?: number;
@@ -149,7 +158,9 @@ export function encodeEvent(event: PsrEvent): string {
 
 /** What `connectedEvent`, `mediaEvent` and `closedEvent` need. */
 export interface PsrEventInit {
+  /** The `call_id` to stamp. */
   readonly callId: string;
+  /** The channel layout to announce. */
   readonly channel: PsrChannel;
   /** Defaults to `Date.now()`. */
   readonly timestamp?: number;

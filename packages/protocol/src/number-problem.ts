@@ -1,5 +1,6 @@
 /** The range a number option must be in. */
 export interface NumberRange {
+  /** The least value allowed. */
   readonly min: number;
   /** None: no upper bound. */
   readonly max?: number;

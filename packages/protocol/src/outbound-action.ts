@@ -13,43 +13,58 @@ import {
 
 /** Audio format of a `chunk` action: MP3 frames, or raw PCM16 that PSR encodes itself. */
 export type ChunkFormat = 'mp3' | 'pcm16';
+/** Every chunk format PSR plays. */
 export const CHUNK_FORMATS: readonly ChunkFormat[] = ['mp3', 'pcm16'];
 
 /** Play a whole WAV file (16-bit, 8000 Hz). */
 export interface MediaAction {
+  /** Discriminant: `media`. */
   readonly type: 'media';
   /** The complete WAV file. */
   readonly payload: Uint8Array;
   /** `true`: queue after what is playing; `false`: cut what is playing. */
   readonly isSync: boolean;
+  /** JSON paths of fields the contract does not define (decoding only). */
   readonly extraFields?: readonly string[];
 }
 
 /** Play a streamed piece of audio. */
 export interface ChunkAction {
+  /** Discriminant: `chunk`. */
   readonly type: 'chunk';
+  /** The chunk's bytes: MP3 frames, or 16-bit little-endian PCM at 8 kHz. */
   readonly payload: Uint8Array;
+  /** How `payload` is encoded. */
   readonly format: ChunkFormat;
+  /** JSON paths of fields the contract does not define (decoding only). */
   readonly extraFields?: readonly string[];
 }
 
 /** Transfer the call to an extension. */
 export interface TransferAction {
+  /** Discriminant: `transfer`. */
   readonly type: 'transfer';
+  /** The transfer target: 1–64 characters of digits, letters, `* # + . _ -`. */
   readonly extension: string;
+  /** JSON paths of fields the contract does not define (decoding only). */
   readonly extraFields?: readonly string[];
 }
 
 /** End the call. */
 export interface HangupAction {
+  /** Discriminant: `hangup`. */
   readonly type: 'hangup';
+  /** JSON paths of fields the contract does not define (decoding only). */
   readonly extraFields?: readonly string[];
 }
 
 /** An action whose `event` the contract does not define (e.g. the misspelt `tranfer`). */
 export interface UnknownAction {
+  /** Discriminant: `unknown`. */
   readonly type: 'unknown';
+  /** The `event` value as sent. */
   readonly event: string;
+  /** The whole frame, parsed, for logging and counting. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
@@ -122,6 +137,7 @@ export function encodeAction(action: PsrAction): string {
   }
 }
 
+/** Options of {@link decodeAction}. */
 export interface DecodeActionOptions {
   /** Largest decoded payload accepted, in bytes (default 1 MiB). */
   readonly maxPayloadBytes?: number;

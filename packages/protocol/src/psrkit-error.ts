@@ -15,7 +15,9 @@ const MARK = Symbol.for('@psrkit/error');
  * ```
  */
 export class PsrkitError<Code extends string = string> extends Error {
+  /** The error's class name (`ProtocolError`, `TransportError`, …). */
   override readonly name: string = 'PsrkitError';
+  /** A stable code to branch on; the message is for people. */
   readonly code: Code;
 
   constructor(code: Code, message: string, options?: ErrorOptions) {

@@ -3,7 +3,9 @@ import { HOST_IS_LITTLE_ENDIAN } from './pcm16.js';
 
 /** Interleaved 16-bit audio with its rate and channel count. */
 export interface PcmAudio {
+  /** Samples per second, per channel. */
   readonly sampleRate: number;
+  /** Interleaved channels (1 or 2 in practice). */
   readonly channels: number;
   /** Interleaved samples: `channels` values per frame. */
   readonly samples: Int16Array;
@@ -12,7 +14,9 @@ export interface PcmAudio {
 /** How the samples were stored in the file that was read. */
 export type WavEncoding = 'pcm' | 'float' | 'alaw' | 'ulaw';
 
+/** A WAV file as read: the audio as 16-bit PCM, and how it was stored. */
 export interface DecodedWav extends PcmAudio {
+  /** How the file stored its samples (converted to 16-bit PCM here). */
   readonly encoding: WavEncoding;
   /** Bits per sample as stored (8, 16, 24, 32 or 64). */
   readonly bitsPerSample: number;
@@ -20,6 +24,7 @@ export interface DecodedWav extends PcmAudio {
   readonly frames: number;
 }
 
+/** Options of {@link decodeWav}. */
 export interface DecodeWavOptions {
   /** Read what is there when the data chunk claims more bytes than the file has. */
   readonly allowTruncated?: boolean;

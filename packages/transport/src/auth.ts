@@ -18,10 +18,13 @@ export type AuthHook = (
 
 /** A token that only opens calls of one tenant. */
 export interface TenantToken {
+  /** The tenant whose calls this token opens. */
   readonly tenant: string;
+  /** The secret, as PSR sends it in the `token` query parameter. */
   readonly token: string;
 }
 
+/** Options of {@link tokenAuth}. */
 export interface TokenAuthOptions {
   /**
    * Accepted tokens; several at once let you rotate without downtime. A plain string opens

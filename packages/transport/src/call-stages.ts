@@ -16,7 +16,9 @@ import { Subject } from 'rxjs';
  * `outbound` on what the bot says, each file and stream at 8 kHz before it is encoded.
  */
 export interface CallStages {
+  /** Run on the caller's audio, in order, before the bot hears it. */
   readonly inbound?: readonly StageSpec[];
+  /** Run on what the bot says, in order, before it is encoded. */
   readonly outbound?: readonly StageSpec[];
 }
 

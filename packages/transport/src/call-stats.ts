@@ -5,6 +5,7 @@ import type { FrameErrorCode } from './errors.js';
 export interface CallStats {
   /** Inbound frames and their bytes, valid or not. */
   framesIn: number;
+  /** Bytes of those frames. */
   bytesIn: number;
   /** Caller audio received, in samples per side. */
   samplesIn: number;
@@ -14,6 +15,7 @@ export interface CallStats {
   unknownEvents: number;
   /** Actions sent, by event, and their bytes. */
   readonly actionsSent: Record<PsrAction['type'], number>;
+  /** Bytes of those actions, as sent. */
   bytesOut: number;
   /** Times the pacer waited because the socket's send buffer was over its watermark. */
   backpressureWaits: number;

@@ -29,7 +29,9 @@ import { VERSION } from './version.js';
  * call carries (`call_id`, `tenant`).
  */
 export interface CallTrace {
+  /** The OpenTelemetry context holding the call's span: pass it as a parent. */
   readonly context: Context;
+  /** `call_id` and `tenant`, for spans of your own. */
   readonly attributes: Readonly<Record<string, string>>;
 }
 

@@ -47,9 +47,11 @@ export type CallEndReason =
 
 /** How a call ended; `closed` resolves with it once. */
 export interface CallEnd {
+  /** Why it ended. */
   readonly reason: CallEndReason;
   /** WebSocket close code. */
   readonly code: number;
+  /** The close reason sent or received, or the reason's name. */
   readonly detail: string;
   /** The bot's failure, when the call ended because of one. */
   readonly error?: Error;
@@ -105,6 +107,7 @@ export type BotErrorPolicy =
   | { readonly action: 'hangup' }
   | { readonly action: 'transfer'; readonly extension: string };
 
+/** Per-call settings (the server's `call` option). */
 export interface CallOptions {
   /** Playout settings: lead, chunk format, bitrate, frames per chunk… (see the pipeline). */
   readonly playout?: Omit<PlayoutLineOptions, 'scheduler' | 'onBlocked'>;
@@ -154,16 +157,19 @@ export interface CallOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** One phone call, as a bot sees it. */
 /** An action the call sent, and when (ms since the call was accepted). */
 export interface SentAction {
+  /** The action, as sent. */
   readonly action: PsrAction;
+  /** When it went out, ms since the call was accepted. */
   readonly atMs: number;
 }
 
+/** One phone call, as a bot sees it. */
 export interface Call {
   /** PSR's `call_id`. */
   readonly id: string;
+  /** The tenant the call belongs to (PSR's `tenant` query parameter). */
   readonly tenant: string;
   /** Dynamic query parameters (first value of each), e.g. `danh_xung`. */
   readonly params: Readonly<Record<string, string>>;
@@ -199,6 +205,7 @@ export interface Call {
    * pass it to `detectTurns({ trace })` for a span per caller turn. See {@link CallTrace}.
    */
   readonly trace: CallTrace;
+  /** This call's running totals: frames, audio, refusals, actions. */
   readonly stats: Readonly<CallStats>;
   /** Plays a file (any WAV, or PCM) as one `media` action. */
   play(audio: Uint8Array | PcmAudio, options?: { mode?: PlayMode; id?: string }): PlaybackHandle;
@@ -226,6 +233,7 @@ export interface Call {
 
 /** The side of a call its carrier drives. */
 export interface CallController {
+  /** The call, as its bot sees it. */
   readonly call: Call;
   /** Ends the call (idempotent). */
   end(
@@ -236,10 +244,15 @@ export interface CallController {
   fail(error: unknown): void;
 }
 
+/** What {@link createCall} needs to run a call on a connection. */
 export interface CallInit {
+  /** The carrier: a WebSocket to PSR (or a test's stand-in). */
   readonly connection: PsrConnection;
+  /** The connection's query: `call_id`, tenant, parameters. */
   readonly query: ConnectionQuery;
+  /** Where the call logs (its lines carry `call_id` and `tenant`). */
   readonly logger: TransportLogger;
+  /** Per-call settings; every one has a default. */
   readonly options?: CallOptions;
   /** Totals that every change to this call's stats also goes to (the server's). */
   readonly totals?: CallStats;

@@ -2,6 +2,7 @@ import { type AudioFrame, type CallSide, resampleFrames } from '@psrkit/pipeline
 import { PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
 
+/** How `call.audio()` shapes the caller's audio. */
 export interface CallerAudioOptions {
   /** Keep only this side (default `both`). */
   readonly channel?: CallSide | 'both';

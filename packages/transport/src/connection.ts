@@ -23,6 +23,7 @@ export interface PsrConnection {
   close(code: number, reason: string): void;
   /** Drops the connection at once (dead peer). */
   terminate(): void;
+  /** Listens for the carrier's `message`, `close` and `error`. */
   on<K extends keyof PsrConnectionEvents>(
     event: K,
     listener: (...args: PsrConnectionEvents[K]) => void,

@@ -33,6 +33,7 @@ export type TransportErrorCode =
 
 /** Something about a connection or a call went wrong; `callId` says which call when known. */
 export class TransportError extends PsrkitError<TransportErrorCode> {
+  /** Always `TransportError`. */
   override readonly name = 'TransportError';
   /** The call concerned, when known. */
   readonly callId: string | undefined;

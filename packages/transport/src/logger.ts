@@ -1,13 +1,18 @@
 /** A log sink; pino's `Logger` fits as it is. */
 export interface TransportLogger {
+  /** Detail for debugging: each frame refused past the budget, socket errors. */
   debug(fields: object, message: string): void;
+  /** A call's life: accepted, transfer, hangup, ended. */
   info(fields: object, message: string): void;
+  /** What a peer did wrong, within a budget per call. */
   warn(fields: object, message: string): void;
+  /** A bot's or a stage's failure. */
   error(fields: object, message: string): void;
   /** A logger whose lines all carry `bindings` (e.g. `call_id`, `tenant`). */
   child(bindings: object): TransportLogger;
 }
 
+/**  'info' | 'warn' | 'error';|The least level {@link consoleLogger} writes. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 

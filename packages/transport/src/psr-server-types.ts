@@ -15,6 +15,7 @@ export const SERVER_DEFAULTS = {
   authTimeoutMs: 5000,
 } as const;
 
+/** Options of {@link createPsrServer}; only `bot` is required. */
 export interface PsrServerOptions {
   /** Programs each call. */
   readonly bot: Bot;
@@ -22,6 +23,7 @@ export interface PsrServerOptions {
   readonly server?: Server;
   /** Without `server`: where `listen()` binds (default 8080 on 127.0.0.1). */
   readonly port?: number;
+  /** Without `server`: the address `listen()` binds (default 127.0.0.1). */
   readonly host?: string;
   /** WebSocket path (default `/`). Other paths get 404 unless another upgrade handler exists. */
   readonly path?: string;
@@ -60,19 +62,26 @@ export interface PsrServerOptions {
 
 /** An upgrade the server refused, before any call existed. */
 export interface UpgradeRejection {
+  /** The HTTP status answered (400, 401, 403, 404, 409, 503…). */
   readonly status: number;
+  /** Why, as sent in the answer's body. */
   readonly reason: string;
   /** The request target as sent (may hold a token: log with care). */
   readonly url: string;
   /** The peer's address, as the socket saw it. */
   readonly remoteAddress?: string;
+  /** The `call_id` asked for, once the query parsed. */
   readonly callId?: string;
+  /** The tenant asked for, once the query parsed. */
   readonly tenant?: string;
 }
 
 /** The server's typed event map. */
 export interface PsrServerEvents {
+  /** A call was accepted; its bot runs next. */
   'call-open': [call: Call];
+  /** A call ended, and how. */
   'call-closed': [call: Call, end: CallEnd];
+  /** An upgrade was refused before any call existed. */
   'upgrade-rejected': [rejection: UpgradeRejection];
 }

@@ -44,6 +44,7 @@ export function createPsrServer(options: PsrServerOptions): PsrServer {
   return new PsrServer(options);
 }
 
+/** The server itself (see {@link createPsrServer}); emits {@link PsrServerEvents}. */
 export class PsrServer extends EventEmitter<PsrServerEvents> {
   /** Totals over every call since the start. */
   readonly totals: CallStats = createCallStats();
@@ -61,9 +62,9 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
   private readonly ownsHttp: boolean;
   private readonly wss: WebSocketServer;
   private readonly logger: TransportLogger;
-  /** Live calls by {@link liveKey}. */
+  /** Live calls by `liveKey` (tenant and call id). */
   private readonly live = new Map<string, { controller: CallController; ws: WsConnection }>();
-  /** Upgrades under way, by {@link liveKey}. */
+  /** Upgrades under way, by `liveKey`. */
   private readonly pending = new Set<string>();
   private readonly path: string;
   private readonly authTimeoutMs: number;

@@ -23,12 +23,16 @@ import type { TextToSpeech } from '../text-to-speech.js';
 
 /** The parts of a test runner the kit needs (vitest's and jest's fit). */
 export interface TestApi {
+  /** Groups tests under a name. */
   describe(name: string, body: () => void): void;
+  /** One test. */
   it(name: string, body: () => unknown): void;
+  /** The runner's assertion function. */
   // biome-ignore lint/suspicious/noExplicitAny: any runner's expect
   expect: (value: unknown) => any;
 }
 
+/** Options of `describeStageConformance`. */
 export interface ConformanceOptions<O> {
   /** Options passed to `createStage` (omit for stages without options). */
   readonly stageOptions?: O;
@@ -136,6 +140,7 @@ export function describeStageConformance<O>(
   });
 }
 
+/** Options of `describeTtsConformance`. */
 export interface TtsConformanceOptions {
   /** A voice of the engine's to test with (default: its first). */
   readonly voice?: string;
@@ -210,6 +215,7 @@ export function describeTtsConformance(
   });
 }
 
+/** Options of `describeMp3BackendConformance`. */
 export interface Mp3BackendConformanceOptions {
   /** Decodes MP3 bytes (e.g. with mpg123-decoder) so the kit can check what comes out. */
   readonly decode?: (bytes: Uint8Array) => Promise<{ samples: Float32Array; sampleRate: number }>;
@@ -299,6 +305,7 @@ export function describeMp3BackendConformance(
   });
 }
 
+/** Options of `describeSttConformance`. */
 export interface SttConformanceOptions {
   /** 8 kHz (or the engine's first rate) mono speech to transcribe, one utterance. */
   readonly speech: Int16Array;
