@@ -2,7 +2,8 @@
 // (`packages/*/api/*.api.md`): a change to it fails here until `pnpm api` rewrites them,
 // so it is seen in review. The check writes nothing in the repository.
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 
@@ -17,4 +18,23 @@ it('every entry point matches its committed API report', async () => {
     throw new Error(error.stderr.trim().split('\n').pop());
   });
   expect(stdout).toMatch(/^\d+ API reports match$/m);
+});
+
+it('every export is documented, and every {@link} in its docs resolves', () => {
+  const reports = readdirSync(join(root, 'packages')).flatMap((name) => {
+    const dir = join(root, 'packages', name, 'api');
+    try {
+      return readdirSync(dir).map((file) => join(dir, file));
+    } catch {
+      return []; // a private package: no reports
+    }
+  });
+  expect(reports.length).toBeGreaterThan(10);
+  const gaps = reports.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /\(ae-(undocumented|unresolved-link)\)/.test(line))
+      .map((line) => `${file.slice(root.length + 1)}: ${line.replace(/^\/\/ /, '')}`),
+  );
+  expect(gaps).toEqual([]);
 });

@@ -7,8 +7,10 @@ import { type AgentEvent, createAgent } from './agent.js';
 
 /** A setting of the environment-configured agent is missing or wrong; `variable` names it. */
 export class AgentConfigError extends PsrkitError<'INVALID_CONFIG'> {
+  /** Always `AgentConfigError`. */
   override readonly name = 'AgentConfigError';
   constructor(
+    /** The environment variable at fault, e.g. `PSRKIT_LLM_MODEL`. */
     readonly variable: string,
     message: string,
   ) {
@@ -18,7 +20,9 @@ export class AgentConfigError extends PsrkitError<'INVALID_CONFIG'> {
 
 /** The agent's settings, as read from `PSRKIT_LLM_*`, `PSRKIT_STT_*`, `PSRKIT_TTS`, `PSRKIT_AGENT_*`. */
 export interface AgentEnvConfig {
+  /** The language model: `PSRKIT_LLM_BASE_URL`, `PSRKIT_LLM_API_KEY`, `PSRKIT_LLM_MODEL`. */
   readonly llm: { readonly baseUrl: string; readonly apiKey: string; readonly model: string };
+  /** The recogniser: `PSRKIT_STT` (`openai` or `deepgram`) and its `PSRKIT_STT_*` settings. */
   readonly stt:
     | {
         readonly kind: 'openai';
@@ -27,10 +31,15 @@ export interface AgentEnvConfig {
         readonly model: string;
       }
     | { readonly kind: 'deepgram'; readonly apiKey: string; readonly model: string };
+  /** The voice engine: `PSRKIT_TTS` (`espeak`). */
   readonly tts: 'espeak';
+  /** The VAD behind turn-taking: `PSRKIT_AGENT_VAD` (default `silero`). */
   readonly vad: 'silero' | 'webrtc';
+  /** A file holding the system prompt: `PSRKIT_AGENT_INSTRUCTIONS`. */
   readonly instructionsFile: string | undefined;
+  /** What the agent says first: `PSRKIT_AGENT_GREETING`. */
   readonly greeting: string | undefined;
+  /** The conversation's language: `PSRKIT_AGENT_LANGUAGE` (default `en`). */
   readonly language: 'en' | 'vi';
 }
 

@@ -43,10 +43,13 @@ export type AgentEvent =
   /** A part failed; the call goes on. */
   | { readonly type: 'error'; readonly stage: 'stt' | 'model'; readonly error: unknown };
 
+/** Options of {@link createAgent}: the model, the recogniser, the voice and the VAD behind a call. */
 export interface AgentOptions {
   /** Any AI SDK language model: `openai('gpt-4o-mini')`, an OpenAI-compatible base URL, Google, … */
   readonly model: LanguageModel;
+  /** Hears the caller's turns (any `SpeechToText` plugin). */
   readonly stt: SpeechToText;
+  /** Speaks the model's replies, sentence by sentence (any `TextToSpeech` plugin). */
   readonly tts: TextToSpeech;
   /** The VAD behind turn-taking: `loadSileroVad()` or `loadWebRtcVad()`. */
   readonly openVad: OpenVad;
@@ -62,9 +65,11 @@ export interface AgentOptions {
   readonly tools?: ToolSet;
   /** Silence (caller and agent) before the agent says `goodbye` and hangs up, ms (default 20 000). */
   readonly silenceHangupMs?: number;
+  /** What the agent says before it hangs up on silence (default `Goodbye!`). */
   readonly goodbye?: string;
   /** Silence that ends a caller's turn, ms (default 700). */
   readonly turnEndMs?: number;
+  /** Each turn's events (turns, transcripts, latencies, tool calls, errors), for logs and metrics. */
   readonly onEvent?: (event: AgentEvent, call: Call) => void;
 }
 

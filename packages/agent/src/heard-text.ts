@@ -1,6 +1,8 @@
 /** A sentence the agent said, and how long its audio was. */
 export interface SpokenSentence {
+  /** The sentence's text. */
   readonly text: string;
+  /** How long its audio was, ms. */
   readonly durationMs: number;
 }
 

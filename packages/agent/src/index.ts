@@ -13,13 +13,15 @@ export {
 export { heardText, type SpokenSentence } from './heard-text.js';
 export { sentences } from './sentences.js';
 
+/** Where the agent's events go once `metrics()` has been called. */
+let record: ((event: AgentEvent) => void) | undefined;
 /**
  * `psrkit-server --bot @psrkit/agent`: the agent configured by the environment (see the
  * README); nothing is read or loaded until the server calls `prepare()`.
  */
-let record: ((event: AgentEvent) => void) | undefined;
 const bot = agentFromEnv(process.env, (event) => record?.(event));
 export default bot;
+/** Reads the environment and loads the models (the server calls it once, before the first call). */
 export const prepare = bot.prepare;
 /** The agent's TTS once prepared: the reference server's `say` command speaks with it. */
 export const tts = bot.tts;

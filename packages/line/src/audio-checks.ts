@@ -24,8 +24,11 @@ export type AudioProblemCode =
   /** An audio action with no audio in it. */
   | 'EMPTY_AUDIO';
 
+/** Something wrong with an action's audio, as PSR would meet it. */
 export interface AudioProblem {
+  /** What is wrong, as a stable code. */
   readonly code: AudioProblemCode;
+  /** What is wrong, for people. */
   readonly message: string;
 }
 

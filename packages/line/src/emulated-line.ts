@@ -12,13 +12,17 @@ export type DecodeMode = 'stream' | 'independent' | 'none';
 
 /** Bot audio on the line, ms from the call's start. */
 export interface LineInterval {
+  /** Where the audio starts, ms. */
   readonly startMs: number;
+  /** Where it ends, ms. */
   readonly endMs: number;
   /** `prompt`: audio PSR plays itself (create-stream's `audio_file`), not the bot's. */
   readonly kind: 'file' | 'stream' | 'prompt';
 }
 
+/** Options of {@link EmulatedLine}. */
 export interface EmulatedLineOptions {
+  /** How MP3 chunks are decoded (default `stream`). */
   readonly decode?: DecodeMode;
   /** A chunk arriving later than this after the stream's end starts a new stream (default 1000 ms). */
   readonly streamGapMs?: number;

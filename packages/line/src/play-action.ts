@@ -8,6 +8,7 @@ import { toMono8k } from './to-mono-8k.js';
 export interface PlayedAction {
   /** 8 kHz samples of audio the action carried (0 for `transfer` and `hangup`). */
   readonly samples: number;
+  /** What is wrong with that audio, if anything. */
   readonly problems: readonly AudioProblem[];
 }
 

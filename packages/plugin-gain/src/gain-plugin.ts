@@ -2,6 +2,7 @@ import { type AudioStagePlugin, PipelineError } from '@psrkit/pipeline';
 import { map } from 'rxjs';
 import { createLevelProcessor } from './level-processor.js';
 
+/** Options of the gain stage ({@link createGainPlugin}): a fixed gain, a normaliser, a limiter. */
 export interface GainOptions {
   /** Fixed gain in dB (default 0); negative attenuates. */
   readonly gainDb?: number;

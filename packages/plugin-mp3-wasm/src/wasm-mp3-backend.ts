@@ -19,6 +19,7 @@ const LAME_PAGES = 116;
 /** Bitrates LAME's CBR mode takes at 8 kHz (MPEG-2.5); others go to the fallback. */
 const WASM_BITRATES = [8, 16, 24, 32, 40, 48, 64] as const;
 
+/** Options of {@link createWasmMp3Backend}. */
 export interface WasmMp3BackendOptions {
   /** Encoders kept ready (each a WASM instance, reused stream after stream; default 8). */
   readonly idle?: number;

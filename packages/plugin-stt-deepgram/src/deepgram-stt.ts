@@ -3,7 +3,9 @@ import { pcm16ToBytes } from '@psrkit/protocol';
 import { Observable } from 'rxjs';
 import WebSocket from 'ws';
 
+/** Options of {@link createDeepgramStt}. */
 export interface DeepgramSttOptions {
+  /** Your Deepgram API key (sent as `Authorization: Token …`). */
   readonly apiKey: string;
   /** Default `wss://api.deepgram.com` (a proxy or a test server otherwise). */
   readonly baseUrl?: string;

@@ -18,6 +18,7 @@ import { Observable } from 'rxjs';
 /** AI SDK provider options for one request, from what the bot asked for. */
 type ProviderOptions = (options: TranscribeOptions) => Record<string, Record<string, string>>;
 
+/** Options of {@link createAiSdkStt}. */
 export interface AiSdkSttOptions {
   /** Any AI SDK transcription model: `createOpenAI({ baseURL }).transcription('whisper-1')`, Groq's, … */
   readonly model: TranscriptionModel;

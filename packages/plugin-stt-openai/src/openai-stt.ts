@@ -2,6 +2,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { type SpeechToText, SttError } from '@psrkit/pipeline';
 import { createAiSdkStt } from './ai-sdk-stt.js';
 
+/** Options of {@link createOpenAiStt}. */
 export interface OpenAiSttOptions {
   /** The service's address without `/v1`: `https://api.openai.com`, `https://api.groq.com/openai`, `http://127.0.0.1:8000` (a local Whisper server). */
   readonly baseUrl: string;

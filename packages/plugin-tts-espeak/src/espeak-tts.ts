@@ -8,6 +8,7 @@ export type EspeakErrorCode = 'UNKNOWN_VOICE' | 'INVALID_OPTION' | 'ENGINE_FAILE
 
 /** The eSpeak NG plugin refused its input or the engine failed. */
 export class EspeakError extends PsrkitError<EspeakErrorCode> {
+  /** Always `EspeakError`. */
   override readonly name = 'EspeakError';
 
   constructor(code: EspeakErrorCode, message: string, options?: ErrorOptions) {
@@ -15,6 +16,7 @@ export class EspeakError extends PsrkitError<EspeakErrorCode> {
   }
 }
 
+/** Options of {@link createEspeakTts}. */
 export interface EspeakTtsOptions {
   /** Default voice: an alias (`en-us`, `en`, `vi`) or an eSpeak identifier (`gmw/en-US`). Default `en-us`. */
   readonly voice?: string;

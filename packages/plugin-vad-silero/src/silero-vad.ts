@@ -4,6 +4,7 @@ import { numberProblem } from '@psrkit/pipeline';
 import { type OpenVadOptions, type Vad, VadError } from '@psrkit/plugin-vad';
 import ort from 'onnxruntime-node';
 
+/** Options of {@link loadSileroVad}. */
 export interface SileroVadOptions {
   /** A frame is speech from this probability up (default 0.5). */
   readonly threshold?: number;
@@ -18,6 +19,7 @@ export interface SileroVadOptions {
 
 /** One Silero VAD on one stream: `isSpeech` answers asynchronously, one 32 ms frame at a time. */
 export interface SileroVad extends Vad {
+  /** True when the frame holds speech (the model's probability against the thresholds, with hysteresis). */
   isSpeech(frame: Int16Array): Promise<boolean>;
   /** The model's speech probability for the frame (0–1); moves the same state as `isSpeech`. */
   speechProbability(frame: Int16Array): Promise<number>;

@@ -18,6 +18,7 @@ export type TurnEvent =
       readonly reason: 'silence' | 'max-length' | 'stream-end';
     };
 
+/** Options of {@link detectTurns}: the engine, and how silence ends a turn. */
 export interface DetectTurnsOptions {
   /** Opens a VAD instance: `loadWebRtcVad()`, or another engine's (`loadSileroVad()`). */
   readonly openVad: OpenVad;

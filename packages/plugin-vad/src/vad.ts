@@ -7,6 +7,7 @@ export type VadMode = 0 | 1 | 2 | 3;
  * the WebRTC VAD here and `@psrkit/plugin-vad-silero` implement it.
  */
 export interface Vad {
+  /** The rate it decides at, Hz. */
   readonly sampleRate: number;
   /** Samples per decision: `detectTurns` re-cuts the stream into frames of this length. */
   readonly frameSamples: number;
@@ -21,6 +22,7 @@ export interface Vad {
   close(): void;
 }
 
+/** What an engine is opened for (see {@link OpenVad}). */
 export interface OpenVadOptions {
   /** The stream's rate; an engine that cannot take it throws `VadError` `INVALID_OPTION`. */
   readonly sampleRate: number;

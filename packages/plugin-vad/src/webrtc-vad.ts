@@ -2,6 +2,7 @@ import createFvadModule, { type FvadModule } from '@echogarden/fvad-wasm';
 import { VadError } from './errors.js';
 import type { Vad, VadMode } from './vad.js';
 
+/** Options of {@link createWebRtcVad}. */
 export interface WebRtcVadOptions {
   /** Default 3: phone lines are noisy, and a missed onset costs one frame, a false one a barge-in. */
   readonly mode?: VadMode;

@@ -34,7 +34,9 @@ export type ReportEvent =
  * summary figures.
  */
 export interface CallReportData {
+  /** The format's version: 1. */
   readonly version: 1;
+  /** The call: its id, layout, decode mode, length, and how it ended. */
   readonly call: {
     readonly callId: string;
     readonly channel: CallReport['channel'];
@@ -44,8 +46,11 @@ export interface CallReportData {
     readonly transfer?: CallReport['transfer'];
     readonly hangup?: CallReport['hangup'];
   };
+  /** The summary figures shown at the top. */
   readonly summary: CallSummary;
+  /** Every action the bot sent, with its time. */
   readonly actions: readonly ActionRecord[];
+  /** Every measured event (turns, barge-ins, underruns, replies, cuts), in time order. */
   readonly events: readonly ReportEvent[];
 }
 

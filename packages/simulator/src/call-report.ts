@@ -3,9 +3,11 @@ import type { PsrChannel } from '@psrkit/protocol';
 
 /** Why an action broke the contract, with the frame that did it. */
 export interface Violation {
+  /** When it came, ms since the call started. */
   readonly atMs: number;
   /** A `ProtocolError` code (JSON, base64, fields), an audio problem, or one of ours. */
   readonly code: string | AudioProblemCode;
+  /** What is wrong, for people. */
   readonly message: string;
   /** The offending frame's first 160 characters. */
   readonly excerpt: string;
@@ -13,20 +15,27 @@ export interface Violation {
 
 /** One action as the emulated PSR received it. */
 export interface ActionRecord {
+  /** When it came, ms since the call started. */
   readonly atMs: number;
+  /** The action's `event`. */
   readonly type: 'media' | 'chunk' | 'transfer' | 'hangup';
   /** Payload bytes (after base64). */
   readonly bytes: number;
   /** Audio it holds, ms. */
   readonly audioMs?: number;
+  /** `media` only: queued after what plays (`true`) or cutting it (`false`). */
   readonly isSync?: boolean;
+  /** `chunk` only: how the payload is encoded. */
   readonly format?: 'mp3' | 'pcm16';
+  /** `transfer` only: the target extension. */
   readonly extension?: string;
 }
 
 /** A caller utterance and how the bot answered it. */
 export interface UtteranceReport {
+  /** Where the caller started speaking, ms. */
   readonly startMs: number;
+  /** Where they stopped, ms. */
   readonly endMs: number;
   /** From the end of the utterance to the first new bot audio on the line. */
   readonly firstReplyMs?: number;
@@ -36,10 +45,13 @@ export interface UtteranceReport {
 
 /** How the call ended. */
 export interface CallEndRecord {
+  /** When the call ended, ms since it started. */
   readonly atMs: number;
   /** `caller`: the emulator hung up; `bot`: after the bot's hangup/transfer; `server`: the socket closed. */
   readonly by: 'caller' | 'bot' | 'server';
+  /** The WebSocket close code. */
   readonly code: number;
+  /** The close reason, as sent. */
   readonly reason: string;
 }
 
@@ -62,18 +74,27 @@ export type TimelineEntry =
 
 /** Everything one emulated call observed. */
 export interface CallReport {
+  /** The call's `call_id`. */
   readonly callId: string;
+  /** The channel layout the emulator announced. */
   readonly channel: PsrChannel;
+  /** How the emulator decoded MP3 chunks. */
   readonly decode: DecodeMode;
+  /** How long the call lasted, ms. */
   readonly durationMs: number;
   /** What the caller said: mono, 8 kHz, on the call's clock. */
   readonly caller: Int16Array;
   /** What the caller heard: mono, 8 kHz, on the call's clock. */
   readonly heard: Int16Array;
+  /** Every action the bot sent, in order. */
   readonly actions: readonly ActionRecord[];
+  /** Actions that broke the contract. */
   readonly violations: readonly Violation[];
+  /** What the caller said, utterance by utterance, and how the bot answered each. */
   readonly utterances: readonly UtteranceReport[];
+  /** Where bot audio played on the line. */
   readonly botAudio: readonly LineInterval[];
+  /** Gaps inside chunk streams: the line ran dry before the next chunk came. */
   readonly underruns: readonly { readonly atMs: number; readonly gapMs: number }[];
   /** Audio sent but cut off by a `media` with `is_sync: false`, `hangup` or `transfer`. */
   readonly cuts: readonly { readonly atMs: number; readonly cutMs: number; readonly by: string }[];
@@ -81,19 +102,31 @@ export interface CallReport {
   readonly talkOver: readonly { readonly atMs: number; readonly overlapMs: number }[];
   /** Audio queued at the caller when each chunk continuing a stream arrived, ms. */
   readonly margins: readonly number[];
+  /** The bot's transfer, when it sent one. */
   readonly transfer?: { readonly atMs: number; readonly extension: string };
+  /** The bot's hangup, when it sent one. */
   readonly hangup?: { readonly atMs: number };
+  /** How the call ended. */
   readonly end: CallEndRecord;
+  /** Everything above on one time line, for printing. */
   readonly timeline: readonly TimelineEntry[];
+  /** The call's figures in brief. */
   readonly summary: CallSummary;
 }
 
+/** A call's figures in brief: what `psr-sim` prints at the end and the call page shows on top. */
 export interface CallSummary {
+  /** Actions sent, by type. */
   readonly actions: Readonly<Record<ActionRecord['type'], number>>;
+  /** Bot audio heard on the line, ms. */
   readonly botAudioMs: number;
+  /** For each utterance the bot answered: from its end to the first new bot audio, ms. */
   readonly firstReplyMs: readonly number[];
+  /** Underruns inside chunk streams. */
   readonly underrunCount: number;
+  /** Their total length, ms. */
   readonly underrunMs: number;
+  /** Times the caller started speaking while the bot was talking. */
   readonly bargeIns: number;
   /** Longest time the bot went on talking after the caller barged in. */
   readonly maxBargeInStopMs: number | undefined;
@@ -106,6 +139,7 @@ export interface CallSummary {
     | undefined;
   /** The line's margin: audio queued at the caller as each chunk came, ms (p1 and p50). */
   readonly marginMs: { readonly p1: number; readonly p50: number } | undefined;
+  /** Actions that broke the contract. */
   readonly violations: number;
 }
 

@@ -10,7 +10,9 @@ export type SimulatorErrorCode =
 
 /** The emulator refused its input; `path` says where (an option, a scenario field, a file). */
 export class SimulatorError extends PsrkitError<SimulatorErrorCode> {
+  /** Always `SimulatorError`. */
   override readonly name = 'SimulatorError';
+  /** Where: an option (`speed`), a scenario field (`expect[2].withinMs`) or a file. */
   readonly path: string;
 
   constructor(

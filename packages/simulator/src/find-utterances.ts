@@ -1,9 +1,12 @@
 /** A stretch of speech in a recording, ms from its start. */
 export interface Utterance {
+  /** Where it starts, ms. */
   readonly startMs: number;
+  /** Where it ends, ms. */
   readonly endMs: number;
 }
 
+/** Options of {@link findUtterances}: framing and the loudness that counts as speech. */
 export interface FindUtterancesOptions {
   /** Frame length, ms (default 20). */
   readonly frameMs?: number;

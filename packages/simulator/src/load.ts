@@ -5,6 +5,7 @@ import { checkRange } from './errors.js';
 import { type Percentiles, percentiles } from './percentiles.js';
 import { type PlaceCallOptions, placeCall } from './place-call.js';
 
+/** Options of {@link runLoad}: how many calls, how ramped, how long, and what every caller says. */
 export interface LoadOptions
   extends Omit<PlaceCallOptions, 'caller' | 'tailMs' | 'onTimeline' | 'callId'> {
   /** Concurrent calls to open. */
@@ -21,16 +22,21 @@ export interface LoadOptions
 
 /** Aggregate figures of a load run. */
 export interface LoadSummary {
+  /** Calls placed. */
   readonly calls: number;
+  /** Calls that could not connect. */
   readonly connectFailures: number;
   /** Calls the server ended before the caller did (closed, hung up or transferred early). */
   readonly endedEarly: number;
+  /** From the end of each caller utterance to the bot's first new audio, ms. */
   readonly firstReplyMs: Percentiles | undefined;
   /** Stale audio after each barge-in, as the caller hears it: from their speech onset to the bot's last sound. */
   readonly bargeInStopMs: Percentiles | undefined;
   /** Audio queued at the caller when each chunk of a stream arrived, ms: its p1 is the line's margin. */
   readonly marginMs: Percentiles | undefined;
+  /** Underruns inside chunk streams, over every call. */
   readonly underruns: number;
+  /** Their total length, ms. */
   readonly underrunMs: number;
   /** Calls with at least one underrun. */
   readonly callsWithUnderruns: number;
@@ -38,9 +44,11 @@ export interface LoadSummary {
   readonly chunkJitterMs: Percentiles | undefined;
   /** The emulator's own event-loop delay, ms: when it is high, the figures above are the emulator's. */
   readonly emulatorLoopDelayMs: Percentiles | undefined;
+  /** Actions that broke the contract, over every call. */
   readonly violations: number;
   /** Connect errors by message (first 5). */
   readonly errors: readonly string[];
+  /** How long the run took, ms. */
   readonly wallMs: number;
 }
 

@@ -1,10 +1,16 @@
 /** Nearest-rank percentiles of a set of figures, ms. */
 export interface Percentiles {
+  /** How many figures. */
   readonly count: number;
+  /** The 1st percentile. */
   readonly p1: number;
+  /** The median. */
   readonly p50: number;
+  /** The 95th percentile. */
   readonly p95: number;
+  /** The 99th percentile. */
   readonly p99: number;
+  /** The largest. */
   readonly max: number;
 }
 

@@ -11,6 +11,7 @@ import { checkRange, SimulatorError } from './errors.js';
 
 export type { CallerSegment } from './caller-track.js';
 
+/** Options of {@link placeCall}: the bot's URL, the caller's audio and how the emulated PSR behaves. */
 export interface PlaceCallOptions {
   /** The bot server's WebSocket URL (it may carry its own query, e.g. a token). */
   readonly url: string;

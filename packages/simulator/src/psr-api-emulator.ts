@@ -6,6 +6,7 @@ import { CREATE_STREAM_PATH, PSR_CHANNELS, type PsrChannel } from '@psrkit/proto
 import type { CallReport } from './call-report.js';
 import { type PlaceCallOptions, placeCall } from './place-call.js';
 
+/** Options of {@link startPsrApiEmulator}. */
 export interface PsrApiEmulatorOptions {
   /** Bearer tokens accepted (several for rotation). */
   readonly tokens: readonly string[];
@@ -37,24 +38,36 @@ export interface PsrApiEmulatorOptions {
 
 /** A create-stream request as the emulator understood it. */
 export interface CreateStreamRequest {
+  /** The `call_id` the emulator gave the call. */
   readonly callId: string;
+  /** The bot's WebSocket URL the call streams to. */
   readonly url: string;
+  /** The number to call. */
   readonly destination: string;
+  /** `bot`: stream the call to the bot; `dial`: connect it to `extension`. */
   readonly app: 'dial' | 'bot';
+  /** The channel layout asked for. */
   readonly channel: PsrChannel;
+  /** `dial` only: the extension to connect the callee to. */
   readonly extension?: string;
+  /** `true`: no `audio_file` plays to the callee first. */
   readonly isSilence: boolean;
+  /** Size of the `audio_file` sent, bytes. */
   readonly audioFileBytes?: number;
+  /** Dynamic parameters passed on to the bot's URL. */
   readonly parameter: Readonly<Record<string, string>>;
 }
 
+/** A running emulator of PSR's create-stream API (see {@link startPsrApiEmulator}). */
 export interface PsrApiEmulator {
+  /** Its base URL: give it to `createStream` as `baseUrl`. */
   readonly url: string;
   /** Calls placed so far (their reports settle as they end). */
   readonly calls: readonly {
     request: CreateStreamRequest;
     done: Promise<CallReport | undefined>;
   }[];
+  /** Stops taking requests and waits for the calls under way to end. */
   close(): Promise<void>;
 }
 

@@ -35,33 +35,47 @@ export type Expectation =
 
 /** A caller script: who calls, what they say when, and what the bot must do. */
 export interface Scenario {
+  /** Shown in results. */
   readonly name: string;
   /** Where it came from (for messages). */
   readonly source: string;
   /** The bot's URL, unless the runner gives one. */
   readonly url?: string;
+  /** The call's tenant (default `sim`). */
   readonly tenant?: string;
+  /** Dynamic parameters on the call's URL (`danh_xung`, …). */
   readonly params?: Readonly<Record<string, string>>;
+  /** The layout the emulator announces (default `mono_a`). */
   readonly channel?: PsrChannel;
   /** The side of the caller's voice (see `placeCall`'s `side`): `b` for an outbound call. */
   readonly side?: CallSide;
+  /** What the caller says, and when. */
   readonly caller: readonly CallerSegment[];
+  /** How long the call goes on after the last recording, ms. */
   readonly tailMs?: number;
+  /** What the bot must do. */
   readonly expect: readonly Expectation[];
 }
 
 /** One expectation's outcome. */
 export interface ExpectationResult {
+  /** The expectation. */
   readonly expectation: Expectation;
+  /** Whether it held. */
   readonly passed: boolean;
   /** What was observed, in words. */
   readonly detail: string;
 }
 
+/** A scenario's outcome: the call's report and each expectation's result. */
 export interface ScenarioResult {
+  /** The scenario run. */
   readonly scenario: Scenario;
+  /** Everything the call observed. */
   readonly report: CallReport;
+  /** Each expectation's outcome, in the scenario's order. */
   readonly results: readonly ExpectationResult[];
+  /** True when every expectation held. */
   readonly passed: boolean;
 }
 

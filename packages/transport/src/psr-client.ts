@@ -15,9 +15,11 @@ import { type Observable, Subject } from 'rxjs';
 import WebSocket from 'ws';
 import { TransportError } from './errors.js';
 
+/** Options of {@link connectAsPsr}: the call it plays, and how it behaves. */
 export interface ConnectAsPsrOptions {
   /** Default: a fresh UUID, as PSR does. */
   readonly callId?: string;
+  /** The tenant the call belongs to. */
   readonly tenant: string;
   /** Dynamic query parameters (`danh_xung`, …). */
   readonly params?: Readonly<Record<string, string>>;
@@ -51,7 +53,9 @@ export type ReceivedAction =
 
 /** A PSR-like WebSocket client: what the emulator and tests drive. */
 export interface PsrClient {
+  /** The `call_id` it plays. */
   readonly callId: string;
+  /** The channel layout it announces. */
   readonly channel: PsrChannel;
   /** The URL it connected to, with `call_id`, `tenant` and the params. */
   readonly url: string;
@@ -61,12 +65,15 @@ export interface PsrClient {
   readonly actions$: Observable<ReceivedAction>;
   /** Resolves once with the close code and reason. */
   readonly closed: Promise<{ readonly code: number; readonly reason: string }>;
+  /** Sends `connected`; false when the socket is not open. */
   sendConnected(): boolean;
   /** One `media` event: PCM16 samples in the call's layout (interleaved for stereo). */
   sendMedia(samples: Int16Array): boolean;
+  /** Sends `closed`, as PSR does when the call ends; false when the socket is not open. */
   sendClosed(): boolean;
   /** Anything at all, for tests of bad input. */
   sendRaw(data: string | Uint8Array): boolean;
+  /** Bytes queued on the socket, not yet sent. */
   readonly bufferedAmount: number;
   /** Sends a close frame and waits for the socket to close. */
   close(

@@ -8,6 +8,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { detectTurns, type TurnEvent } from '../detect-turns.js';
 import type { OpenVad } from '../vad.js';
 
+/** Options of {@link describeVadConformance}: a recording whose turns are known. */
 export interface VadConformanceOptions {
   /** 8 kHz mono speech with pauses of a second or more between its utterances. */
   readonly recording: Int16Array;
@@ -46,6 +47,7 @@ const decide = async (vad: ReturnType<OpenVad>, samples: Int16Array): Promise<bo
   return answers;
 };
 
+/** Checks a VAD engine against the contract `detectTurns` relies on: rates and frame lengths, typed errors, speech heard and silence not, `reset()` and instances' own state, and the right number of turns in a recording. */
 export function describeVadConformance(
   openVad: OpenVad,
   { describe, it, expect }: TestApi,
