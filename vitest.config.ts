@@ -17,6 +17,9 @@ const projectDirs = ['packages', 'apps'].flatMap((group) =>
     : [],
 );
 const TIMING = '**/*.timing.test.ts';
+// Limits only catch a test that hangs: Vitest's defaults (5 s a test, 1 s for `expect.poll`)
+// would be timing bounds on a machine with a core taken away.
+const POLL = { poll: { timeout: 10_000 } };
 
 export default defineConfig({
   test: {
@@ -32,10 +35,9 @@ export default defineConfig({
           root: dir,
           include: ['src/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'src/**/*.type.test.ts', TIMING],
-          // A limit only catches a test that hangs; Vitest's 5 s would be a timing bound on
-          // a machine with a core taken away.
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          expect: POLL,
           typecheck: {
             enabled: true,
             include: ['src/**/*.type.test.ts'],
@@ -49,6 +51,7 @@ export default defineConfig({
           root: 'examples',
           include: ['*.test.ts'],
           testTimeout: 60_000,
+          expect: POLL,
         },
       },
       {
@@ -59,6 +62,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**', TIMING],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+          expect: POLL,
         },
       },
       {
@@ -68,6 +72,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          expect: POLL,
         },
       },
     ],
