@@ -104,14 +104,19 @@ describe('createWorkQueue', () => {
       const end = performance.now() + ms;
       while (performance.now() < end);
     };
+    let lastJobDone: () => void = () => undefined;
+    const allDone = new Promise<void>((resolve) => {
+      lastJobDone = resolve;
+    });
     setTimeout(() => order.push('timer'), 1);
     busy(3); // the timer is due
     for (let i = 0; i < 3; i++)
       queue.add(() => {
         order.push(`job ${i}`);
         busy(2);
+        if (i === 2) lastJobDone();
       });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await allDone;
     // The first slice may run before the loop reaches the timers; then one job a slice.
     expect(order.filter((o) => o.startsWith('job'))).toEqual(['job 0', 'job 1', 'job 2']);
     expect(order.indexOf('timer')).toBeLessThanOrEqual(1);

@@ -196,10 +196,13 @@ describe('Call over a real WebSocket', () => {
     call.interrupt();
     const outcome = await handle.done;
     expect(outcome).toMatchObject({ type: 'playback-interrupted', reason: 'interrupted' });
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the fade tail arrives
-    const count = received.length;
+    // Everything the server sent has arrived, the fade tail included…
+    const sentChunks = call.stats.actionsSent.chunk;
+    await until(() => received.length === sentChunks);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(received.length).toBe(count); // nothing after the fade tail
+    // …and nothing went out after it.
+    expect(call.stats.actionsSent.chunk).toBe(sentChunks);
+    expect(received.length).toBe(sentChunks);
     const sentMs =
       actionsOf(received).reduce((ms, a) => ms + (a as { payload: Uint8Array }).payload.length, 0) /
       16;
