@@ -287,6 +287,20 @@ describe('the operator routes: live calls and call control', () => {
             document.querySelector('tr[data-call-id="page-call"] td.state')?.textContent ===
             'closed (hangup)',
         );
+        // A row that did not change is kept, not rebuilt, as other calls come and go.
+        await page.evaluate(() => {
+          const row = document.querySelector('tr[data-call-id="page-call"]');
+          if (row) row.setAttribute('data-seen', 'before');
+        });
+        await placeCall({
+          url: server.url,
+          tenant: 'web',
+          callId: 'page-call-2',
+          caller: [],
+          tailMs: 300,
+        });
+        await page.locator('tr[data-call-id="page-call-2"]').waitFor();
+        expect(await row.getAttribute('data-seen')).toBe('before');
         await callPage.waitForSelector('#recording audio');
         const seconds = await mediaDuration(callPage, '#recording audio');
         expect(seconds).toBeGreaterThan(0.3);
