@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
@@ -8,9 +8,8 @@ import {
   type SharedTimerScheduler,
   type WorkQueue,
 } from '@psrkit/pipeline';
-import { type ConnectionQuery, isProtocolError, parseConnectionQuery } from '@psrkit/protocol';
+import type { ConnectionQuery } from '@psrkit/protocol';
 import { WebSocketServer } from 'ws';
-import type { AuthHook } from './auth.js';
 import { asCall, routeRxjsErrorsToCalls, runBot } from './bot.js';
 import { createCall } from './call.js';
 import { type CallStats, createCallStats } from './call-stats.js';
@@ -25,10 +24,8 @@ import {
   SERVER_DEFAULTS,
   type UpgradeRejection,
 } from './psr-server-types.js';
+import { checkUpgrade, refuseUpgrade, withoutSecrets } from './upgrade-checks.js';
 import { WsConnection } from './ws-connection.js';
-
-export type { PsrServerEvents, PsrServerOptions, UpgradeRejection } from './psr-server-types.js';
-export { CLOSE_REPLACED, SERVER_DEFAULTS } from './psr-server-types.js';
 
 /**
  * The WebSocket server PSR connects to. Each accepted connection becomes a {@link Call}
@@ -256,30 +253,14 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
       return;
     }
     if (!this.accepting) return this.reject(socket, request, 503, 'server is draining');
-    let query: ConnectionQuery;
-    try {
-      query = parseConnectionQuery(target);
-    } catch (error) {
-      if (!isProtocolError(error)) throw error;
-      return this.reject(socket, request, 400, error.message);
-    }
-    if (this.options.authenticate) {
-      let decision: Awaited<ReturnType<AuthHook>>;
-      try {
-        decision = await withTimeout(
-          Promise.resolve(this.options.authenticate(request, query)),
-          this.authTimeoutMs,
-        );
-      } catch (error) {
-        this.logger.warn(
-          { err: error, call_id: logText(query.callId) },
-          'authentication hook failed',
-        );
-        return this.reject(socket, request, 503, 'authentication unavailable', query);
-      }
-      if (!decision.allow)
-        return this.reject(socket, request, decision.status, decision.reason, query);
-    }
+    const verdict = await checkUpgrade(request, {
+      authenticate: this.options.authenticate,
+      authTimeoutMs: this.authTimeoutMs,
+      logger: this.logger,
+    });
+    if (!verdict.allow)
+      return this.reject(socket, request, verdict.status, verdict.reason, verdict.query);
+    const { query } = verdict;
     if (socket.destroyed) return;
     if (!this.accepting) return this.reject(socket, request, 503, 'server is draining', query);
     // A tenant's calls are its own: the same call_id from another tenant is another call.
@@ -344,16 +325,7 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
     reason: string,
     query?: ConnectionQuery,
   ): void {
-    const body = `${reason}\n`;
-    if (socket.writable) {
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-          'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
-          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
-    }
-    // A peer that never reads or closes does not hold the socket.
-    setTimeout(() => socket.destroy(), 1000).unref();
+    refuseUpgrade(socket, status, reason);
     const remoteAddress = request.socket.remoteAddress;
     const rejection: UpgradeRejection = {
       status,
@@ -379,21 +351,3 @@ export class PsrServer extends EventEmitter<PsrServerEvents> {
 /** One key per tenant and call (NUL cannot occur in either: both are checked identifiers). */
 const liveKey = (query: Pick<ConnectionQuery, 'callId' | 'tenant'>): string =>
   `${query.tenant}\u0000${query.callId}`;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-/** The query without the parameters that carry credentials. */
-function withoutSecrets(query: ConnectionQuery, secrets: readonly string[]): ConnectionQuery {
-  if (!secrets.some((name) => name in query.params)) return query;
-  const keep = <V>(record: Readonly<Record<string, V>>) =>
-    Object.fromEntries(Object.entries(record).filter(([name]) => !secrets.includes(name)));
-  return { ...query, params: keep(query.params), paramValues: keep(query.paramValues) };
-}
