@@ -24,6 +24,7 @@ import type {
   CallEndReason,
   CallEvent,
   CallInit,
+  CallOptions,
   SendResult,
   SentAction,
 } from './call-types.js';
@@ -45,24 +46,7 @@ export function createCall(init: CallInit): CallController {
   const inCall = <T>(work: () => T): T => context(work);
   const scheduler = options.scheduler ?? init.timers?.within(inCall) ?? asyncScheduler;
   const work = init.work?.within(inCall);
-  const highWaterMark = checkOption(
-    options.sendHighWaterMark ?? 64 * 1024,
-    'call.sendHighWaterMark',
-    1024,
-    1 << 30,
-  );
-  const maxBufferedBytes = checkOption(
-    options.maxBufferedBytes ?? 16 * 1024 * 1024,
-    'call.maxBufferedBytes',
-    highWaterMark,
-    1 << 30,
-  );
-  const endingTimeoutMs = checkOption(
-    options.endingTimeoutMs ?? 5000,
-    'call.endingTimeoutMs',
-    0,
-    600_000,
-  );
+  const { highWaterMark, maxBufferedBytes, endingTimeoutMs } = sendLimits(options);
   const logger = init.logger.child({
     call_id: logText(query.callId),
     tenant: logText(query.tenant),
@@ -219,23 +203,6 @@ export function createCall(init: CallInit): CallController {
     return { sent: true };
   }
 
-  const endedHandle = (id: string): PlaybackHandle => {
-    const outcome: PlaybackOutcome = {
-      type: 'playback-interrupted',
-      id,
-      playedMs: 0,
-      heardMs: 0,
-      reason: 'closed',
-    };
-    return {
-      id,
-      events$: of(outcome),
-      playedMs: 0,
-      done: Promise.resolve(outcome),
-      interrupt() {},
-    };
-  };
-
   connection.on('message', (data, isBinary) =>
     inCall(() => {
       if (state !== 'closed') inbound.receive(data, isBinary);
@@ -289,11 +256,11 @@ export function createCall(init: CallInit): CallController {
     },
     stats,
     play(wav, playOptions = {}) {
-      if (state !== 'open') return endedHandle(playOptions.id ?? 'closed');
+      if (state !== 'open') return closedHandle(playOptions.id ?? 'closed');
       return line.play(wav, playOptions);
     },
     stream(pcm$, streamOptions) {
-      if (state !== 'open') return endedHandle(streamOptions.id ?? 'closed');
+      if (state !== 'open') return closedHandle(streamOptions.id ?? 'closed');
       return line.stream(pcm$, streamOptions);
     },
     interrupt: () => line.interrupt(),
@@ -330,4 +297,45 @@ export function createCall(init: CallInit): CallController {
   };
   if (init.context) context = init.context(controller);
   return controller;
+}
+
+/** The send side's limits, checked: the socket's watermark, its hard cap, the wait after a hangup. */
+function sendLimits(options: CallOptions) {
+  const highWaterMark = checkOption(
+    options.sendHighWaterMark ?? 64 * 1024,
+    'call.sendHighWaterMark',
+    1024,
+    1 << 30,
+  );
+  const maxBufferedBytes = checkOption(
+    options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    'call.maxBufferedBytes',
+    highWaterMark,
+    1 << 30,
+  );
+  const endingTimeoutMs = checkOption(
+    options.endingTimeoutMs ?? 5000,
+    'call.endingTimeoutMs',
+    0,
+    600_000,
+  );
+  return { highWaterMark, maxBufferedBytes, endingTimeoutMs };
+}
+
+/** What `play` and `stream` hand back once the call is no longer open: an item that ended unheard. */
+function closedHandle(id: string): PlaybackHandle {
+  const outcome: PlaybackOutcome = {
+    type: 'playback-interrupted',
+    id,
+    playedMs: 0,
+    heardMs: 0,
+    reason: 'closed',
+  };
+  return {
+    id,
+    events$: of(outcome),
+    playedMs: 0,
+    done: Promise.resolve(outcome),
+    interrupt() {},
+  };
 }
