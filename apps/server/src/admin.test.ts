@@ -17,6 +17,7 @@ import {
   withBrowser,
 } from '../../../tests/fixtures/browser.js';
 import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
+import { until } from './__fixtures__/until.js';
 import type { LiveCall } from './call-directory.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
@@ -83,13 +84,6 @@ async function start(argv: string[]) {
   return { server, base, api };
 }
 const token = 'adm1n-secret';
-const until = async (check: () => Promise<boolean>, ms = 10_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('the operator routes: live calls and call control', () => {
   it('are off without --admin-tokens, and need an admin token (not a PSR call token)', async () => {

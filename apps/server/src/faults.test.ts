@@ -18,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
 import { countingTts } from '../../demo-bot/src/__fixtures__/counting-tts.js';
 import { type SpawnedServer, spawnServer } from './__fixtures__/spawn-server.js';
+import { until } from './__fixtures__/until.js';
 import { parseConfig } from './config.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
 
@@ -136,13 +137,6 @@ async function psrCall(
   psr.sendConnected();
   return psr;
 }
-const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 const logFor = (callId: string, field: string, value: unknown) =>
   logs.find((l) => l['call_id'] === callId && l[field] === value);
 
