@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStream, PsrApiError } from './create-stream.js';
 
@@ -236,6 +238,29 @@ describe('createStream', () => {
     const pending = createStream({ ...options, signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('times out while the garbage collector runs, with a signal of the caller’s too', async () => {
+    const psr = await fakePsr(() => 'hang');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collecting = setInterval(gc, 5);
+    try {
+      const outer = new AbortController();
+      await expect(
+        createStream({
+          baseUrl: psr.baseUrl,
+          token: 'x',
+          url: 'ws://b',
+          destination: '1',
+          app: 'bot',
+          timeoutMs: 200,
+          signal: outer.signal,
+        }),
+      ).rejects.toMatchObject({ code: 'TIMEOUT' });
+    } finally {
+      clearInterval(collecting);
+    }
   });
 
   it('reports an unreachable server as NETWORK_ERROR', async () => {

@@ -101,6 +101,8 @@ export const CREATE_STREAM_PATH = '/psr/v1/call/stream';
 export async function createStream(options: CreateStreamOptions): Promise<CreateStreamResult> {
   const form = await buildForm(options);
   const timeoutMs = options.timeoutMs ?? 10_000;
+  // Held here, and read after the request: on Node 20 a timeout signal that only
+  // `AbortSignal.any()` holds can be garbage-collected before it fires (the test says so).
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}${CREATE_STREAM_PATH}`;
