@@ -63,7 +63,7 @@ export interface WasmMp3Backend extends Mp3EncoderBackendFactory {
  * @example
  * ```ts
  * const backend = await createWasmMp3Backend();
- * const line = createPlayoutScheduler({ mp3Backend: backend });
+ * const line = createPlayoutLine(sink, { mp3Backend: backend });
  * ```
  */
 export async function createWasmMp3Backend(
