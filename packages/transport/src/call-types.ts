@@ -225,6 +225,19 @@ export interface Call {
   addStages(stages: CallStages): void;
   /** True while bot audio is playing or queued. */
   readonly speaking: boolean;
+  /**
+   * The bot's own result fields so far (see {@link Call.setResult}): a campaign stores them
+   * with the attempt, the live calls page shows them.
+   */
+  readonly result: Readonly<Record<string, string>>;
+  /**
+   * Records what the bot found out on this call, e.g. `call.setResult({ promised_date:
+   * '2026-12-12' })`; merged with earlier fields. Names `^[a-z][a-z0-9_]{0,39}$`, at most 32
+   * fields, values strings (numbers and booleans are turned into strings) cut to 1000
+   * characters.
+   * @throws {TransportError} `INVALID_OPTION` (with the field as `path`); nothing is set then
+   */
+  setResult(fields: Readonly<Record<string, string | number | boolean>>): void;
   /** Stops playout and transfers the call. */
   transfer(extension: string): SendResult;
   /** Stops playout and ends the call. */

@@ -14,6 +14,7 @@ import {
 } from '@psrkit/protocol';
 import { asyncScheduler, filter, of, Subject } from 'rxjs';
 import { createCallInbound } from './call-inbound.js';
+import { createCallResult } from './call-result.js';
 import { createCallStageState } from './call-stages.js';
 import { createCallStats, type StatsUpdate, updateAll } from './call-stats.js';
 import { type CallTrace, traceCall } from './call-trace.js';
@@ -52,6 +53,7 @@ export function createCall(init: CallInit): CallController {
     tenant: logText(query.tenant),
   });
   const stats = createCallStats();
+  const result = createCallResult(query.callId);
   const targets = init.totals ? [stats, init.totals] : [stats];
   const count = (update: StatsUpdate): void => updateAll(targets, update);
   const startedAt = scheduler.now();
@@ -268,6 +270,8 @@ export function createCall(init: CallInit): CallController {
     get speaking() {
       return line.busy;
     },
+    result: result.fields,
+    setResult: (fields) => result.set(fields),
     transfer: (extension) => finishWith(transferAction(checkExtension(extension, 'extension'))),
     hangup: () => finishWith(hangupAction()),
   };
