@@ -1,0 +1,1 @@
+export type { TestApi } from '@psrkit/pipeline/testing';
