@@ -28,8 +28,8 @@ export function composeCaller(caller: Int16Array | readonly CallerSegment[]): In
 /**
  * The audio PSR sends for `count` samples from `from`: the caller's voice on `side`, what
  * the line plays on the other side (the bot, as PSR hears it), laid out as `channel` says
- * (one side for `mono_a`/`mono_b`, interleaved A and B for `stereo`); silence past the
- * recording.
+ * (one side for `mono_a`/`mono_b`, interleaved A and B for `stereo`); past the recording,
+ * silence, or `tail` played in a loop (line noise).
  */
 export function callerPiece(
   track: Int16Array,
@@ -37,10 +37,15 @@ export function callerPiece(
   layout: { readonly channel: PsrChannel; readonly side: CallSide },
   from: number,
   count: number,
+  tail?: Int16Array,
 ): Int16Array {
   const spoken = track.subarray(from, Math.min(from + count, track.length));
   const padded = spoken.length === count ? spoken : new Int16Array(count);
-  if (padded !== spoken) padded.set(spoken);
+  if (padded !== spoken) {
+    padded.set(spoken);
+    if (tail?.length)
+      for (let i = spoken.length; i < count; i++) padded[i] = tail[(from + i) % tail.length]!;
+  }
   const sideOf = (which: CallSide) => (which === layout.side ? padded : line.read(from, count));
   if (layout.channel !== 'stereo') return sideOf(layout.channel === 'mono_a' ? 'a' : 'b');
   return interleaveStereo(sideOf('a'), sideOf('b'), count);

@@ -6,7 +6,11 @@ export type SimulatorErrorCode =
   /** A scenario file is not valid JSON or breaks the scenario schema. */
   | 'INVALID_SCENARIO'
   /** A caller recording cannot be read or decoded. */
-  | 'INVALID_CALLER_AUDIO';
+  | 'INVALID_CALLER_AUDIO'
+  /** A callees file (or `callees` option) is not valid JSON, breaks its schema, or names a recording that cannot be read. */
+  | 'INVALID_CALLEES'
+  /** The create-stream emulator closed before what was awaited happened. */
+  | 'EMULATOR_CLOSED';
 
 /** The emulator refused its input; `path` says where (an option, a scenario field, a file). */
 export class SimulatorError extends PsrkitError<SimulatorErrorCode> {

@@ -10,6 +10,7 @@ export {
   type LineInterval,
   toMono8k,
 } from '@psrkit/line';
+export type { CallCloser, CallLogBase, CallLogEntry } from './call-log.js';
 export {
   type ActionRecord,
   type CallEndRecord,
@@ -28,6 +29,18 @@ export {
   type ReportEvent,
   reportEvents,
 } from './call-report-html.js';
+export {
+  type AnnouncementType,
+  CALLEE_TYPES,
+  type CalleeAudio,
+  type CalleeBehaviour,
+  type CalleeLanguage,
+  type CalleeMatch,
+  type CalleeRule,
+  type CalleeRules,
+  type CalleeUtterance,
+} from './callee-behaviour.js';
+export { type CalleesFile, checkCallees, loadCallees } from './callees-file.js';
 export { loadCallerAudio } from './caller-audio-file.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type FindUtterancesOptions, findUtterances, type Utterance } from './find-utterances.js';
@@ -42,6 +55,7 @@ export { type Percentiles, percentiles } from './percentiles.js';
 export { type CallerSegment, type PlaceCallOptions, placeCall } from './place-call.js';
 export {
   type CreateStreamRequest,
+  type EmulatedOutboundCall,
   type PsrApiEmulator,
   type PsrApiEmulatorOptions,
   startPsrApiEmulator,

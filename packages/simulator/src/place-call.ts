@@ -8,6 +8,7 @@ import type { CallEndRecord, CallReport, TimelineEntry } from './call-report.js'
 import { summariseCall } from './call-summary.js';
 import { type CallerSegment, callerPiece, composeCaller } from './caller-track.js';
 import { checkRange, SimulatorError } from './errors.js';
+import { lineNoise } from './line-noise.js';
 
 export type { CallerSegment } from './caller-track.js';
 
@@ -55,6 +56,8 @@ export interface PlaceCallOptions {
   readonly mediaCutsStream?: boolean;
   /** Keep the call up this long after the caller's last audio, sending silence (default 5000 ms). */
   readonly tailMs?: number;
+  /** Send low line noise (about −60 dBFS) instead of digital silence after the caller's audio (default false). */
+  readonly tailNoise?: boolean;
   /** Hangs up (as the caller) when aborted. */
   readonly signal?: AbortSignal;
   /** Each timeline entry as it happens (progress displays). */
@@ -88,6 +91,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const decode = options.decode ?? 'stream';
   const caller = composeCaller(options.caller);
   const totalSamples = caller.length + Math.round(tailMs * RATE);
+  const tail = options.tailNoise ? lineNoise() : undefined;
 
   const line = new EmulatedLine({
     decode,
@@ -158,7 +162,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const sendDue = () => {
     if (end) return;
     while (sent < totalSamples && (sent + pieceSamples) / RATE <= nowMs()) {
-      client.sendMedia(callerPiece(caller, line, { channel, side }, sent, pieceSamples));
+      client.sendMedia(callerPiece(caller, line, { channel, side }, sent, pieceSamples, tail));
       sent += pieceSamples;
     }
     if (sent >= totalSamples) return finish('caller', 1000, 'caller hung up');

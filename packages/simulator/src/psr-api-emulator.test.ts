@@ -3,12 +3,13 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createStream, encodeWav, PsrApiError } from '@psrkit/protocol';
 import type { Call } from '@psrkit/transport';
+import { first, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tone } from '../../line/src/__fixtures__/audio.js';
+import { lineWaiter } from './__fixtures__/run-cli.js';
 import { startBotServer } from './__fixtures__/servers.js';
 import { startPsrApiEmulator } from './psr-api-emulator.js';
 
@@ -25,6 +26,9 @@ async function setUp() {
   const server = await startBotServer(async (call) => {
     calls.push(call);
     await call.play({ sampleRate: 8000, channels: 1, samples: new Int16Array(800) }).done;
+    // Hang up once 600 ms of the call went by on PSR's clock (the audio it sent): the
+    // 400 ms audio_file has played by then, however busy the machine.
+    await firstValueFrom(call.audio$.pipe(first((frame) => frame.startSample >= 4800)));
     call.hangup();
   });
   const api = await startPsrApiEmulator({
@@ -141,17 +145,7 @@ describe('psr-sim serve-api: the create-stream REST API, emulated', () => {
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
-      const lines = createInterface({ input: cli.stdout! });
-      const next = (pattern: RegExp) =>
-        new Promise<RegExpExecArray>((resolve) => {
-          const listener = (line: string) => {
-            const match = pattern.exec(line);
-            if (!match) return;
-            lines.off('line', listener);
-            resolve(match);
-          };
-          lines.on('line', listener);
-        });
+      const next = lineWaiter(cli.stdout!);
       const [, baseUrl] = await next(/^PSR API emulator on (http:\/\/[^/]+)\//);
       const paged = next(/^the call as a page: (.+)$/);
       const { callId } = await createStream({
