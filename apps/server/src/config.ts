@@ -63,14 +63,21 @@ export interface ServerConfig {
 
 /** The command line, made from the settings table: every flag, its variable and default (`--help`). */
 export function configCommand(): Command {
-  const command = new Command('psrkit-server')
-    .description(
+  return settingsCommand(
+    new Command('psrkit-server').description(
       'Runs a voice bot on PSR calls: WebSocket, health, readiness and metrics on one port.',
-    )
+    ),
+    SETTINGS as readonly Setting[],
+  );
+}
+
+/** Adds a flag for every setting of `table` to `command` (with its variable and default). */
+export function settingsCommand(command: Command, table: readonly Setting[]): Command {
+  command
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
-  for (const setting of SETTINGS as readonly Setting[]) {
+  for (const setting of table) {
     const name = setting.flag.split(' ')[0]!;
     const option = new Option(
       setting.flag,
@@ -91,6 +98,32 @@ export function configCommand(): Command {
 }
 
 /**
+ * The values of `table`'s settings from a parsed command and the environment (flags win),
+ * and which came from flags.
+ * @throws {ConfigError} naming the variable of a wrong value
+ */
+export function readSettings(
+  command: Command,
+  table: readonly Setting[],
+  env: NodeJS.ProcessEnv,
+): { values: Record<string, unknown>; fromFlag: Set<string> } {
+  const flags = command.opts();
+  const values: Record<string, unknown> = {};
+  const fromFlag = new Set<string>();
+  for (const setting of table) {
+    const attribute = command.options.find((o) => o.flags === setting.flag)!.attributeName();
+    const variable = env[setting.env];
+    if (command.getOptionValueSource(attribute) === 'cli') {
+      values[setting.key] = flags[attribute];
+      fromFlag.add(setting.key);
+    } else if (variable !== undefined && variable !== '')
+      values[setting.key] = setting.parse(variable, setting.env);
+    else values[setting.key] = setting.default;
+  }
+  return { values, fromFlag };
+}
+
+/**
  * Reads the configuration from flags and the environment (flags win), as the settings
  * table says; a wrong value names the flag or variable it came from.
  * @throws {ConfigError} naming the option; commander's own errors for unknown flags
@@ -102,24 +135,25 @@ export function parseConfig(
 ): ServerConfig {
   const command = configCommand();
   command.parse(['node', 'psrkit-server', ...argv]);
-  const flags = command.opts();
-  const values: Record<string, unknown> = {};
-  const fromFlag = new Set<string>();
-  for (const setting of SETTINGS as readonly Setting[]) {
-    const attribute = command.options.find((o) => o.flags === setting.flag)!.attributeName();
-    const variable = env[setting.env];
-    if (command.getOptionValueSource(attribute) === 'cli') {
-      values[setting.key] = flags[attribute];
-      fromFlag.add(setting.key);
-    } else if (variable !== undefined && variable !== '')
-      values[setting.key] = setting.parse(variable, setting.env);
-    else values[setting.key] = setting.default;
-  }
+  return serverConfigOf(command, env, isTty);
+}
+
+/**
+ * The server's configuration from a command that carries (at least) the server's settings.
+ * `alsoKnown` names variables of other tables that are not to be warned about.
+ */
+export function serverConfigOf(
+  command: Command,
+  env: NodeJS.ProcessEnv,
+  isTty: boolean,
+  alsoKnown: readonly Setting[] = [],
+): ServerConfig {
+  const { values, fromFlag } = readSettings(command, SETTINGS as readonly Setting[], env);
   const config = {
     ...values,
     logFormat: values['logFormat'] ?? (isTty ? 'pretty' : 'json'),
   } as Omit<ServerConfig, 'warnings'>;
-  return { ...config, warnings: warningsFor(config, env, fromFlag) };
+  return { ...config, warnings: warningsFor(config, env, fromFlag, alsoKnown) };
 }
 
 /** Settings that were accepted but deserve a word at startup. */
@@ -127,8 +161,9 @@ function warningsFor(
   config: Omit<ServerConfig, 'warnings'>,
   env: NodeJS.ProcessEnv,
   fromFlag: ReadonlySet<string>,
+  alsoKnown: readonly Setting[],
 ): string[] {
-  const known = new Set((SETTINGS as readonly Setting[]).map((s) => s.env));
+  const known = new Set([...(SETTINGS as readonly Setting[]), ...alsoKnown].map((s) => s.env));
   const unknownVariables = Object.keys(env)
     .filter((name) => name.startsWith('PSRKIT_') && !known.has(name))
     .map((name) => {

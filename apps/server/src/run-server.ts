@@ -1,12 +1,10 @@
 import cluster from 'node:cluster';
 import { mkdir } from 'node:fs/promises';
-import type { CallStages } from '@psrkit/transport';
 import { CommanderError } from 'commander';
 import type { Logger } from 'pino';
+import { type BotSetup, setUpBot } from './bot-setup.js';
 import { createWorkerDirectory, hostCallDirectory } from './cluster-directory.js';
 import { ConfigError, parseConfig } from './config.js';
-import { loadBot } from './load-bot.js';
-import { loadStages } from './load-stages.js';
 import { createLogger } from './logging.js';
 import { recoverRecordings } from './recording-files.js';
 import { startReferenceServer } from './reference-server.js';
@@ -57,21 +55,13 @@ export async function runServer(
       }
     }
   }
-  let module: Awaited<ReturnType<typeof loadBot>>;
+  let setup: BotSetup;
   try {
-    module = await loadBot(config.bot);
-  } catch (error) {
-    return fail(`cannot load the bot: ${(error as Error).message}`, error);
-  }
-  let stages: CallStages;
-  try {
-    stages = {
-      inbound: await loadStages(config.inboundStages, '--inbound-stage'),
-      outbound: await loadStages(config.outboundStages, '--outbound-stage'),
-    };
+    setup = await setUpBot(config);
   } catch (error) {
     return fail((error as Error).message, error);
   }
+  const { module, stages } = setup;
   if (config.workers > 1 && cluster.isPrimary)
     return superviseWorkers(config.workers, logger, config.adminTokens.length > 0);
 
