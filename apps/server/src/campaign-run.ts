@@ -1,5 +1,6 @@
 import type { CampaignEngine, CampaignInfo, CampaignSpec, Contact } from '@psrkit/campaign';
 import {
+  CampaignError,
   createStreamDialer,
   followCampaignCalls,
   formatSummary,
@@ -38,7 +39,7 @@ export async function runCampaign(config: CampaignRunConfig, signal: AbortSignal
   let server: ReferenceServer | undefined;
   let results: ResultsFile | undefined;
   try {
-    server = await startServer(config, setup, logger);
+    server = await startServer(config, setup, logger, engine);
     const spec = campaignSpecOf(config, server.url);
     const info = await createOrResume(engine, spec, contacts, logger);
     results = await openResultsFile(config.results, engine, spec.id);
@@ -65,12 +66,15 @@ async function startServer(
   config: CampaignRunConfig,
   setup: BotSetup,
   logger: Logger,
+  engine: CampaignEngine,
 ): Promise<ReferenceServer> {
   try {
     return await startReferenceServer(config.server, setup.module.bot, logger, {
       stages: setup.stages,
       ...(setup.module.metrics && { botMetrics: setup.module.metrics }),
       ...(setup.module.tts && { tts: setup.module.tts }),
+      // With --admin-tokens: the campaign's page (/campaigns/<id>) and /api/campaigns.
+      campaigns: { engine, ...(config.publicUrl && { botUrl: config.publicUrl }) },
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -90,9 +94,15 @@ async function createOrResume(
 ): Promise<CampaignInfo> {
   const stored = await engine.get(spec.id);
   if (!stored) {
-    await engine.create(spec, contacts);
-    logger.info({ campaign_id: spec.id, contacts: contacts.length }, 'campaign created');
-    return engine.start(spec.id);
+    try {
+      await engine.create(spec, contacts);
+      logger.info({ campaign_id: spec.id, contacts: contacts.length }, 'campaign created');
+      return await engine.start(spec.id);
+    } catch (error) {
+      // Another process on the same Redis created (or started) it first: join it.
+      if (!CampaignError.isInstance(error) || error.code !== 'INVALID_STATE') throw error;
+      return createOrResume(engine, spec, contacts, logger);
+    }
   }
   const { added } = await engine.addContacts(spec.id, contacts);
   logger.info({ campaign_id: spec.id, state: stored.state, added }, 'campaign resumed');

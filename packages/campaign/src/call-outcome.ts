@@ -1,3 +1,4 @@
+import type { CallEndReason } from '@psrkit/transport';
 import type { Outcome } from './campaign-types.js';
 
 /**
@@ -9,16 +10,7 @@ export const VERDICT_FIELD = 'answered_by';
 export const VERDICT_KIND_FIELD = 'answered_by_kind';
 
 /** Why a call ended, as the transport tells it (`CallEnd.reason`). */
-export type CallEndCause =
-  | 'psr-closed'
-  | 'socket-closed'
-  | 'hangup'
-  | 'transfer'
-  | 'heartbeat-timeout'
-  | 'replaced'
-  | 'shutdown'
-  | 'payload-too-large'
-  | 'send-buffer-full';
+export type CallEndCause = CallEndReason;
 
 const REASONS: Readonly<Record<CallEndCause, string>> = {
   'psr-closed': 'callee hung up',

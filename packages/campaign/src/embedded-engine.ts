@@ -13,6 +13,7 @@ import type { AttemptRecord, Contact } from './campaign-types.js';
 import { type Clock, systemClock } from './clock.js';
 import { type DispatchContext, dispatchPass } from './dispatcher.js';
 import type { LifecycleCommand } from './lifecycle.js';
+import { LifecycleVerbs } from './lifecycle-verbs.js';
 import { SqliteCampaignStore } from './sqlite-campaign-store.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 
@@ -38,7 +39,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): CampaignEn
   );
 }
 
-class EmbeddedEngine implements CampaignEngine {
+class EmbeddedEngine extends LifecycleVerbs implements CampaignEngine {
   readonly #store: SqliteCampaignStore;
   readonly #clock: Clock;
   readonly #listeners = new Set<(event: CampaignEvent) => void>();
@@ -46,6 +47,7 @@ class EmbeddedEngine implements CampaignEngine {
   #kick: () => void = () => {};
 
   constructor(store: SqliteCampaignStore, clock: Clock) {
+    super();
     this.#store = store;
     this.#clock = clock;
   }
@@ -71,24 +73,15 @@ class EmbeddedEngine implements CampaignEngine {
     return this.#store.campaigns();
   }
 
-  start(id: string, at?: number) {
-    const ahead = at !== undefined && at > this.#clock.now();
-    return this.#command(id, ahead ? 'schedule' : 'start', at);
+  protected now(): number {
+    return this.#clock.now();
   }
 
-  pause(id: string) {
-    return this.#command(id, 'pause');
-  }
-
-  resume(id: string) {
-    return this.#command(id, 'resume');
-  }
-
-  cancel(id: string) {
-    return this.#command(id, 'cancel');
-  }
-
-  async #command(id: string, command: LifecycleCommand, at?: number): Promise<CampaignInfo> {
+  protected async applyCommand(
+    id: string,
+    command: LifecycleCommand,
+    at?: number,
+  ): Promise<CampaignInfo> {
     const info = this.#store.command(id, command, this.#clock.now(), at);
     this.#stateChanged(id, info.state);
     return info;

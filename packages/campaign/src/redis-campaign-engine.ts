@@ -10,6 +10,7 @@ import { checkCampaignSpec } from './campaign-spec.js';
 import type { AttemptRecord, Contact } from './campaign-types.js';
 import { systemClock } from './clock.js';
 import type { LifecycleCommand } from './lifecycle.js';
+import { LifecycleVerbs } from './lifecycle-verbs.js';
 import { answerAttempt, settleAttempt } from './redis-attempt-updates.js';
 import { storeError, throttledStderrReporter } from './redis-connection.js';
 import type { RedisEngineOptions } from './redis-engine.js';
@@ -33,10 +34,11 @@ export async function openRedisEngine(options: RedisEngineOptions): Promise<Camp
 }
 
 /** The engine's methods over its parts: each one a store, lifecycle or attempt operation. */
-class RedisEngine implements CampaignEngine {
+class RedisEngine extends LifecycleVerbs implements CampaignEngine {
   readonly #parts: RedisEngineParts;
 
   constructor(parts: RedisEngineParts) {
+    super();
     this.#parts = parts;
   }
 
@@ -73,24 +75,15 @@ class RedisEngine implements CampaignEngine {
     return this.#guard('listing campaigns', () => this.#parts.store.campaigns());
   }
 
-  start(id: string, at?: number) {
-    const ahead = at !== undefined && at > this.#parts.clock.now();
-    return this.#command(id, ahead ? 'schedule' : 'start', at);
+  protected now(): number {
+    return this.#parts.clock.now();
   }
 
-  pause(id: string) {
-    return this.#command(id, 'pause');
-  }
-
-  resume(id: string) {
-    return this.#command(id, 'resume');
-  }
-
-  cancel(id: string) {
-    return this.#command(id, 'cancel');
-  }
-
-  #command(id: string, command: LifecycleCommand, at?: number): Promise<CampaignInfo> {
+  protected applyCommand(
+    id: string,
+    command: LifecycleCommand,
+    at?: number,
+  ): Promise<CampaignInfo> {
     return this.#guard(`${command} campaign ${id}`, () =>
       applyCommand(this.#parts, id, command, at),
     );

@@ -313,7 +313,7 @@ export class SqliteCampaignStore {
   settle(attemptId: string, end: CallEndReport): AttemptRecord | undefined {
     const done = transaction(this.#db, () => {
       const row = this.#db.get(
-        "SELECT campaign_id, contact_id FROM attempts WHERE attempt_id = ? AND phase != 'ended'",
+        "SELECT campaign_id, contact_id, n FROM attempts WHERE attempt_id = ? AND phase != 'ended'",
         [attemptId],
       );
       if (!row) return false;
@@ -334,6 +334,9 @@ export class SqliteCampaignStore {
         'SELECT attempts FROM contacts WHERE campaign_id = ? AND contact_id = ?',
         [id, row['contact_id']],
       );
+      // A late end of an earlier attempt (a later one was dialled meanwhile) leaves the
+      // contact to the later one.
+      if (contact?.['attempts'] !== row['n']) return true;
       const next = nextAttempt(
         this.spec(id).policy,
         end.outcome,
