@@ -26,5 +26,10 @@ describe('outcomeOfCall', () => {
         .outcome,
     ).toBe('unreachable');
     expect(outcomeOfCall('transfer', { answered_by: 'human' }).outcome).toBe('transferred');
+    const kind = (k: string) =>
+      outcomeOfCall('psr-closed', { answered_by: 'announcement', answered_by_kind: k }).outcome;
+    expect(kind('invalid-number')).toBe('invalid-number');
+    expect(kind('no-answer')).toBe('no-answer');
+    expect(kind('suspended')).toBe('unreachable');
   });
 });

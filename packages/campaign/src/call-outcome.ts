@@ -6,7 +6,10 @@ import type { Outcome } from './campaign-types.js';
  * `human`, `voicemail`, `announcement`, `silence` or `unknown`.
  */
 export const VERDICT_FIELD = 'answered_by';
-/** The kind of announcement (`busy`, `unreachable`, `out-of-coverage`, `switched-off`). */
+/**
+ * The kind of announcement: `busy` and `no-answer` keep those outcomes, `invalid-number` is
+ * final, any other (`unreachable`, `out-of-coverage`, `suspended`, …) is `unreachable`.
+ */
 export const VERDICT_KIND_FIELD = 'answered_by_kind';
 
 /** Why a call ended, as the transport tells it (`CallEnd.reason`). */
@@ -37,8 +40,11 @@ export function outcomeOfCall(
   if (verdict === 'voicemail') return { outcome: 'voicemail', reason: 'a voicemail answered' };
   if (verdict === 'silence') return { outcome: 'no-answer', reason: 'dead air' };
   if (verdict === 'announcement') {
-    if (kind === 'busy') return { outcome: 'busy', reason: 'carrier announcement: busy' };
-    return { outcome: 'unreachable', reason: `carrier announcement${kind ? `: ${kind}` : ''}` };
+    const reason = `carrier announcement${kind ? `: ${kind}` : ''}`;
+    if (kind === 'busy') return { outcome: 'busy', reason };
+    if (kind === 'no-answer') return { outcome: 'no-answer', reason };
+    if (kind === 'invalid-number') return { outcome: 'invalid-number', reason };
+    return { outcome: 'unreachable', reason };
   }
   if (cause === 'transfer') return { outcome: 'transferred', reason: REASONS.transfer };
   if (cause === 'shutdown' || cause === 'replaced')

@@ -15,7 +15,8 @@ export interface Contact {
  * - answered: `completed` (the call ended: who ended it is in the reason), `transferred`,
  *   `voicemail` (a machine answered: the answer detector's verdict);
  * - not answered: `no-answer` (no call reached the bot within the ring timeout), `busy` and
- *   `unreachable` (a carrier announcement said so), `failed` (create-stream refused it);
+ *   `unreachable` (a carrier announcement said so), `invalid-number` (an announcement said the
+ *   number does not exist: never retried), `failed` (create-stream refused it);
  * - never dialled: `suppressed` (on the do-not-call list right before the dial);
  * - `unknown`: in flight when the campaign process stopped, and never settled.
  */
@@ -26,6 +27,7 @@ export type Outcome =
   | 'no-answer'
   | 'busy'
   | 'unreachable'
+  | 'invalid-number'
   | 'failed'
   | 'suppressed'
   | 'unknown';
@@ -38,6 +40,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'no-answer',
   'busy',
   'unreachable',
+  'invalid-number',
   'failed',
   'suppressed',
   'unknown',

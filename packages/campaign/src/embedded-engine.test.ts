@@ -42,7 +42,7 @@ describe('the embedded engine across a restart', () => {
 
   it('never dials an attempt again: in flight at the stop, it counts against the limit until settled', async () => {
     const path = freshPath();
-    const spec = testSpec({ maxConcurrent: 2, ringTimeoutMs: 300, maxAttempts: 2 });
+    const spec = testSpec({ maxConcurrent: 2, ringTimeoutMs: 3000, maxAttempts: 2 });
     const before = scriptedDialer();
     const first = createEmbeddedEngine({ path });
     const stop = new AbortController();
