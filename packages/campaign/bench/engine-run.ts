@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type {
-  CampaignEngine,
-  CampaignEvent,
-  CampaignPolicy,
-  CampaignSpec,
-  Outcome,
+import {
+  type CampaignEngine,
+  type CampaignEvent,
+  type CampaignPolicy,
+  type CampaignSpec,
+  createEmbeddedEngine,
+  createRedisEngine,
+  type Outcome,
 } from '@psrkit/campaign';
-const { createEmbeddedEngine, createRedisEngine } = (await import(process.env['XBENCH_MODULE'] ?? '@psrkit/campaign')) as typeof import('@psrkit/campaign');
 import { Redis } from 'ioredis';
 import { benchContacts, type CallReports, expectedAttempts, instantDialer } from './instant-callees.js';
 import { MemoryCampaign } from './memory-campaign.js';

@@ -9,7 +9,9 @@ import { type Clock, systemClock } from './clock.js';
 
 /** What a campaign needs to know of a call: its parameters and the bot's result fields. */
 export interface CampaignCallView {
+  /** The call's query parameters (`attempt_id` among them). */
   readonly params: Readonly<Record<string, string>>;
+  /** The bot's result fields. */
   readonly result: Readonly<Record<string, string>>;
 }
 

@@ -37,12 +37,15 @@ export interface CampaignSpec {
   readonly id: string;
   /** For people. */
   readonly name?: string;
+  /** How it dials: pace, hours, attempts. */
   readonly policy: CampaignPolicy;
+  /** How its calls are placed. */
   readonly call: CampaignCallSettings;
 }
 
 /** How many contacts and attempts a campaign has where. */
 export interface CampaignCounts {
+  /** Contacts in all. */
   readonly contacts: number;
   /** Contacts waiting for their next attempt. */
   readonly pending: number;
@@ -50,6 +53,7 @@ export interface CampaignCounts {
   readonly inFlight: number;
   /** Contacts done with: reached, or out of attempts, or final. */
   readonly settled: number;
+  /** Attempts dialled (or settled without a dial: suppressed). */
   readonly attempts: number;
   /** Attempts by outcome. */
   readonly outcomes: Readonly<Partial<Record<Outcome, number>>>;
@@ -57,20 +61,29 @@ export interface CampaignCounts {
 
 /** A campaign as stored: its spec, where it is in its lifecycle, and its figures. */
 export interface CampaignInfo {
+  /** What it is. */
   readonly spec: CampaignSpec;
+  /** Where it is in its lifecycle. */
   readonly state: CampaignState;
+  /** When it was stored, ms since the epoch. */
   readonly createdAt: number;
   /** When it is to start (a `scheduled` campaign), or started. */
   readonly startAt?: number;
+  /** When it completed or was cancelled. */
   readonly endedAt?: number;
+  /** Its contacts and attempts, counted. */
   readonly counts: CampaignCounts;
 }
 
 /** One dial: the contact, the attempt, and the parameters the call will carry. */
 export interface DialRequest {
+  /** The campaign dialling. */
   readonly campaign: CampaignSpec;
+  /** Who to call. */
   readonly contact: Contact;
+  /** The attempt's stable id (the call carries it as `attempt_id`). */
   readonly attemptId: string;
+  /** 1 for the contact's first attempt. */
   readonly attempt: number;
   /** Everything the call carries: fixed parameters, the contact's fields and the ids. */
   readonly parameter: Readonly<Record<string, string>>;
@@ -78,8 +91,11 @@ export interface DialRequest {
 
 /** create-stream's answer for a dial. */
 export interface DialReply {
+  /** PSR's `call_id`. */
   readonly callId: string;
+  /** Where PSR keeps the streamed leg's recording. */
   readonly recordingUrl?: string;
+  /** Where PSR keeps the whole call's recording. */
   readonly fullRecordingUrl?: string;
 }
 
@@ -93,7 +109,9 @@ export type Dialer = (request: DialRequest) => Promise<DialReply>;
 export interface CallEndReport {
   /** When it ended, ms since the epoch. */
   readonly at: number;
+  /** What the attempt came to. */
   readonly outcome: Outcome;
+  /** Why, in a few words. */
   readonly reason: string;
   /** The bot's own result fields. */
   readonly result?: Readonly<Record<string, string>>;
@@ -120,12 +138,15 @@ export interface CampaignEngine {
   create(spec: CampaignSpec, contacts: readonly Contact[]): Promise<CampaignInfo>;
   /** Adds contacts to a campaign; ids it holds already are left as they are. */
   addContacts(id: string, contacts: readonly Contact[]): Promise<{ added: number; known: number }>;
+  /** A stored campaign, or undefined. */
   get(id: string): Promise<CampaignInfo | undefined>;
+  /** Every stored campaign, oldest first. */
   list(): Promise<CampaignInfo[]>;
   /** Starts a draft now, or schedules it (`at` ahead). */
   start(id: string, at?: number): Promise<CampaignInfo>;
   /** No new dials; calls under way go on. */
   pause(id: string): Promise<CampaignInfo>;
+  /** Dials again after a pause. */
   resume(id: string): Promise<CampaignInfo>;
   /** No new dials ever; calls under way go on and are recorded. */
   cancel(id: string): Promise<CampaignInfo>;
@@ -141,5 +162,6 @@ export interface CampaignEngine {
   run(dialer: Dialer, signal: AbortSignal): Promise<void>;
   /** Listens to every campaign's events; returns the way to stop. */
   watch(listener: (event: CampaignEvent) => void): () => void;
+  /** Lets go of the store (its file, its connections). */
   close(): Promise<void>;
 }

@@ -5,11 +5,13 @@ import type { TestApi } from './test-api.js';
 
 /** A dialer that records every request and answers as the test says. */
 export interface ScriptedDialer {
+  /** Every request, in order. */
   readonly requests: DialRequest[];
   /** Calls in flight right now by the dialer's count (dialled, not ended by the test). */
   readonly live: Set<string>;
   /** The most calls in flight at once. */
   peak: number;
+  /** The dialer: records the request, then answers or refuses. */
   dial(request: DialRequest): Promise<DialReply>;
 }
 

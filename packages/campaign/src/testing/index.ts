@@ -1,12 +1,6 @@
-export {
-  allAttempts,
-  describeCampaignEngineConformance,
-  type EngineConformanceOptions,
-  quickPolicy,
-  type ScriptedDialer,
-  scriptedDialer,
-  testContacts,
-  testSpec,
-  until,
-} from './engine-conformance.js';
-export type { TestApi } from './test-api.js';
+export type {
+  CampaignEngine,
+  CampaignSpec,
+  DialReply,
+  DialRequest,
+} from '../campaign-engine.js';
