@@ -60,6 +60,9 @@ export default defineConfig({
           root: 'tests',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**', TIMING],
+          // Packs every publishable package once per run, README's recipe included: the
+          // install, doc and registry tests share the tarballs.
+          globalSetup: ['setup/packed-packages.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           expect: POLL,

@@ -27,6 +27,8 @@ try {
       'src/workers.test.ts',
       'src/cli.test.ts',
       'src/admin.test.ts',
+      'src/campaigns-routes.test.ts',
+      'src/campaigns-page.test.ts',
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, RELIABILITY_OUT: out } },
   );

@@ -3,7 +3,8 @@ import { connectAsPsr } from '@psrkit/transport/client';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { countingTts } from './__fixtures__/counting-tts.js';
-import { addressAs, createDemoBot, demoBotOptionsFromEnv, MAX_NAME_CHARS } from './demo-bot.js';
+import { addressAs, createDemoBot, MAX_NAME_CHARS } from './demo-bot.js';
+import { demoBotOptionsFromEnv } from './demo-bot-options.js';
 
 describe('demo bot configuration', () => {
   it('reads its options from the environment', () => {

@@ -1,4 +1,10 @@
 import { resample, type TextToSpeech } from '@psrkit/pipeline';
+import {
+  type AnswerDetector,
+  type AnswerDetectorOptions,
+  answerOnCall,
+  createAnswerDetector,
+} from '@psrkit/plugin-answer-detect';
 import { createEspeakTts } from '@psrkit/plugin-tts-espeak';
 import { detectTurns, loadWebRtcVad, type OpenVad, type TurnEvent } from '@psrkit/plugin-vad';
 import { checkExtension, concatPcm } from '@psrkit/protocol';
@@ -14,28 +20,7 @@ import {
   takeUntil,
   toArray,
 } from 'rxjs';
-
-export interface DemoBotOptions {
-  /** Silence that ends a caller turn, ms (default 700). */
-  readonly turnEndMs?: number;
-  /** Turns before the bot transfers the call (default 3). */
-  readonly turnsBeforeTransfer?: number;
-  /** Where to transfer (default `101`; a call's `transfer_to` parameter wins). */
-  readonly transferTo?: string;
-  /** Caller silence before the bot says goodbye and hangs up, ms (default 10 000). */
-  readonly silenceHangupMs?: number;
-  /** Text-to-speech engine (default: eSpeak NG). */
-  readonly tts?: () => Promise<TextToSpeech>;
-  /**
-   * Voice activity detector (default `silero`: on phone audio with line noise it misses
-   * far fewer turns and starts far fewer false ones; `webrtc` reacts ~70 ms sooner and
-   * costs ~35× less CPU — see `@psrkit/plugin-vad-silero`'s benchmark).
-   */
-  readonly vad?: DemoVad;
-}
-
-export type DemoVad = 'silero' | 'webrtc';
-const VADS: readonly DemoVad[] = ['silero', 'webrtc'];
+import type { DemoBotOptions, DemoVad } from './demo-bot-options.js';
 
 /** The engine behind `detectTurns`; Silero's runtime is loaded only when chosen. */
 function loadVad(vad: DemoVad): Promise<OpenVad> {
@@ -54,6 +39,7 @@ const SCRIPT = {
     transfer: (extension: string) =>
       `Thank you. I am transferring you to extension ${extension.split('').join(' ')}.`,
     goodbye: 'I did not hear anything for a while. Goodbye!',
+    voicemail: 'Hello, this is the psr kit demo. Please call us back when you can. Goodbye!',
   },
   vi: {
     voice: 'vi',
@@ -63,50 +49,41 @@ const SCRIPT = {
     transfer: (extension: string) =>
       `Cảm ơn. Tôi sẽ chuyển máy tới số ${extension.split('').join(' ')}.`,
     goodbye: 'Tôi không nghe thấy gì. Tạm biệt!',
+    voicemail: 'Xin chào, đây là bản thử psr kit. Vui lòng gọi lại cho chúng tôi. Tạm biệt!',
   },
 } as const;
-
-/** Reads the options from the environment (`DEMO_TURN_END_MS`, `DEMO_TURNS`, `DEMO_TRANSFER_TO`, `DEMO_SILENCE_MS`, `DEMO_VAD`). */
-export function demoBotOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DemoBotOptions {
-  const number = (name: string) => {
-    const value = env[name];
-    if (value === undefined || value === '') return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0)
-      throw new RangeError(`${name} must be a number ≥ 0, got ${JSON.stringify(value)}`);
-    return n;
-  };
-  const turnEndMs = number('DEMO_TURN_END_MS');
-  const turns = number('DEMO_TURNS');
-  const silence = number('DEMO_SILENCE_MS');
-  const vad = env['DEMO_VAD'] || undefined;
-  if (vad !== undefined && !VADS.includes(vad as DemoVad))
-    throw new RangeError(`DEMO_VAD must be ${VADS.join(' or ')}, got ${JSON.stringify(vad)}`);
-  return {
-    ...(vad !== undefined && { vad: vad as DemoVad }),
-    ...(turnEndMs !== undefined && { turnEndMs }),
-    ...(turns !== undefined && { turnsBeforeTransfer: turns }),
-    ...(silence !== undefined && { silenceHangupMs: silence }),
-    ...(env['DEMO_TRANSFER_TO'] && { transferTo: env['DEMO_TRANSFER_TO'] }),
-  };
-}
+type Script = (typeof SCRIPT)[keyof typeof SCRIPT];
 
 const PCM_RATE = 8000;
+
+/** Speech at 8 kHz, as it is synthesised. */
+const speak = (tts: TextToSpeech, script: Script, text: string): Observable<Int16Array> =>
+  tts
+    .synthesize(text, { voice: script.voice })
+    .pipe(resample({ inputRate: tts.sampleRate, outputRate: PCM_RATE }));
+
+/** The answer detector the options ask for (one for every call), or the default one. */
+function detectorOf(given: AnswerDetector | AnswerDetectorOptions = {}): AnswerDetector {
+  return typeof (given as AnswerDetector).detect === 'function'
+    ? (given as AnswerDetector)
+    : createAnswerDetector(given as AnswerDetectorOptions);
+}
 
 /**
  * The demo bot. Per call: a spoken greeting as a `media` WAV; each caller turn (Silero or WebRTC
  * VAD, ended by `turnEndMs` of silence) echoed back as MP3 `chunk`s after a spoken
  * "You said"; barge-in: the caller speaking over the bot cuts it off at once; after
  * `turnsBeforeTransfer` turns, a `transfer`; after `silenceHangupMs` of silence, a goodbye
- * and `hangup`.
+ * and `hangup`. A call with `detect_answer=hold` is greeted once a person answered (a
+ * voicemail gets a message after its beep; an announcement or dead air a hangup);
+ * `detect_answer=speak` greets at once and stops when a machine answered.
  */
 export function createDemoBot(
   options: DemoBotOptions = {},
 ): Bot & { prepare(): Promise<void>; tts(): TextToSpeech | undefined } {
-  const turnEndMs = options.turnEndMs ?? 700;
-  const turnsBeforeTransfer = options.turnsBeforeTransfer ?? 3;
-  const silenceHangupMs = options.silenceHangupMs ?? 10_000;
   const defaultTransfer = checkExtension(options.transferTo ?? '101', 'transferTo');
+  const detector = detectorOf(options.answer?.detector);
+  const message = options.answer?.voicemailMessage;
   let engines: Promise<[TextToSpeech, OpenVad]> | undefined;
   let speech: TextToSpeech | undefined; // once prepared: what an operator's `say` speaks with
   const prepare = () => {
@@ -123,14 +100,24 @@ export function createDemoBot(
   // Greetings by text (a campaign greets thousands of callers with a few names).
   const greetings = new BoundedCache<string, Int16Array>(64);
   const bot = async (call: Call, { logger }: Parameters<Bot>[1]) => {
-    const [tts, openVad] = await prepare();
     const script = call.params['lang']?.toLowerCase().startsWith('vi') ? SCRIPT.vi : SCRIPT.en;
+    // Listening from the first frame: who answered, before a word is said.
+    const answer = answerOnCall(call, {
+      detector,
+      logger,
+      ...(options.answer?.mode && { mode: options.answer.mode }),
+      ...(options.answer?.maxHoldMs !== undefined && { maxHoldMs: options.answer.maxHoldMs }),
+      ...(message !== false && {
+        leaveMessage: async () => {
+          const [tts] = await prepare();
+          const said = speak(tts, script, message ?? script.voicemail);
+          await call.stream(said, { sampleRate: PCM_RATE, mode: 'interrupt' }).done;
+        },
+      }),
+    });
+    const [tts, openVad] = await prepare();
     const transferTo = checkExtension(call.params['transfer_to'] ?? defaultTransfer, 'transfer_to');
-    /** Speech at 8 kHz, as it is synthesised. */
-    const say = (text: string): Observable<Int16Array> =>
-      tts
-        .synthesize(text, { voice: script.voice })
-        .pipe(resample({ inputRate: tts.sampleRate, outputRate: PCM_RATE }));
+    const say = (text: string) => speak(tts, script, text);
 
     // 1. Greeting: one WAV file (`media`), once PSR says the call is up — not for a caller
     // who hung up already — synthesised once per text, with a bounded name.
@@ -148,67 +135,106 @@ export function createDemoBot(
       if (call.state !== 'open') return;
       greetings.set(text, greeting);
     }
+    // With `detect_answer=hold`, not before a person answered (ready by then).
+    if (!(await answer.mayGreet) || call.state !== 'open') return;
     call.play({ sampleRate: PCM_RATE, channels: 1, samples: greeting }, { mode: 'queue' });
-
-    let turns = 0;
-    let callerSpeaking = false;
-    let lastActivity = Date.now();
-    let ending = false;
-
-    const onTurn = (turn: TurnEvent) => {
-      lastActivity = Date.now();
-      if (turn.type === 'speech-start') {
-        callerSpeaking = true;
-        // 3. Barge-in: stop talking at once.
-        if (call.speaking && !ending) {
-          logger.info({ at_ms: Math.round(turn.atMs) }, 'caller barged in');
-          call.interrupt();
-        }
-        return;
-      }
-      callerSpeaking = false;
-      if (ending) return;
-      turns++;
-      logger.info(
-        { turn: turns, audio_ms: Math.round((turn.audio.length * 1000) / turn.sampleRate) },
-        'echoing a turn',
-      );
-      // 2. Echo: "You said" and the caller's own words, streamed as MP3 chunks; 4. after enough
-      // turns, the transfer notice in the same stream (one stream plays without a seam).
-      const last = turns >= turnsBeforeTransfer;
-      const echo = call.stream(
-        concat(say(script.youSaid), of(turn.audio), last ? say(script.transfer(transferTo)) : of()),
-        { sampleRate: PCM_RATE, mode: 'interrupt' },
-      );
-      if (last) {
-        ending = true;
-        void echo.done.then(() => call.transfer(transferTo));
-      }
-    };
-    const turnsSubscription = call
-      .audio()
-      .pipe(detectTurns({ openVad, endSilenceMs: turnEndMs, trace: call.trace }))
-      .subscribe({
-        next: onTurn,
-        error: (error: unknown) => logger.error({ err: error }, 'turn detection failed'),
-      });
-
-    // 5. Hang up after a long silence (the bot's own talking is not silence).
-    const silenceTimer = setInterval(() => {
-      if (callerSpeaking || call.speaking) lastActivity = Date.now();
-      else if (!ending && Date.now() - lastActivity >= silenceHangupMs) {
-        ending = true;
-        void call
-          .stream(say(script.goodbye), { sampleRate: PCM_RATE })
-          .done.then(() => call.hangup());
-      }
-    }, 250);
-
-    await call.closed;
-    clearInterval(silenceTimer);
-    turnsSubscription.unsubscribe();
+    await converse(call, logger, {
+      say,
+      script,
+      openVad,
+      transferTo,
+      turnEndMs: options.turnEndMs ?? 700,
+      turnsBeforeTransfer: options.turnsBeforeTransfer ?? 3,
+      silenceHangupMs: options.silenceHangupMs ?? 10_000,
+      takeover: answer.takeover,
+    });
   };
   return Object.assign(bot, { prepare: async () => void (await prepare()), tts: () => speech });
+}
+
+/** What a conversation runs on. */
+interface Conversation {
+  readonly say: (text: string) => Observable<Int16Array>;
+  readonly script: Script;
+  readonly openVad: OpenVad;
+  readonly transferTo: string;
+  readonly turnEndMs: number;
+  readonly turnsBeforeTransfer: number;
+  readonly silenceHangupMs: number;
+  /** Aborted when a machine answered: answer detection has the call, the bot says no more. */
+  readonly takeover: AbortSignal;
+}
+
+/** Echoes turns, gives way, transfers, hangs up after silence; resolves when the call ends. */
+async function converse(
+  call: Call,
+  logger: Parameters<Bot>[1]['logger'],
+  c: Conversation,
+): Promise<void> {
+  let turns = 0;
+  let callerSpeaking = false;
+  let lastActivity = Date.now();
+  let ending = c.takeover.aborted;
+  c.takeover.addEventListener('abort', () => {
+    ending = true;
+  });
+
+  const onTurn = (turn: TurnEvent) => {
+    lastActivity = Date.now();
+    if (turn.type === 'speech-start') {
+      callerSpeaking = true;
+      // 3. Barge-in: stop talking at once.
+      if (call.speaking && !ending) {
+        logger.info({ at_ms: Math.round(turn.atMs) }, 'caller barged in');
+        call.interrupt();
+      }
+      return;
+    }
+    callerSpeaking = false;
+    if (ending) return;
+    turns++;
+    logger.info(
+      { turn: turns, audio_ms: Math.round((turn.audio.length * 1000) / turn.sampleRate) },
+      'echoing a turn',
+    );
+    // 2. Echo: "You said" and the caller's own words, streamed as MP3 chunks; 4. after enough
+    // turns, the transfer notice in the same stream (one stream plays without a seam).
+    const last = turns >= c.turnsBeforeTransfer;
+    const echo = call.stream(
+      concat(
+        c.say(c.script.youSaid),
+        of(turn.audio),
+        last ? c.say(c.script.transfer(c.transferTo)) : of(),
+      ),
+      { sampleRate: PCM_RATE, mode: 'interrupt' },
+    );
+    if (last) {
+      ending = true;
+      void echo.done.then(() => call.transfer(c.transferTo));
+    }
+  };
+  const turnsSubscription = call
+    .audio()
+    .pipe(detectTurns({ openVad: c.openVad, endSilenceMs: c.turnEndMs, trace: call.trace }))
+    .subscribe({
+      next: onTurn,
+      error: (error: unknown) => logger.error({ err: error }, 'turn detection failed'),
+    });
+
+  // 5. Hang up after a long silence (the bot's own talking is not silence).
+  const silenceTimer = setInterval(() => {
+    if (callerSpeaking || call.speaking) lastActivity = Date.now();
+    else if (!ending && Date.now() - lastActivity >= c.silenceHangupMs) {
+      ending = true;
+      void call
+        .stream(c.say(c.script.goodbye), { sampleRate: PCM_RATE })
+        .done.then(() => call.hangup());
+    }
+  }, 250);
+
+  await call.closed;
+  clearInterval(silenceTimer);
+  turnsSubscription.unsubscribe();
 }
 
 /** The longest name the greeting says (`danh_xung` is the caller's data: bound it). */

@@ -1,11 +1,13 @@
-import { createDemoBot, demoBotOptionsFromEnv } from './demo-bot.js';
+import { createDemoBot } from './demo-bot.js';
+import { demoBotOptionsFromEnv } from './demo-bot-options.js';
 
+export { createDemoBot } from './demo-bot.js';
 export {
-  createDemoBot,
+  type DemoAnswerOptions,
   type DemoBotOptions,
   type DemoVad,
   demoBotOptionsFromEnv,
-} from './demo-bot.js';
+} from './demo-bot-options.js';
 
 /** The demo bot configured from the environment: the reference server's default bot. */
 const bot = createDemoBot(demoBotOptionsFromEnv());

@@ -2,12 +2,19 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
-import { text } from 'node:stream/consumers';
 import type { PlayMode } from '@psrkit/pipeline';
 import { checkExtension } from '@psrkit/protocol';
 import { requestTokenCheck } from '@psrkit/transport';
 import type { Logger } from 'pino';
-import type { CallCommand, CallDirectory, LiveCall } from './call-directory.js';
+import {
+  type CallCommand,
+  type CallDirectory,
+  type LiveCall,
+  listedCall,
+} from './call-directory.js';
+import type { CampaignRequest } from './campaigns-routes.js';
+import { openEventStream } from './event-stream.js';
+import { BadRequest, readJsonBody, replyHtml, replyJson } from './http-replies.js';
 
 export interface AdminRoutesOptions {
   readonly directory: CallDirectory;
@@ -18,32 +25,23 @@ export interface AdminRoutesOptions {
   readonly recordings?: string;
   /** Counts each command (`hangup`, `transfer`, `say`, `invalid`) or `unauthorized` request by status. */
   readonly count?: (kind: string, status: number) => void;
+  /** The campaign pages and API (`/campaigns`, `/api/campaigns`), when the server has campaigns. */
+  readonly campaigns?: (request: CampaignRequest) => Promise<boolean>;
 }
 
 /** The most a command's body may hold, bytes. */
 export const MAX_COMMAND_BYTES = 16 * 1024;
-/** The most a viewer may fall behind on the event stream before it is cut, bytes. */
-const MAX_STREAM_BACKLOG = 1024 * 1024;
 const MAX_SAY_CHARS = 2000;
 
-/** How many of a call's last events the list carries. */
-const LIST_EVENTS = 3;
-/** A call with only its last events: what lists and the list's stream carry. */
-const summary = ({ log, ...call }: LiveCall) => ({
-  ...call,
-  lastEvents: log.slice(-LIST_EVENTS),
-});
-
 const page = (name: string) => readFile(new URL(`../pages/${name}`, import.meta.url), 'utf8');
-
-class BadRequest extends Error {}
 
 /**
  * The operator's routes, behind an admin token (`Authorization: Bearer` or `?token=`):
  * `GET /calls` (the live calls page), `GET /calls/<id>` (one call: its log, its recording
  * once ended), `GET /calls/<id>/recording`, `GET /api/calls`, `GET /api/calls/<id>`,
  * `GET /api/events[?call=<id>]` (server-sent events: a snapshot, then every change), and
- * `POST /api/calls/<id>/hangup|transfer|say`. Returns false for any other path.
+ * `POST /api/calls/<id>/hangup|transfer|say`; and the campaign routes when given
+ * (`/campaigns…`, `/api/campaigns…`). Returns false for any other path.
  */
 export async function adminRoutes(options: AdminRoutesOptions) {
   const { directory, logger } = options;
@@ -53,13 +51,10 @@ export async function adminRoutes(options: AdminRoutesOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
-    if (!(path === '/calls' || path.startsWith('/calls/') || path.startsWith('/api/')))
+    const ours = (page: string) => path === page || path.startsWith(`${page}/`);
+    if (!(ours('/calls') || path.startsWith('/api/') || (options.campaigns && ours('/campaigns'))))
       return false;
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(`${JSON.stringify(body)}\n`);
-      return true;
-    };
+    const json = (status: number, body: unknown) => replyJson(res, status, body);
     const admin = who(req);
     if (!admin) {
       options.count?.('unauthorized', 401);
@@ -75,17 +70,12 @@ export async function adminRoutes(options: AdminRoutesOptions) {
       return json(400, { error: `the path is not valid percent-encoding: ${path.slice(0, 80)}` });
     }
     const get = req.method === 'GET' || req.method === 'HEAD';
-    const html = (body: string) => {
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        'content-security-policy':
-          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'; img-src data:",
-        'referrer-policy': 'no-referrer',
-      });
-      res.end(body);
-      return true;
-    };
+    if (
+      options.campaigns &&
+      (parts[0] === 'campaigns' || (parts[0] === 'api' && parts[1] === 'campaigns'))
+    )
+      return options.campaigns({ req, res, parts, url, by });
+    const html = (body: string) => replyHtml(res, body);
 
     // GET /calls, /calls/<id>, /calls/<id>/recording
     if (parts[0] === 'calls') {
@@ -105,7 +95,7 @@ export async function adminRoutes(options: AdminRoutesOptions) {
     if (parts[1] !== 'calls' || parts.length > 4) return json(404, { error: 'not found' });
     if (parts.length === 2) {
       if (!get) return json(405, { error: 'method not allowed' });
-      return json(200, { calls: directory.list().map(summary) });
+      return json(200, { calls: directory.list().map(listedCall) });
     }
     const id = parts[2]!;
     if (parts.length === 3) {
@@ -117,7 +107,7 @@ export async function adminRoutes(options: AdminRoutesOptions) {
     if (req.method !== 'POST') return json(405, { error: 'method not allowed' });
     let command: CallCommand;
     try {
-      command = parseCommand(parts[3]!, await readBody(req));
+      command = parseCommand(parts[3]!, await readJsonBody(req, MAX_COMMAND_BYTES));
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
       options.count?.('invalid', 400);
@@ -141,39 +131,22 @@ export async function adminRoutes(options: AdminRoutesOptions) {
 
   /** Server-sent events: the list (or one call) now, then each change. */
   function stream(req: IncomingMessage, res: ServerResponse, callId: string | null): boolean {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    const send = (event: string, data: unknown) => {
-      if (res.writableLength > MAX_STREAM_BACKLOG) return void res.destroy(); // a stalled viewer
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    if (callId === null) send('snapshot', directory.list().map(summary));
+    let stop = () => {};
+    const send = openEventStream(req, res, () => stop());
+    if (callId === null) send('snapshot', directory.list().map(listedCall));
     else send('snapshot', directory.get(callId) ?? null);
-    const stop = directory.watch((change) => {
+    stop = directory.watch((change) => {
       const id = change.type === 'call' ? change.call.id : change.id;
       if (callId !== null && id !== callId) return;
       if (change.type === 'gone') send('gone', { id });
-      else send('call', callId === null ? summary(change.call) : change.call);
-    });
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.once('close', () => {
-      stop();
-      clearInterval(ping);
+      else send('call', callId === null ? listedCall(change.call) : change.call);
     });
     return true;
   }
 
   async function sendRecording(call: LiveCall, res: ServerResponse): Promise<boolean> {
     const name = call.recording;
-    const missing = (error: string) => {
-      res.writeHead(404, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(`${JSON.stringify({ error })}\n`);
-      return true;
-    };
+    const missing = (error: string) => replyJson(res, 404, { error });
     if (!options.recordings || !name || basename(name) !== name)
       return missing('no recording for this call (yet)');
     const file = join(options.recordings, name);
@@ -190,34 +163,6 @@ export async function adminRoutes(options: AdminRoutesOptions) {
     }
     return true;
   }
-}
-
-/** Reads a command's body: at most {@link MAX_COMMAND_BYTES}, JSON or nothing. */
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const length = Number(req.headers['content-length'] ?? 0);
-  if (length > MAX_COMMAND_BYTES)
-    throw new BadRequest(`the body is over ${MAX_COMMAND_BYTES} bytes`);
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_COMMAND_BYTES) req.destroy();
-  });
-  let body: string;
-  try {
-    body = await text(req);
-  } catch {
-    throw new BadRequest(`the body is over ${MAX_COMMAND_BYTES} bytes or was cut off`);
-  }
-  if (body.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new BadRequest(`the body is not JSON: ${JSON.stringify(body.slice(0, 60))}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new BadRequest('the body must be a JSON object');
-  return value as Record<string, unknown>;
 }
 
 /** The command a route and body ask for, checked. */

@@ -5,10 +5,19 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { loadCallerAudio, placeCall } from '@psrkit/simulator';
+import { createStream } from '@psrkit/protocol';
+import {
+  type CallReport,
+  loadCallerAudio,
+  placeCall,
+  startPsrApiEmulator,
+} from '@psrkit/simulator';
 import { describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer } from '../../../packages/agent/src/__fixtures__/openai-compatible-server.js';
 import { root, spawnServer } from './__fixtures__/spawn-server.js';
+
+const sample = (name: string) =>
+  fileURLToPath(import.meta.resolve(`@psrkit/simulator/samples/${name}`));
 
 describe('psrkit-server --bot @psrkit/agent', () => {
   it('talks with the caller through a chat model and transfers when the model calls the tool', async () => {
@@ -110,6 +119,51 @@ describe('psrkit-server --bot @psrkit/agent', () => {
         content: 'Wait, how much is it?',
       });
     } finally {
+      await server.stop();
+      await service.close();
+    }
+  }, 60_000);
+
+  it('PSRKIT_DETECT_ANSWER=hold: a voicemail hears PSRKIT_VOICEMAIL_MESSAGE after its beep, never the greeting', async () => {
+    const service = await startOpenAiCompatibleServer({ transcripts: [], replies: [] });
+    const server = await spawnServer(['--bot', '@psrkit/agent'], {
+      env: {
+        PSRKIT_LLM_BASE_URL: `${service.url}/v1`,
+        PSRKIT_LLM_MODEL: 'local-chat',
+        PSRKIT_STT_BASE_URL: service.url,
+        PSRKIT_AGENT_VAD: 'webrtc',
+        PSRKIT_AGENT_GREETING: 'Hello {danh_xung}, this is Acme.',
+        PSRKIT_DETECT_ANSWER: 'hold',
+        PSRKIT_DETECT_ANSWER_USE: 'cadence',
+        PSRKIT_VOICEMAIL_MESSAGE: 'Hello {danh_xung}, please call Acme back.',
+      },
+    });
+    const api = await startPsrApiEmulator({
+      tokens: ['t'],
+      callees: { default: { type: 'voicemail', ringMs: 100, maxMs: 20_000 } },
+    });
+    try {
+      await createStream({
+        baseUrl: api.url,
+        token: 't',
+        url: server.url,
+        destination: '0903000001',
+        app: 'bot',
+        channel: 'mono_b',
+        isSilence: true,
+        parameter: { danh_xung: 'anh Nam' },
+      });
+      const report = (await api.calls[0]?.done) as CallReport;
+      const greetingMs = (await loadCallerAudio(sample('answers/voicemail-vi.wav'))).length / 8;
+      expect(report.botAudio.length).toBeGreaterThan(0);
+      expect(report.botAudio[0]!.startMs).toBeGreaterThanOrEqual(greetingMs); // after the beep
+      expect(report.hangup).toBeDefined();
+      expect(service.chats).toEqual([]); // no conversation with a machine
+      expect(service.transcriptions).toEqual([]); // cadence: no request
+      const verdict = server.logs.find((l) => l['msg'] === 'answered by voicemail');
+      expect(verdict).toMatchObject({ answered_by: 'voicemail', mode: 'hold' });
+    } finally {
+      await api.close({ hangUp: true });
       await server.stop();
       await service.close();
     }

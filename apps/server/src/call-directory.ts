@@ -29,9 +29,23 @@ export interface LiveCall {
   readonly end?: { readonly reason: string; readonly durationMs: number; readonly at: number };
   /** The call's recording file name, once it is on disk (recordings on). */
   readonly recording?: string;
+  /** The campaign that placed the call (its `campaign_id` and `attempt_id` parameters). */
+  readonly campaign?: { readonly id: string; readonly attemptId?: string };
+  /** Who answered, once the bot recorded it (its `answered_by`, `answered_by_kind` result fields). */
+  readonly answeredBy?: { readonly kind: string; readonly announcement?: string };
 }
 
 export const CALL_LOG_LENGTH = 50;
+
+/** How many of a call's last events a list carries. */
+const LIST_EVENTS = 3;
+
+/** A call as lists show it: its last events instead of its whole log. */
+export function listedCall({ log, ...call }: LiveCall): Omit<LiveCall, 'log'> & {
+  readonly lastEvents: readonly CallLogEntry[];
+} {
+  return { ...call, lastEvents: log.slice(-LIST_EVENTS) };
+}
 
 /** What an operator can ask of a live call. */
 export type CallCommand =

@@ -159,6 +159,27 @@ describe('psrkit-campaign run', () => {
       for (let i = 1; i < dialled.length; i++)
         expect(dialled[i]! - dialled[i - 1]!).toBeGreaterThanOrEqual(200);
       expect(run.output()).toMatch(/^Contacts: 20 \(20 settled, 0 in flight, 0 not attempted\)$/m);
+      // The stored campaign, from the other commands.
+      const db = ['--db', join(dir, 'mixed.db')];
+      const status = spawnCampaign(['status', ...db], dir);
+      expect(await status.exited).toBe(0);
+      expect(status.output(), status.output()).toMatch(
+        /^mixed completed \[#{20}\] 100% — 20\/20 contacts settled, 0 in flight, 26 attempts \(completed 14, no-answer 8, failed 4\)$/m,
+      );
+      const exported = spawnCampaign(
+        ['export', 'mixed', ...db, '--out', join(dir, 'mixed.jsonl')],
+        dir,
+      );
+      expect(await exported.exited).toBe(0);
+      const lines = (await readFile(join(dir, 'mixed.jsonl'), 'utf8')).trim().split('\n');
+      expect(lines.map((l) => JSON.parse(l).attempt_id).sort()).toEqual(
+        rows.map((r) => r['attempt_id']).sort(),
+      );
+      const pause = spawnCampaign(['pause', 'mixed', ...db], dir);
+      expect(await pause.exited).toBe(2);
+      expect(pause.output()).toBe(
+        'psrkit-campaign: campaign mixed: cannot pause a campaign that is completed\n',
+      );
     } finally {
       await api.close({ hangUp: true });
     }

@@ -3,6 +3,7 @@ import {
   type CampaignInfo,
   exportResults,
   formatSummary,
+  OUTCOMES,
   summarise,
 } from '@psrkit/campaign';
 import { Command, CommanderError, Option } from 'commander';
@@ -62,8 +63,8 @@ export function statusLine(info: CampaignInfo): string {
   const { counts } = info;
   const done = counts.contacts === 0 ? 1 : counts.settled / counts.contacts;
   const bar = `${'#'.repeat(Math.round(done * 20))}${'.'.repeat(20 - Math.round(done * 20))}`;
-  const outcomes = Object.entries(counts.outcomes)
-    .map(([outcome, n]) => `${outcome} ${n}`)
+  const outcomes = OUTCOMES.filter((outcome) => counts.outcomes[outcome])
+    .map((outcome) => `${outcome} ${counts.outcomes[outcome]}`)
     .join(', ');
   return `${info.spec.id} ${info.state} [${bar}] ${Math.floor(done * 100)}% — ${counts.settled}/${counts.contacts} contacts settled, ${counts.inFlight} in flight, ${counts.attempts} attempts${outcomes ? ` (${outcomes})` : ''}`;
 }

@@ -36,6 +36,8 @@ export interface CampaignRunConfig {
   readonly audioFile: string | undefined;
   readonly channel: 'stereo' | 'mono_a' | 'mono_b';
   readonly skipInvalid: boolean;
+  /** `--param`: what every call carries (a later name wins). */
+  readonly parameter: Readonly<Record<string, string>>;
 }
 
 /**
@@ -96,6 +98,7 @@ export function campaignRunConfigOf(
     audioFile: v['audioFile'] as string | undefined,
     channel: v['channel'] as CampaignRunConfig['channel'],
     skipInvalid: v['skipInvalid'] as boolean,
+    parameter: Object.fromEntries((v['params'] as [string, string][] | undefined) ?? []),
   };
 }
 
@@ -131,6 +134,7 @@ export function campaignSpecOf(config: CampaignRunConfig, listening: string): Ca
       channel: config.channel,
       isSilence: config.audioFile === undefined,
       ...(config.audioFile !== undefined && { audioFile: config.audioFile }),
+      ...(Object.keys(config.parameter).length > 0 && { parameter: config.parameter }),
     },
   };
 }

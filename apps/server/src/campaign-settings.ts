@@ -1,8 +1,10 @@
 import {
   CampaignError,
   DEFAULT_POLICY,
+  FIELD_LIMITS,
   parseDuration,
   parseRetryAfter,
+  RESERVED_FIELD_NAMES,
   type RetryableOutcome,
   type RetryDelay,
 } from '@psrkit/campaign';
@@ -45,6 +47,31 @@ const url =
     return value;
   };
 
+/**
+ * Parameters every call carries, `name=value` (`;` between several): names as contacts'
+ * fields (not the ids the campaign gives each call), values as bounded.
+ */
+const callParameters: Parse<[string, string][]> = (value, name) =>
+  value
+    .split(';')
+    .filter((item) => item.trim())
+    .map((item) => {
+      const at = item.indexOf('=');
+      const key = item.slice(0, Math.max(0, at)).trim();
+      const text = item.slice(at + 1).trim();
+      if (at < 0 || !FIELD_LIMITS.namePattern.test(key) || RESERVED_FIELD_NAMES.includes(key))
+        throw new ConfigError(
+          name,
+          `must be name=value with a name of ${FIELD_LIMITS.namePattern.source} that is not ${RESERVED_FIELD_NAMES.join(', ')}, got ${JSON.stringify(item.trim().slice(0, 60))}`,
+        );
+      if (text.length > FIELD_LIMITS.maxValueLength)
+        throw new ConfigError(
+          name,
+          `${key}: a value of at most ${FIELD_LIMITS.maxValueLength} characters`,
+        );
+      return [key, text];
+    });
+
 /** A switch: the flag alone, or the variable `true`/`false`. */
 const yesNo: Parse<boolean> = (value, name) => oneOf(['true', 'false'])(value, name) === 'true';
 
@@ -58,7 +85,7 @@ export const CAMPAIGN_SETTINGS = [
     flag: '--psr-url <url>',
     env: 'PSRKIT_PSR_URL',
     parse: url(['http:', 'https:']),
-    description: "PSR's base URL: create-stream is POST <url>/psr/v1/call/stream",
+    description: "PSR's base URL: create-stream is `POST <url>/psr/v1/call/stream`",
   }),
   setting({
     key: 'psrToken',
@@ -109,7 +136,7 @@ export const CAMPAIGN_SETTINGS = [
     flag: '--results <file.csv>',
     env: 'PSRKIT_RESULTS',
     parse: text,
-    defaultText: '<contacts>.results.csv',
+    defaultText: 'the contacts file with .results.csv',
     description:
       'one row per attempt, written as the campaign goes (a .jsonl name writes JSON Lines)',
   }),
@@ -206,6 +233,15 @@ export const CAMPAIGN_SETTINGS = [
     parse: text,
     description:
       "a WAV PSR plays to the contact once they answer (create-stream's audio_file); none: silence",
+  }),
+  setting({
+    key: 'params',
+    flag: '--param <name=value>',
+    env: 'PSRKIT_CALL_PARAMS',
+    parse: callParameters,
+    repeatable: true,
+    description:
+      "a parameter every call of a new campaign carries (create-stream's parameter, beside the contact's fields), e.g. detect_answer=hold; repeatable (`;` between several in the variable)",
   }),
   setting({
     key: 'channel',

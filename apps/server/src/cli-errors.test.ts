@@ -153,8 +153,9 @@ describe('psrkit-server errors: one line, exit code 2', () => {
   it('a TypeScript bot: a hint', async () => {
     const result = await server(['--port', '0', '--bot', 'bot.ts']);
     expect(result.code).toBe(2);
-    expect(oneLine(result.stderr)).toContain(
-      'is TypeScript: build it to JavaScript first, or run the server under tsx',
+    // The command it suggests names the server it was started from, a path that exists.
+    expect(oneLine(result.stderr)).toBe(
+      `psrkit-server: cannot load the bot: --bot: "bot.ts" is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx ${root}apps/server/dist/bin.js --bot bot.ts)`,
     );
     await recordRow(
       'startup',

@@ -1,6 +1,7 @@
 import type { TenantToken } from '@psrkit/transport';
 import { Command, Option } from 'commander';
-import { SETTINGS, type Setting } from './settings.js';
+import { type ServerCampaignConfig, serverCampaignsOf } from './server-campaign-config.js';
+import { SERVER_CAMPAIGN_SETTINGS, SETTINGS, type Setting } from './settings.js';
 import { VERSION } from './version.js';
 
 export { ConfigError } from './setting-values.js';
@@ -59,6 +60,8 @@ export interface ServerConfig {
   readonly outboundStages: readonly string[];
   /** Settings that were accepted but deserve a word at startup (one line each). */
   readonly warnings: readonly string[];
+  /** `psrkit-server --psr-url … --campaign-db|--redis-url`: it runs campaigns itself. */
+  readonly campaigns?: ServerCampaignConfig;
 }
 
 /** The command line, made from the settings table: every flag, its variable and default (`--help`). */
@@ -67,7 +70,7 @@ export function configCommand(): Command {
     new Command('psrkit-server').description(
       'Runs a voice bot on PSR calls: WebSocket, health, readiness and metrics on one port.',
     ),
-    SETTINGS as readonly Setting[],
+    [...(SETTINGS as readonly Setting[]), ...SERVER_CAMPAIGN_SETTINGS],
   );
 }
 
@@ -135,7 +138,18 @@ export function parseConfig(
 ): ServerConfig {
   const command = configCommand();
   command.parse(['node', 'psrkit-server', ...argv]);
-  return serverConfigOf(command, env, isTty);
+  const config = serverConfigOf(command, env, isTty, SERVER_CAMPAIGN_SETTINGS);
+  const { values, fromFlag } = readSettings(command, SERVER_CAMPAIGN_SETTINGS, env);
+  const { campaigns, warnings } = serverCampaignsOf(values, fromFlag, config);
+  return {
+    ...config,
+    ...(campaigns && { campaigns }),
+    warnings: [
+      ...config.warnings,
+      ...secretFlagWarnings(SERVER_CAMPAIGN_SETTINGS, fromFlag),
+      ...warnings,
+    ],
+  };
 }
 
 /**
@@ -156,6 +170,16 @@ export function serverConfigOf(
   return { ...config, warnings: warningsFor(config, env, fromFlag, alsoKnown) };
 }
 
+/** A warning for each secret of `table` given as a flag (`fromFlag`: their keys). */
+function secretFlagWarnings(table: readonly Setting[], fromFlag: ReadonlySet<string>): string[] {
+  return table
+    .filter((s) => s.secret && fromFlag.has(s.key))
+    .map(
+      (s) =>
+        `${s.flag.split(' ')[0]} on the command line can be read by any local user (ps, /proc/<pid>/cmdline): set ${s.env} instead`,
+    );
+}
+
 /** Settings that were accepted but deserve a word at startup. */
 function warningsFor(
   config: Omit<ServerConfig, 'warnings'>,
@@ -174,12 +198,7 @@ function warningsFor(
       );
       return `${name} is not a setting and is ignored${near ? ` (did you mean ${near}?)` : ''}`;
     });
-  const secretFlags = (SETTINGS as readonly Setting[])
-    .filter((s) => s.secret && fromFlag.has(s.key))
-    .map(
-      (s) =>
-        `${s.flag.split(' ')[0]} on the command line can be read by any local user (ps, /proc/<pid>/cmdline): set ${s.env} instead`,
-    );
+  const secretFlags = secretFlagWarnings(SETTINGS as readonly Setting[], fromFlag);
   const chunkMs = config.framesPerChunk * 72;
   const shortLead =
     config.chunkFormat === 'mp3' && config.leadMs < chunkMs + 40

@@ -23,6 +23,7 @@ export { recordingName, recoverRecordings } from './recording-files.js';
 export {
   type ReferenceServer,
   type ReferenceServerExtras,
+  type ServerCampaigns,
   startReferenceServer,
 } from './reference-server.js';
 export { runServer } from './run-server.js';

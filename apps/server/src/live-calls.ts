@@ -41,6 +41,7 @@ export function publishCalls(
       log.push({ atMs: Date.now() - startedAt, event, ...(detail !== undefined && { detail }) });
       if (log.length > CALL_LOG_LENGTH) log.shift();
     };
+    const campaign = campaignOf(call.params);
     const view = (): LiveCall => {
       const heard = Math.min(frames, LEVEL_FRAMES);
       let sum = 0;
@@ -56,6 +57,8 @@ export function publishCalls(
         framesIn: call.stats.framesIn,
         actionsSent: Object.values(call.stats.actionsSent).reduce((a, b) => a + b, 0),
         log: [...log],
+        ...(campaign && { campaign }),
+        ...answeredByOf(call.result),
       };
     };
     const entry = { view, dirty: false };
@@ -173,6 +176,23 @@ export function publishCalls(
   };
 }
 
+/** The campaign a call's parameters name, if any. */
+function campaignOf(params: Readonly<Record<string, string>>): LiveCall['campaign'] {
+  // Any client with a PSR token can put anything here: kept short.
+  const id = params['campaign_id']?.slice(0, 100);
+  if (!id) return undefined;
+  const attemptId = params['attempt_id']?.slice(0, 200);
+  return { id, ...(attemptId && { attemptId }) };
+}
+
+/** Who answered, as the bot recorded it (answer detection's result fields), kept short. */
+function answeredByOf(result: Readonly<Record<string, string>>): Pick<LiveCall, 'answeredBy'> {
+  const kind = result['answered_by']?.slice(0, 40);
+  if (!kind) return {};
+  const announcement = result['answered_by_kind']?.slice(0, 40);
+  return { answeredBy: { kind, ...(announcement && { announcement }) } };
+}
+
 /** Mean square of 16-bit samples as dBFS (−100 for silence). */
 function dbfs(meanSquare: number): number {
   if (meanSquare <= 0) return -100;
@@ -200,6 +220,12 @@ function logLine(event: CallEvent): { event: string; detail?: string } | undefin
       };
     case 'bot-failed':
       return { event: 'bot-failed', detail: event.error.message.slice(0, 200) };
+    case 'result-set': {
+      const { answeredBy } = answeredByOf(event.fields);
+      if (!answeredBy) return undefined; // other result fields: on the call, not in its log
+      const { kind, announcement } = answeredBy;
+      return { event: 'answered-by', detail: announcement ? `${kind} (${announcement})` : kind };
+    }
     case 'stage-failed':
       return {
         event: 'stage-failed',

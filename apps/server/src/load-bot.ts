@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Bot, BotMeter, TextToSpeech } from '@psrkit/transport';
 import { ConfigError, DEFAULT_BOT } from './config.js';
 
@@ -89,13 +89,20 @@ export async function importModule(
     )
       throw new ConfigError(
         option,
-        `${JSON.stringify(spec)} is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx …/psrkit-server/dist/bin.js ${option} ${spec})`,
+        `${JSON.stringify(spec)} is TypeScript: build it to JavaScript first, or run the server under tsx (node --import tsx ${serverBin(cwd)} ${option} ${spec})`,
       );
     throw new ConfigError(
       option,
       `cannot import ${JSON.stringify(spec)}: ${(cause as Error).message}${whereIn(cause, isPath ? resolve(cwd, spec) : undefined)}`,
     );
   }
+}
+
+/** This server's own `bin.js` (beside this module), relative to `cwd` when inside it. */
+function serverBin(cwd: string): string {
+  const bin = fileURLToPath(new URL('./bin.js', import.meta.url));
+  const inside = relative(cwd, bin);
+  return inside.startsWith('..') || isAbsolute(inside) ? bin : inside;
 }
 
 /**

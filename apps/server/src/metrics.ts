@@ -11,7 +11,10 @@ export interface ServerMetrics {
   observeTiming(timing: PlayoutTiming): void;
   /** Wraps an MP3 backend so each encode and flush is timed. */
   timedMp3(backend: Mp3EncoderBackendFactory): Mp3EncoderBackendFactory;
-  /** Counts calls by outcome and follows the server's totals. */
+  /**
+   * Counts calls by outcome and answer verdicts (a bot's `answered_by` result field, as it
+   * records it), and follows the server's totals.
+   */
   watch(server: PsrServer): void;
   /**
    * Follows the WASM encoder's pool: streams served by a pooled instance (`pool`) or,
@@ -24,12 +27,18 @@ export interface ServerMetrics {
   countRefusedConnection(reason: string): void;
   /**
    * Counts an operator request by what it was and how it ended: a call command
-   * (`hangup`, `transfer`, `say`, or `invalid` for a body refused) or `unauthorized`.
+   * (`hangup`, `transfer`, `say`, or `invalid` for a body refused), a campaign command
+   * (`campaign-create`, `campaign-pause`…) or `unauthorized`.
    */
   countAdminRequest(kind: string, status: number): void;
   /** The bot module's histograms (`psrkit_bot_*`). */
   readonly meter: BotMeter;
 }
+
+/** The result field answer detection records (`@psrkit/plugin-answer-detect`'s `answered_by`). */
+const VERDICT_FIELD = 'answered_by';
+/** Its values: anything else is counted as `other` (a label's values stay few). */
+const VERDICTS: readonly string[] = ['human', 'voicemail', 'announcement', 'silence', 'unknown'];
 
 export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
@@ -142,6 +151,13 @@ export function createServerMetrics(): ServerMetrics {
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const verdicts = new Counter({
+    name: 'psrkit_answer_verdicts_total',
+    help: 'who answered, as bots recorded it (the answered_by result field, once a call): human, voicemail, announcement, silence, unknown, or other for any other value',
+    labelNames: ['verdict'],
+    registers: [registry],
+  });
+  for (const verdict of VERDICTS) verdicts.inc({ verdict }, 0);
   const outcomes = new Counter({
     name: 'psrkit_calls_total',
     help: 'ended calls, by how they ended',
@@ -193,7 +209,7 @@ export function createServerMetrics(): ServerMetrics {
   });
   const adminRequests = new Counter({
     name: 'psrkit_admin_requests_total',
-    help: 'operator requests: call commands by command and HTTP status, refused bodies (invalid), requests without an admin token (unauthorized)',
+    help: 'operator requests: call commands by command and HTTP status, refused bodies (invalid), campaign commands (campaign-create, campaign-start, campaign-pause, campaign-resume, campaign-cancel), requests without an admin token (unauthorized)',
     labelNames: ['kind', 'status'],
     registers: [registry],
   });
@@ -262,6 +278,14 @@ export function createServerMetrics(): ServerMetrics {
     watch(target) {
       server = target;
       target.on('call-closed', (_call, end) => outcomes.inc({ outcome: end.reason }));
+      target.on('call-open', (call) => {
+        const recorded = call.events$.subscribe((event) => {
+          const verdict = event.type === 'result-set' ? event.fields[VERDICT_FIELD] : undefined;
+          if (verdict === undefined) return;
+          verdicts.inc({ verdict: VERDICTS.includes(verdict) ? verdict : 'other' });
+          recorded.unsubscribe(); // once a call
+        });
+      });
     },
   };
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
+import type { CampaignEngine } from '@psrkit/campaign';
 import { lameJsBackend, type TextToSpeech } from '@psrkit/pipeline';
 import { createWasmMp3Backend } from '@psrkit/plugin-mp3-wasm';
 import {
@@ -19,6 +20,8 @@ import {
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin-routes.js';
 import { type CallDirectory, createLocalDirectory } from './call-directory.js';
+import { CAMPAIGN_SETTINGS } from './campaign-settings.js';
+import { campaignRoutes } from './campaigns-routes.js';
 import type { ServerConfig } from './config.js';
 import { limitConnections } from './connection-limits.js';
 import { healthRoutes } from './http-routes.js';
@@ -51,7 +54,28 @@ export interface ReferenceServerExtras {
    * process's own by default; under `--workers`, the one shared through the primary.
    */
   readonly directory?: CallDirectory;
+  /** Campaigns to show and control over HTTP (`/campaigns`, `/api/campaigns`), with admin tokens. */
+  readonly campaigns?: ServerCampaigns;
 }
+
+/**
+ * The campaigns a server shows and controls: its engine (whoever dials and follows the
+ * calls — `psrkit-campaign run`, or `psrkit-server --campaign-db` — does so beside it).
+ */
+export interface ServerCampaigns {
+  readonly engine: CampaignEngine;
+  /**
+   * The URL PSR dials back for a campaign created over HTTP that names none (`call.botUrl`):
+   * by default the server's own `url`; set it when PSR reaches the server elsewhere.
+   */
+  readonly botUrl?: string;
+}
+
+/** The channel layout of a campaign's calls that names none: `psrkit-campaign run`'s `--channel`. */
+const CAMPAIGN_CHANNEL = CAMPAIGN_SETTINGS.find((s) => s.key === 'channel')?.default as
+  | 'stereo'
+  | 'mono_a'
+  | 'mono_b';
 
 /**
  * Starts the reference server: the bot on PSR calls, with health, readiness and metrics on
@@ -75,6 +99,20 @@ export async function startReferenceServer(
   );
   const directory =
     config.adminTokens.length > 0 ? (extras.directory ?? createLocalDirectory()) : undefined;
+  let url = ''; // once it listens
+  const campaigns =
+    directory && extras.campaigns
+      ? await campaignRoutes({
+          engine: extras.campaigns.engine,
+          directory,
+          logger,
+          count: metrics.countAdminRequest,
+          callDefaults: () => ({
+            botUrl: extras.campaigns?.botUrl ?? url,
+            channel: CAMPAIGN_CHANNEL,
+          }),
+        })
+      : undefined;
   const admin = directory
     ? await adminRoutes({
         directory,
@@ -82,6 +120,7 @@ export async function startReferenceServer(
         logger,
         count: metrics.countAdminRequest,
         ...(config.recordings && { recordings: config.recordings }),
+        ...(campaigns && { campaigns }),
       })
     : undefined;
   const routes = async (req: IncomingMessage, res: ServerResponse) => {
@@ -183,7 +222,7 @@ export async function startReferenceServer(
   });
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${config.path}`;
+  url = `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${config.path}`;
   logger.info({ url, bot: config.bot }, 'listening'); // every line carries the pid
   // Not ready until every hot path has run once: the first calls see no cold start.
   const warmUpMs = await warmUp({

@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logging.js';
 import { recoverRecordings } from './recording-files.js';
 import { startReferenceServer } from './reference-server.js';
+import { openServerCampaigns, type ServerCampaignRun } from './server-campaigns.js';
 
 /**
  * The `psrkit-server` command: parses the configuration, then either forks `--workers`
@@ -78,6 +79,12 @@ export async function runServer(
     process.on('SIGTERM', resolve);
     process.on('SIGINT', resolve);
   });
+  let campaigns: ServerCampaignRun | undefined;
+  try {
+    campaigns = config.campaigns && (await openServerCampaigns(config.campaigns, logger));
+  } catch (error) {
+    return fail(`campaigns: ${(error as Error).message}`, error);
+  }
   let server: Awaited<ReturnType<typeof startReferenceServer>>;
   try {
     server = await startReferenceServer(config, module.bot, logger, {
@@ -87,15 +94,21 @@ export async function runServer(
       // Under --workers, every worker's pages list every worker's calls (the primary's list).
       ...(cluster.isWorker &&
         config.adminTokens.length > 0 && { directory: createWorkerDirectory() }),
+      ...(campaigns && { campaigns: campaigns.campaigns }),
     });
   } catch (error) {
+    await campaigns?.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
       return fail(`cannot listen on ${config.host}:${config.port}: ${code}`, error);
     throw error;
   }
+  campaigns?.start(server);
   await signalled;
+  // No new dials, then the calls drain (their ends recorded), then the store closes.
+  await campaigns?.stopDialling();
   await server.shutdown();
+  await campaigns?.close();
   logger.flush();
   // A cluster worker stays alive while its IPC channel to the primary is open.
   cluster.worker?.disconnect();

@@ -1,5 +1,6 @@
 import { DEFAULT_BITRATE_KBPS, DEFAULT_LEAD_MS } from '@psrkit/pipeline';
 import { CALL_DEFAULTS, SERVER_DEFAULTS } from '@psrkit/transport';
+import { CAMPAIGN_SETTINGS } from './campaign-settings.js';
 import {
   botErrorPolicy,
   integer,
@@ -343,8 +344,37 @@ export const SETTINGS = [
   }),
 ] as const satisfies readonly Setting[];
 
-/** The settings as the README's Markdown table. */
-export function settingsMarkdown(): string {
+/** `psrkit-campaign run`'s setting of this key (one table defines it for both commands). */
+function campaignSetting(key: string): Setting {
+  const found = (CAMPAIGN_SETTINGS as readonly Setting[]).find((s) => s.key === key);
+  if (!found) throw new Error(`psrkit-campaign has no setting ${key}`);
+  return found;
+}
+
+/**
+ * What `psrkit-server` adds to run campaigns itself (`--psr-url` and a store): the settings
+ * it shares with `psrkit-campaign run`, and where its embedded engine keeps them.
+ */
+export const SERVER_CAMPAIGN_SETTINGS: readonly Setting[] = [
+  campaignSetting('psrUrl'),
+  campaignSetting('psrToken'),
+  setting({
+    key: 'campaignDb',
+    flag: '--campaign-db <path>',
+    env: 'PSRKIT_CAMPAIGN_DB',
+    parse: text,
+    defaultText: 'none',
+    description:
+      'with `--psr-url`: run campaigns, stored in this file (the embedded engine; one process holds it), created and controlled at `/api/campaigns` and `/campaigns`',
+  }),
+  campaignSetting('redisUrl'),
+  campaignSetting('publicUrl'),
+];
+
+/** Settings as a README's Markdown table: by default `psrkit-server`'s. */
+export function settingsMarkdown(
+  table: readonly Setting[] = [...(SETTINGS as readonly Setting[]), ...SERVER_CAMPAIGN_SETTINGS],
+): string {
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const shown = (s: Setting) =>
     s.defaultText ??
@@ -352,7 +382,7 @@ export function settingsMarkdown(): string {
   return [
     '| flag | env | default | |',
     '| --- | --- | --- | --- |',
-    ...(SETTINGS as readonly Setting[]).map(
+    ...table.map(
       (s) =>
         `| \`${s.flag.split(' ')[0]}\` | \`${s.env}\` | ${cell(shown(s))} | ${cell(s.description)} |`,
     ),

@@ -13,6 +13,21 @@ describe('the agent from the environment', () => {
       instructionsFile: undefined,
       greeting: undefined,
       language: 'en',
+      answer: { mode: 'off', maxHoldMs: 3000, use: 'combined', voicemailMessage: undefined },
+    });
+    expect(
+      agentConfigFromEnv({
+        PSRKIT_LLM_MODEL: 'm',
+        PSRKIT_DETECT_ANSWER: 'hold',
+        PSRKIT_DETECT_ANSWER_MAX_HOLD_MS: '5000',
+        PSRKIT_DETECT_ANSWER_USE: 'cadence',
+        PSRKIT_VOICEMAIL_MESSAGE: 'Please call us back, {danh_xung}.',
+      }).answer,
+    ).toEqual({
+      mode: 'hold',
+      maxHoldMs: 5000,
+      use: 'cadence',
+      voicemailMessage: 'Please call us back, {danh_xung}.',
     });
     expect(
       agentConfigFromEnv({
@@ -45,6 +60,12 @@ describe('the agent from the environment', () => {
     );
     expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_AGENT_LANGUAGE: 'fr' })).toMatch(
       /^PSRKIT_AGENT_LANGUAGE/,
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_DETECT_ANSWER: 'on' })).toBe(
+      'PSRKIT_DETECT_ANSWER: must be off or hold or speak, got "on"',
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_DETECT_ANSWER_MAX_HOLD_MS: '3s' })).toBe(
+      'PSRKIT_DETECT_ANSWER_MAX_HOLD_MS: must be an integer from 0 to 60000, got "3s"',
     );
   });
 

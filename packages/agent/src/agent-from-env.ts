@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { SpeechToText, TextToSpeech } from '@psrkit/pipeline';
+import { type AnswerMode, createAnswerDetector } from '@psrkit/plugin-answer-detect';
 import { loadWebRtcVad, type OpenVad } from '@psrkit/plugin-vad';
 import { PsrkitError } from '@psrkit/protocol';
 import type { Bot, Call } from '@psrkit/transport';
-import { type AgentEvent, createAgent } from './agent.js';
+import { type AgentAnswerOptions, type AgentEvent, createAgent } from './agent.js';
 
 /** A setting of the environment-configured agent is missing or wrong; `variable` names it. */
 export class AgentConfigError extends PsrkitError<'INVALID_CONFIG'> {
@@ -18,7 +19,10 @@ export class AgentConfigError extends PsrkitError<'INVALID_CONFIG'> {
   }
 }
 
-/** The agent's settings, as read from `PSRKIT_LLM_*`, `PSRKIT_STT_*`, `PSRKIT_TTS`, `PSRKIT_AGENT_*`. */
+/**
+ * The agent's settings, as read from `PSRKIT_LLM_*`, `PSRKIT_STT_*`, `PSRKIT_TTS`,
+ * `PSRKIT_AGENT_*`, `PSRKIT_DETECT_ANSWER*` and `PSRKIT_VOICEMAIL_MESSAGE`.
+ */
 export interface AgentEnvConfig {
   /** The language model: `PSRKIT_LLM_BASE_URL`, `PSRKIT_LLM_API_KEY`, `PSRKIT_LLM_MODEL`. */
   readonly llm: { readonly baseUrl: string; readonly apiKey: string; readonly model: string };
@@ -41,6 +45,17 @@ export interface AgentEnvConfig {
   readonly greeting: string | undefined;
   /** The conversation's language: `PSRKIT_AGENT_LANGUAGE` (default `en`). */
   readonly language: 'en' | 'vi';
+  /** Who answered an outbound call (see {@link AgentEnvConfig.answer}'s fields). */
+  readonly answer: {
+    /** Calls without a `detect_answer` parameter: `PSRKIT_DETECT_ANSWER` (default `off`). */
+    readonly mode: AnswerMode;
+    /** `hold`'s longest wait, ms: `PSRKIT_DETECT_ANSWER_MAX_HOLD_MS` (default 3000). */
+    readonly maxHoldMs: number;
+    /** `PSRKIT_DETECT_ANSWER_USE`: `combined` (timing, and the agent's recogniser) or `cadence`. */
+    readonly use: 'combined' | 'cadence';
+    /** Left on a voicemail after its beep: `PSRKIT_VOICEMAIL_MESSAGE` (none: hang up). */
+    readonly voicemailMessage: string | undefined;
+  };
 }
 
 const INSTRUCTIONS = {
@@ -82,6 +97,12 @@ export function agentConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AgentE
       );
     return v as T;
   };
+  const maxHoldMs = Number(value('PSRKIT_DETECT_ANSWER_MAX_HOLD_MS') ?? 3000);
+  if (!Number.isInteger(maxHoldMs) || maxHoldMs < 0 || maxHoldMs > 60_000)
+    throw new AgentConfigError(
+      'PSRKIT_DETECT_ANSWER_MAX_HOLD_MS',
+      `must be an integer from 0 to 60000, got ${JSON.stringify(value('PSRKIT_DETECT_ANSWER_MAX_HOLD_MS')?.slice(0, 40))}`,
+    );
   const llmKey = value('PSRKIT_LLM_API_KEY') ?? '';
   const sttKind = oneOf('PSRKIT_STT', ['openai', 'deepgram'] as const, 'openai');
   return {
@@ -108,6 +129,12 @@ export function agentConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AgentE
     instructionsFile: value('PSRKIT_AGENT_INSTRUCTIONS'),
     greeting: value('PSRKIT_AGENT_GREETING'),
     language: oneOf('PSRKIT_AGENT_LANGUAGE', ['en', 'vi'] as const, 'en'),
+    answer: {
+      mode: oneOf('PSRKIT_DETECT_ANSWER', ['off', 'hold', 'speak'] as const, 'off'),
+      maxHoldMs,
+      use: oneOf('PSRKIT_DETECT_ANSWER_USE', ['combined', 'cadence'] as const, 'combined'),
+      voicemailMessage: value('PSRKIT_VOICEMAIL_MESSAGE'),
+    },
   };
 }
 
@@ -120,6 +147,23 @@ export function personalise(text: string, call: Pick<Call, 'params'>, fallback: 
       .slice(0, 40);
     return clean || fallback;
   });
+}
+
+/** Answer detection as configured: one detector for every call, on when a call asks for it. */
+function answerOptionsOf(
+  { answer, language }: AgentEnvConfig,
+  stt: SpeechToText,
+  name: string,
+): AgentAnswerOptions {
+  const message = answer.voicemailMessage;
+  return {
+    detector: createAnswerDetector(
+      answer.use === 'combined' ? { transcript: { stt, language } } : {},
+    ),
+    mode: answer.mode,
+    maxHoldMs: answer.maxHoldMs,
+    ...(message && { voicemailMessage: (call: Call) => personalise(message, call, name) }),
+  };
 }
 
 /** Imports an optional package, or says which to install. */
@@ -208,6 +252,7 @@ export function agentFromEnv(
       ...(greeting && { greeting: (call: Call) => personalise(greeting, call, name) }),
       goodbye: GOODBYE[config.language],
       ...(onEvent && { onEvent }),
+      answer: answerOptionsOf(config, stt, name),
     });
   };
   const prepare = () => {

@@ -1,5 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { SpeechToText, TextToSpeech } from '@psrkit/pipeline';
+import {
+  type AnswerDetector,
+  type AnswerLogger,
+  type AnswerMode,
+  type AnswerOnCall,
+  type AnswerVerdict,
+  answerOnCall,
+} from '@psrkit/plugin-answer-detect';
 import { detectTurns, type OpenVad, type TurnEvent } from '@psrkit/plugin-vad';
 import type { Bot, Call } from '@psrkit/transport';
 import {
@@ -21,6 +29,7 @@ import {
   lastValueFrom,
   type Observable,
   of,
+  type Subscription,
   tap,
   toArray,
 } from 'rxjs';
@@ -40,8 +49,26 @@ export type AgentEvent =
   | { readonly type: 'interrupted'; readonly said: string; readonly heard: string }
   /** The model called a tool. */
   | { readonly type: 'tool-call'; readonly name: string; readonly input: unknown }
+  /** Who answered (answer detection on): recorded as the call's `answered_by` result field. */
+  | { readonly type: 'answer'; readonly verdict: AnswerVerdict }
   /** A part failed; the call goes on. */
   | { readonly type: 'error'; readonly stage: 'stt' | 'model'; readonly error: unknown };
+
+/**
+ * Who answered an outbound call, before the agent speaks: a call's `detect_answer=hold`
+ * holds the greeting until a person answered (at most `maxHoldMs`), `speak` greets at once;
+ * a voicemail gets `voicemailMessage` after its beep, an announcement or dead air a hangup.
+ */
+export interface AgentAnswerOptions {
+  /** The detector, one for every call (`createAnswerDetector({ transcript: { stt } })`). */
+  readonly detector: AnswerDetector;
+  /** The mode of calls without a `detect_answer` parameter (default `off`). */
+  readonly mode?: AnswerMode;
+  /** `hold`: the longest wait for the verdict before greeting anyway, ms (default 3000). */
+  readonly maxHoldMs?: number;
+  /** Said on a voicemail after its beep, then the agent hangs up; without it, it hangs up at once. */
+  readonly voicemailMessage?: string | ((call: Call) => string);
+}
 
 /** Options of {@link createAgent}: the model, the recogniser, the voice and the VAD behind a call. */
 export interface AgentOptions {
@@ -71,9 +98,33 @@ export interface AgentOptions {
   readonly turnEndMs?: number;
   /** Each turn's events (turns, transcripts, latencies, tool calls, errors), for logs and metrics. */
   readonly onEvent?: (event: AgentEvent, call: Call) => void;
+  /** Answer detection on outbound calls that ask for it (`detect_answer=hold|speak`). */
+  readonly answer?: AgentAnswerOptions;
 }
 
 type SpeechEnd = Extract<TurnEvent, { readonly type: 'speech-end' }>;
+
+/** Answer detection on a call, as the agent's options ask; `say` leaves the voicemail message. */
+function watchWhoAnswered(
+  call: Call,
+  { detector, mode, maxHoldMs, voicemailMessage: message }: AgentAnswerOptions,
+  logger: AnswerLogger,
+  {
+    say,
+    onVerdict,
+  }: { say: (text: string) => Promise<unknown>; onVerdict: (v: AnswerVerdict) => void },
+): AnswerOnCall {
+  return answerOnCall(call, {
+    detector,
+    logger,
+    onVerdict,
+    ...(mode && { mode }),
+    ...(maxHoldMs !== undefined && { maxHoldMs }),
+    ...(message && {
+      leaveMessage: () => say(typeof message === 'function' ? message(call) : message),
+    }),
+  });
+}
 
 /**
  * What the history keeps of something the agent said: what the caller heard of it, marked
@@ -225,6 +276,7 @@ export function createAgent(options: AgentOptions): Bot {
 
     const armSilence = () => {
       clearTimeout(silence);
+      if (answer?.takeover.aborted) return; // a machine: answer detection has the call
       silence = setTimeout(() => {
         if (replying) return armSilence();
         void speak(of(options.goodbye ?? 'Goodbye!'), undefined).then(() => call.hangup());
@@ -232,7 +284,7 @@ export function createAgent(options: AgentOptions): Bot {
     };
 
     /** One caller turn: transcribed, then answered; a recogniser's failure is logged, and the call goes on. */
-    const answer = async (turn: SpeechEnd): Promise<void> => {
+    const answerTurn = async (turn: SpeechEnd): Promise<void> => {
       const endOfSpeech = performance.now();
       const frame = {
         samples: turn.audio,
@@ -263,28 +315,45 @@ export function createAgent(options: AgentOptions): Bot {
       armSilence();
     };
 
-    const turns = call
-      .audio()
-      .pipe(
-        detectTurns({
-          openVad: options.openVad,
-          endSilenceMs: options.turnEndMs ?? 700,
-          trace: call.trace,
-        }),
-        tap((turn) => {
-          if (turn.type !== 'speech-start') return;
-          clearTimeout(silence);
-          if (replying) {
-            call.interrupt(); // falls silent now; the reply's speech and model stop with it
-            replying.abort.abort();
-          }
-        }),
-        filter((turn): turn is SpeechEnd => turn.type === 'speech-end'),
-        concatMap(answer),
-      )
-      .subscribe();
+    // Who answered, from the first frame (calls that ask for it): a machine takes the call.
+    const answer =
+      options.answer &&
+      watchWhoAnswered(call, options.answer, logger, {
+        say: (text) => speak(of(text), undefined),
+        onVerdict: (verdict) => emit({ type: 'answer', verdict }),
+      });
+    let turns: Subscription | undefined;
+    answer?.takeover.addEventListener('abort', () => {
+      turns?.unsubscribe();
+      clearTimeout(silence);
+      replying?.abort.abort();
+    });
+    const listen = () =>
+      call
+        .audio()
+        .pipe(
+          detectTurns({
+            openVad: options.openVad,
+            endSilenceMs: options.turnEndMs ?? 700,
+            trace: call.trace,
+          }),
+          tap((turn) => {
+            if (turn.type !== 'speech-start') return;
+            clearTimeout(silence);
+            if (replying) {
+              call.interrupt(); // falls silent now; the reply's speech and model stop with it
+              replying.abort.abort();
+            }
+          }),
+          filter((turn): turn is SpeechEnd => turn.type === 'speech-end'),
+          concatMap(answerTurn),
+        )
+        .subscribe();
 
     try {
+      // `detect_answer=hold`: a person's first words are the detector's, not a turn.
+      if (answer && !(await answer.mayGreet)) return void (await call.closed);
+      turns = listen();
       const greeting =
         typeof options.greeting === 'function' ? options.greeting(call) : options.greeting;
       if (greeting === 'model') await reply(undefined);
@@ -296,7 +365,7 @@ export function createAgent(options: AgentOptions): Bot {
       await call.closed;
     } finally {
       clearTimeout(silence);
-      turns.unsubscribe();
+      turns?.unsubscribe();
       replying?.abort.abort();
     }
   };

@@ -2,7 +2,12 @@ import type { BotMeter } from '@psrkit/transport';
 import type { AgentEvent } from './agent.js';
 import { agentFromEnv } from './agent-from-env.js';
 
-export { type AgentEvent, type AgentOptions, createAgent } from './agent.js';
+export {
+  type AgentAnswerOptions,
+  type AgentEvent,
+  type AgentOptions,
+  createAgent,
+} from './agent.js';
 export {
   AgentConfigError,
   type AgentEnvConfig,

@@ -48,7 +48,15 @@ async function runChild(engine: string, extra: string[] = []): Promise<RunFigure
       ...process.execArgv,
       ...profile,
       script,
-      ...['--engine', engine, '--contacts', args.contacts ?? '', '--limit-s', args['limit-s'] ?? '', ...extra],
+      ...[
+        '--engine',
+        engine,
+        '--contacts',
+        args.contacts ?? '',
+        '--limit-s',
+        args['limit-s'] ?? '',
+        ...extra,
+      ],
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -59,7 +67,8 @@ async function runChild(engine: string, extra: string[] = []): Promise<RunFigure
     });
     const code = await new Promise((resolve) => child.once('close', resolve));
     const line = out.trim().split('\n').at(-1) ?? '';
-    if (code !== 0 || !line.startsWith('{')) throw new Error(`the ${engine} run failed (exit ${code}): ${out}`);
+    if (code !== 0 || !line.startsWith('{'))
+      throw new Error(`the ${engine} run failed (exit ${code}): ${out}`);
     return JSON.parse(line) as RunFigures;
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -75,7 +84,8 @@ for (const engine of engines) {
     continue;
   }
   if (!redisInstalled) {
-    const note = 'redis-server is not installed: the BullMQ engine was not measured (apt-get install redis-server)';
+    const note =
+      'redis-server is not installed: the BullMQ engine was not measured (apt-get install redis-server)';
     console.log(note);
     notes.push(note);
     continue;
@@ -96,7 +106,10 @@ for (const run of runs.filter((r) => !r.finished))
     `${run.engine}: stopped at the ${args['limit-s']} s limit after ${run.attempts} of ${run.expectedAttempts} attempts (its figures are over those)`,
   );
 if (args.write) {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/^(\d{4})(\d\d)(\d\d)T(\d{6}).*/, '$1-$2-$3T$4');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/^(\d{4})(\d\d)(\d\d)T(\d{6}).*/, '$1-$2-$3T$4');
   const dir = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = `${dir}campaign-${stamp}.md`;

@@ -18,7 +18,12 @@ import {
   type Outcome,
 } from '@psrkit/campaign';
 import { Redis } from 'ioredis';
-import { benchContacts, type CallReports, expectedAttempts, instantDialer } from './instant-callees.js';
+import {
+  benchContacts,
+  type CallReports,
+  expectedAttempts,
+  instantDialer,
+} from './instant-callees.js';
 import { MemoryCampaign } from './memory-campaign.js';
 
 /** What one run measured (`campaign.bench.ts` reads it). */
@@ -70,7 +75,10 @@ const heapNow = () => {
 const policy: CampaignPolicy = {
   maxConcurrent: 200,
   callsPerSecond: 1000,
-  schedule: { timeZone: 'UTC', windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }] },
+  schedule: {
+    timeZone: 'UTC',
+    windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+  },
   maxAttempts: 2,
   retryAfter: {
     'no-answer': { ms: 0, backoff: 'linear' },
@@ -132,13 +140,16 @@ async function openTarget(dir: string): Promise<Target> {
 }
 
 /** Redis's own CPU (ms, user + system) and memory (MB), from `INFO`. */
-async function redisInfo(): Promise<{ cpuMs: number; usedPeakMb: number; usedMb: number } | undefined> {
+async function redisInfo(): Promise<
+  { cpuMs: number; usedPeakMb: number; usedMb: number } | undefined
+> {
   if (engineName !== 'redis') return undefined;
   const redis = new Redis(args['redis-url'] ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
   try {
     await redis.connect();
     const info = await redis.info();
-    const field = (name: string) => Number(new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+    const field = (name: string) =>
+      Number(new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1] ?? Number.NaN);
     return {
       cpuMs: (field('used_cpu_user') + field('used_cpu_sys')) * 1000,
       usedPeakMb: mb(field('used_memory_peak')),
@@ -147,6 +158,23 @@ async function redisInfo(): Promise<{ cpuMs: number; usedPeakMb: number; usedMb:
   } finally {
     redis.disconnect();
   }
+}
+
+/** The process's peak RSS and heap, sampled every 100 ms until `stop()`. */
+function sampleMemory() {
+  const rssBefore = process.memoryUsage.rss();
+  let rssPeak = rssBefore;
+  let heapPeak = 0;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  }, 100);
+  return {
+    stop() {
+      clearInterval(sampler);
+      return { rssBefore, rssPeak, heapPeak };
+    },
+  };
 }
 
 async function main(): Promise<RunFigures> {
@@ -162,7 +190,12 @@ async function main(): Promise<RunFigures> {
       completed = resolve;
     });
     target.watch((event) => {
-      if (event.type === 'state-changed' && event.campaignId === spec.id && event.state === 'completed') completed();
+      if (
+        event.type === 'state-changed' &&
+        event.campaignId === spec.id &&
+        event.state === 'completed'
+      )
+        completed();
       if (event.type === 'attempt-changed' && event.attempt.phase === 'ended') {
         attempts += 1;
         const outcome = event.attempt.outcome ?? 'unknown';
@@ -172,18 +205,15 @@ async function main(): Promise<RunFigures> {
     const { dial, stats } = instantDialer(() => target);
     const redisBefore = await redisInfo();
     const heapBeforeMb = heapNow();
-    const rssBefore = process.memoryUsage.rss();
-    let rssPeak = rssBefore;
-    let heapPeak = 0;
-    const sampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
-      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-    }, 100);
+    const memory = sampleMemory();
     const stop = new AbortController();
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     const progress = setInterval(
-      () => console.error(`  ${engineName}: ${attempts} attempts in ${Math.round((performance.now() - start) / 1000)} s`),
+      () =>
+        console.error(
+          `  ${engineName}: ${attempts} attempts in ${Math.round((performance.now() - start) / 1000)} s`,
+        ),
       15_000,
     );
     const running = target.run(dial, stop.signal);
@@ -198,12 +228,13 @@ async function main(): Promise<RunFigures> {
     const wallMs = performance.now() - start;
     const cpu = process.cpuUsage(cpuStart);
     clearTimeout(timer);
-    clearInterval(sampler);
+    const { rssBefore, rssPeak, heapPeak } = memory.stop();
     clearInterval(progress);
     stop.abort();
     await running;
     const redisAfter = await redisInfo();
     const heapAfterMb = heapNow();
+    const dialerStats = { ...stats };
     await target.close();
     const storeFile = join(dir, 'campaign.db');
     return {
@@ -221,7 +252,7 @@ async function main(): Promise<RunFigures> {
       heapPeakMb: mb(heapPeak),
       heapAfterMb,
       outcomes,
-      dialer: stats,
+      dialer: dialerStats,
       ...(engineName === 'embedded' && { storeMb: mb(statSync(storeFile).size) }),
       ...(redisBefore &&
         redisAfter && {

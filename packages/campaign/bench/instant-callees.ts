@@ -63,7 +63,10 @@ export interface InstantDialerStats {
  * and on the next turn of the event loop the call is answered and ended (or, for a no-answer,
  * ended without an answer) through `reports` — what the server holding the call would report.
  */
-export function instantDialer(reports: () => CallReports): { dial: Dialer; stats: InstantDialerStats } {
+export function instantDialer(reports: () => CallReports): {
+  dial: Dialer;
+  stats: InstantDialerStats;
+} {
   const stats: InstantDialerStats = { dials: 0, ignored: 0, errors: 0 };
   const fail = (error: unknown) => {
     stats.errors += 1;
@@ -77,7 +80,13 @@ export function instantDialer(reports: () => CallReports): { dial: Dialer; stats
     const { attemptId } = request;
     const now = Date.now();
     if (behaviour === 'no-answer, then answers' && request.attempt === 1) {
-      count(await reports().callEnded(attemptId, { at: now, outcome: 'no-answer', reason: 'bench: rang out' }));
+      count(
+        await reports().callEnded(attemptId, {
+          at: now,
+          outcome: 'no-answer',
+          reason: 'bench: rang out',
+        }),
+      );
       return;
     }
     count(await reports().callAnswered(attemptId, now));
@@ -86,7 +95,12 @@ export function instantDialer(reports: () => CallReports): { dial: Dialer; stats
         ? { at: now, outcome: 'busy', reason: 'bench: busy', verdict: 'busy' }
         : behaviour === 'voicemail'
           ? { at: now, outcome: 'voicemail', reason: 'bench: voicemail', verdict: 'voicemail' }
-          : { at: now, outcome: 'completed', reason: 'callee hung up', result: { promised: 'yes' } };
+          : {
+              at: now,
+              outcome: 'completed',
+              reason: 'callee hung up',
+              result: { promised: 'yes' },
+            };
     count(await reports().callEnded(attemptId, end));
   };
   const dial: Dialer = async (request) => {

@@ -36,9 +36,19 @@ export class MemoryCampaign {
   #settled = 0;
   #kick: () => void = () => {};
 
-  constructor(spec: CampaignSpec, contacts: readonly Contact[], listener: (event: CampaignEvent) => void) {
+  constructor(
+    spec: CampaignSpec,
+    contacts: readonly Contact[],
+    listener: (event: CampaignEvent) => void,
+  ) {
     this.#spec = spec;
-    this.#contacts = contacts.map((contact, i) => ({ contact, seq: i + 1, attempts: 0, nextAt: 0, status: 'pending' }));
+    this.#contacts = contacts.map((contact, i) => ({
+      contact,
+      seq: i + 1,
+      attempts: 0,
+      nextAt: 0,
+      status: 'pending',
+    }));
     this.#fresh = [...this.#contacts].reverse();
     this.#listener = listener;
   }
@@ -131,13 +141,24 @@ export class MemoryCampaign {
     this.#inFlight.add(attemptId);
     this.#change(record);
     const parameter = dialParameters(this.#spec, state.contact, record);
-    void dialer({ campaign: this.#spec, contact: state.contact, attemptId, attempt: state.attempts, parameter }).then(
+    void dialer({
+      campaign: this.#spec,
+      contact: state.contact,
+      attemptId,
+      attempt: state.attempts,
+      parameter,
+    }).then(
       (reply) => {
         const now = this.#attempts.get(attemptId)!;
-        if (now.phase === 'dialling') this.#change({ ...now, phase: 'ringing', callId: reply.callId });
+        if (now.phase === 'dialling')
+          this.#change({ ...now, phase: 'ringing', callId: reply.callId });
       },
       (error: unknown) =>
-        void this.callEnded(attemptId, { at: Date.now(), outcome: 'failed', reason: String(error).slice(0, 200) }),
+        void this.callEnded(attemptId, {
+          at: Date.now(),
+          outcome: 'failed',
+          reason: String(error).slice(0, 200),
+        }),
     );
   }
 

@@ -8,7 +8,8 @@ const NAMES: Readonly<Record<string, string>> = {
 };
 
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
-const ratio = (n: number, of: number) => (Number.isFinite(n / of) && of > 0 ? `${(n / of).toFixed(1)}×` : '–');
+const ratio = (n: number, of: number) =>
+  Number.isFinite(n / of) && of > 0 ? `${(n / of).toFixed(1)}×` : '–';
 
 interface Derived {
   readonly run: RunFigures;
@@ -37,26 +38,44 @@ export function formatRows(runs: readonly RunFigures[]): Record<string, string>[
   const all = runs.map(derive);
   const ref = all.find((d) => d.run.engine === 'reference');
   const withRatio = (d: Derived, pick: (d: Derived) => number, digits: number) =>
-    !ref || d === ref ? fixed(pick(d), digits) : `${fixed(pick(d), digits)} (${ratio(pick(d), pick(ref))})`;
+    !ref || d === ref
+      ? fixed(pick(d), digits)
+      : `${fixed(pick(d), digits)} (${ratio(pick(d), pick(ref))})`;
   const figures: [string, (d: Derived) => string][] = [
-    ['attempts', ({ run }) => `${run.attempts} of ${run.expectedAttempts}${run.finished ? '' : ' (stopped)'}`],
-    ['storing the contacts, s', ({ run }) => (run.engine === 'reference' ? '–' : fixed(run.createMs / 1000))],
+    [
+      'attempts',
+      ({ run }) => `${run.attempts} of ${run.expectedAttempts}${run.finished ? '' : ' (stopped)'}`,
+    ],
+    [
+      'storing the contacts, s',
+      ({ run }) => (run.engine === 'reference' ? '–' : fixed(run.createMs / 1000)),
+    ],
     ['dialling to done, s', ({ run }) => fixed(run.wallMs / 1000)],
     ['attempts per second', (d) => fixed(d.rate, 0)],
     ['time per attempt, ms', (d) => withRatio(d, (x) => x.msPerAttempt, 2)],
     ['CPU per attempt, ms', (d) => withRatio(d, (x) => x.cpuPerAttempt, 2)],
-    ["Redis's own CPU per attempt, ms", (d) => (d.run.redis ? fixed(d.redisCpuPerAttempt, 2) : '–')],
+    [
+      "Redis's own CPU per attempt, ms",
+      (d) => (d.run.redis ? fixed(d.redisCpuPerAttempt, 2) : '–'),
+    ],
     ['peak RSS, MB', ({ run }) => fixed(run.rssPeakMb, 0)],
     ['RSS growth while dialling, MB', ({ run }) => fixed(run.rssPeakMb - run.rssBeforeMb, 0)],
     ['heap growth after GC, MB', ({ run }) => fixed(run.heapAfterMb - run.heapBeforeMb)],
     [
       'store, MB',
       ({ run }) =>
-        run.storeMb !== undefined ? `${fixed(run.storeMb)} (file)` : run.redis ? `${fixed(run.redis.usedPeakMb)} (Redis peak)` : '–',
+        run.storeMb !== undefined
+          ? `${fixed(run.storeMb)} (file)`
+          : run.redis
+            ? `${fixed(run.redis.usedPeakMb)} (Redis peak)`
+            : '–',
     ],
   ];
   return figures.map(([figure, of]) =>
-    Object.fromEntries([['figure', figure], ...all.map((d) => [NAMES[d.run.engine] ?? d.run.engine, of(d)])]),
+    Object.fromEntries([
+      ['figure', figure],
+      ...all.map((d) => [NAMES[d.run.engine] ?? d.run.engine, of(d)]),
+    ]),
   );
 }
 
@@ -74,17 +93,25 @@ export function formatMarkdown(
   ].join('\n');
   const contacts = runs[0]?.contacts ?? 0;
   const outcomes = runs
-    .map((r) => `${NAMES[r.engine] ?? r.engine}: ${Object.entries(r.outcomes).map(([o, n]) => `${o} ${n}`).join(', ')}`)
+    .map(
+      (r) =>
+        `${NAMES[r.engine] ?? r.engine}: ${Object.entries(r.outcomes)
+          .map(([o, n]) => `${o} ${n}`)
+          .join(', ')}`,
+    )
     .join('; ');
   const stopped = runs
     .filter((r) => !r.finished)
     .map(
       (r) =>
-        `**${NAMES[r.engine] ?? r.engine} did not finish**: stopped at the ${meta.limitS} s limit after ${r.attempts} of ${r.expectedAttempts} attempts; its figures are over those (at its rate the whole campaign would take ${fixed((r.expectedAttempts / (r.attempts / (r.wallMs / 1000)) / 60), 0)} min).`,
+        `**${NAMES[r.engine] ?? r.engine} did not finish**: stopped at the ${meta.limitS} s limit after ${r.attempts} of ${r.expectedAttempts} attempts; its figures are over those (at its rate the whole campaign would take ${fixed(r.expectedAttempts / (r.attempts / (r.wallMs / 1000)) / 60, 0)} min).`,
     );
   const dialerTrouble = runs
     .filter((r) => r.dialer.errors > 0 || r.dialer.ignored > 0)
-    .map((r) => `${r.engine}: ${r.dialer.errors} reports failed, ${r.dialer.ignored} ignored (${r.dialer.firstError ?? ''})`);
+    .map(
+      (r) =>
+        `${r.engine}: ${r.dialer.errors} reports failed, ${r.dialer.ignored} ignored (${r.dialer.firstError ?? ''})`,
+    );
   return `# Campaign benchmark, ${new Date().toISOString().slice(0, 10)}
 
 ${meta.machine}. \`pnpm bench\` in \`packages/campaign\` (\`bench/campaign.bench.ts\`), each engine in a process of its own.

@@ -4,6 +4,23 @@ export {
   createCadenceDetector,
   createTranscriptDetector,
 } from './answer-detector.js';
+export {
+  ANSWERED_BY_FIELD,
+  ANSWERED_BY_KIND_FIELD,
+  type AnswerMode,
+  answerModeOf,
+  DETECT_ANSWER_PARAM,
+  isAnswerMode,
+  isMachine,
+  verdictResultFields,
+} from './answer-mode.js';
+export {
+  type AnswerCall,
+  type AnswerLogger,
+  type AnswerOnCall,
+  type AnswerOnCallOptions,
+  answerOnCall,
+} from './answer-on-call.js';
 export type { DetectorMode } from './arbitrate.js';
 export { BEEP_DEFAULTS, type BeepOptions } from './beep-tracker.js';
 export { CADENCE_DEFAULTS, type CadenceOptions } from './cadence-options.js';

@@ -44,3 +44,44 @@ export const personUtterances = (lang: CalleeLanguage): readonly CalleeUtterance
 
 /** What an `answer` callee says when its rule names nothing: the bundled three-utterance caller. */
 export const DEFAULT_ANSWER_SAMPLE = 'caller.wav';
+
+/**
+ * What each bundled recording says (`samples/` and `samples/answers/`), and the audio
+ * after its words (a voicemail greeting's gap and beep), ms.
+ */
+export const SAMPLE_TEXTS: Readonly<
+  Record<string, { readonly text: string; readonly tailMs?: number }>
+> = {
+  'hello.wav': { text: 'Hello, I would like to check the status of my order.' },
+  'order.wav': { text: 'It was placed last Tuesday, number four two seven.' },
+  'thanks.wav': { text: 'Thank you. Can you put me through to someone?' },
+  'interrupt.wav': { text: 'Sorry, wait, let me stop you there.' },
+  'answers/busy-vi.wav': {
+    text: 'Thuê bao quý khách vừa gọi hiện đang bận, xin quý khách vui lòng gọi lại sau.',
+  },
+  'answers/busy-en.wav': { text: 'The number you have called is busy, please call later.' },
+  'answers/unreachable-vi.wav': {
+    text: 'Thuê bao quý khách vừa gọi tạm thời không liên lạc được, xin quý khách vui lòng gọi lại sau.',
+  },
+  'answers/unreachable-en.wav': {
+    text: 'The number you have called cannot be reached, please call later.',
+  },
+  'answers/out-of-coverage-vi.wav': {
+    text: 'Thuê bao quý khách vừa gọi hiện đang ở ngoài vùng phủ sóng, xin quý khách vui lòng gọi lại sau.',
+  },
+  'answers/out-of-coverage-en.wav': {
+    text: 'The number you have called is out of coverage, please call later.',
+  },
+  'answers/voicemail-vi.wav': {
+    text: 'Xin chào, hiện tôi không thể nghe máy, vui lòng để lại lời nhắn sau tiếng bíp.',
+    tailMs: 900,
+  },
+  'answers/voicemail-en.wav': {
+    text: "Hi, you've reached Lan. Please leave a message after the beep.",
+    tailMs: 900,
+  },
+  'answers/alo-vi.wav': { text: 'Alô?' },
+  'answers/alo-ai-day-vi.wav': { text: 'Dạ alô, ai đấy ạ?' },
+  'answers/hello-en.wav': { text: 'Hello?' },
+  'answers/yes-speaking-en.wav': { text: 'Yes, speaking.' },
+};

@@ -60,6 +60,8 @@ export {
   type PsrApiEmulatorOptions,
   startPsrApiEmulator,
 } from './psr-api-emulator.js';
+export type { KnownRecording } from './recording-index.js';
+export { createSampleStt, type SampleSttOptions } from './sample-stt.js';
 export {
   checkExpectations,
   type Expectation,

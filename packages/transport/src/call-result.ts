@@ -10,8 +10,8 @@ const NAME = /^[a-z][a-z0-9_]{0,39}$/;
 export interface CallResult {
   /** The fields set so far. */
   readonly fields: Readonly<Record<string, string>>;
-  /** Merges `fields` in (a later value replaces an earlier one). */
-  set(fields: Readonly<Record<string, string | number | boolean>>): void;
+  /** Merges `fields` in (a later value replaces an earlier one); returns them as stored. */
+  set(fields: Readonly<Record<string, string | number | boolean>>): Record<string, string>;
 }
 
 /**
@@ -51,6 +51,7 @@ export function createCallResult(callId: string): CallResult {
           { callId, path: 'result' },
         );
       for (const [name, text] of entries) fields[name] = text;
+      return Object.fromEntries(entries);
     },
   };
 }

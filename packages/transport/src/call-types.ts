@@ -81,6 +81,11 @@ export type CallEvent =
   | { readonly type: 'backpressure-start'; readonly bufferedAmount: number }
   | { readonly type: 'bot-failed'; readonly error: Error }
   /**
+   * The bot recorded result fields ({@link Call.setResult}): the fields just set, as
+   * stored (strings, cut to length). Lets a server count or show them as they come.
+   */
+  | { readonly type: 'result-set'; readonly fields: Readonly<Record<string, string>> }
+  /**
    * A stage failed: inbound, that side is heard without stages for the rest of the call;
    * outbound, the file or stream it was on ended (its `playback-interrupted` came first).
    */

@@ -369,6 +369,35 @@ describe('Call over a real WebSocket', () => {
   });
 });
 
+describe('result fields', () => {
+  it('setResult stores the fields and reports them as a result-set event while the call is open', async () => {
+    const { bot, call: captured$, events } = captured();
+    const { psr } = await callIn(await serve(bot));
+    const call = await captured$;
+    call.setResult({ answered_by: 'announcement', answered_by_kind: 'busy', score: 3 });
+    call.setResult({ note: 'a\nb' });
+    expect(call.result).toEqual({
+      answered_by: 'announcement',
+      answered_by_kind: 'busy',
+      score: '3',
+      note: 'a b',
+    });
+    expect(events.filter((e) => e.type === 'result-set')).toEqual([
+      {
+        type: 'result-set',
+        fields: { answered_by: 'announcement', answered_by_kind: 'busy', score: '3' },
+      },
+      { type: 'result-set', fields: { note: 'a b' } },
+    ]);
+    expect(() => call.setResult({ 'Bad name': 'x' })).toThrow(/result field's name/);
+    await psr.close();
+    await call.closed;
+    call.setResult({ late: 'yes' }); // stored for whoever reads the result; no event after the end
+    expect(call.result['late']).toBe('yes');
+    expect(events.filter((e) => e.type === 'result-set')).toHaveLength(2);
+  });
+});
+
 describe('actionsSent$', () => {
   it('reports every action as it goes onto the socket, in order, then completes', async () => {
     const sent: string[] = [];

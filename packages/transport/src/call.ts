@@ -271,7 +271,11 @@ export function createCall(init: CallInit): CallController {
       return line.busy;
     },
     result: result.fields,
-    setResult: (fields) => result.set(fields),
+    setResult(fields) {
+      const stored = result.set(fields);
+      if (state !== 'closed' && Object.keys(stored).length > 0)
+        events.next({ type: 'result-set', fields: stored });
+    },
     transfer: (extension) => finishWith(transferAction(checkExtension(extension, 'extension'))),
     hangup: () => finishWith(hangupAction()),
   };

@@ -103,7 +103,7 @@ export async function allAttempts(engine: CampaignEngine, id: string): Promise<A
   return out;
 }
 
-/** Registers the conformance suite of a {@link CampaignEngine} implementation. */
+/** Registers the conformance suite of a `CampaignEngine` implementation. */
 export function describeCampaignEngineConformance(
   { describe, it, expect }: TestApi,
   options: EngineConformanceOptions,

@@ -1,6 +1,12 @@
-export type {
-  CampaignEngine,
-  CampaignSpec,
-  DialReply,
-  DialRequest,
-} from '../campaign-engine.js';
+export {
+  allAttempts,
+  describeCampaignEngineConformance,
+  type EngineConformanceOptions,
+  quickPolicy,
+  type ScriptedDialer,
+  scriptedDialer,
+  testContacts,
+  testSpec,
+  until,
+} from './engine-conformance.js';
+export type { TestApi } from './test-api.js';
