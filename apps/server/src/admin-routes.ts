@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import type { PlayMode } from '@psrkit/pipeline';
@@ -15,6 +15,7 @@ import {
 import type { CampaignRequest } from './campaigns-routes.js';
 import { openEventStream } from './event-stream.js';
 import { BadRequest, readJsonBody, replyHtml, replyJson } from './http-replies.js';
+import { page } from './operator-pages.js';
 
 export interface AdminRoutesOptions {
   readonly directory: CallDirectory;
@@ -32,8 +33,6 @@ export interface AdminRoutesOptions {
 /** The most a command's body may hold, bytes. */
 export const MAX_COMMAND_BYTES = 16 * 1024;
 const MAX_SAY_CHARS = 2000;
-
-const page = (name: string) => readFile(new URL(`../pages/${name}`, import.meta.url), 'utf8');
 
 /**
  * The operator's routes, behind an admin token (`Authorization: Bearer` or `?token=`):

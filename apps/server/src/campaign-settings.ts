@@ -25,10 +25,10 @@ const fromCampaign =
 
 const positive: Parse<number> = (value, name) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 1000)
+  if (!Number.isFinite(n) || n < 0.001 || n > 100)
     throw new ConfigError(
       name,
-      `must be a number above 0 and at most 1000, got ${JSON.stringify(value)}`,
+      `must be a number from 0.001 to 100, got ${JSON.stringify(value)}`,
     );
   return n;
 };
@@ -144,7 +144,7 @@ export const CAMPAIGN_SETTINGS = [
     key: 'maxConcurrent',
     flag: '--max-concurrent <n>',
     env: 'PSRKIT_MAX_CONCURRENT',
-    parse: integer(1, 10_000),
+    parse: integer(1, 1000),
     default: DEFAULT_POLICY.maxConcurrent,
     description: 'calls in flight at once, at most',
   }),

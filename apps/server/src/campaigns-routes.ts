@@ -15,6 +15,7 @@ import {
 import { streamCampaign } from './campaigns-stream.js';
 import { campaignDetail, sendAttempts } from './campaigns-view.js';
 import { replyHtml, replyJson } from './http-replies.js';
+import { page } from './operator-pages.js';
 
 export { MAX_CAMPAIGN_BYTES } from './campaigns-commands.js';
 
@@ -46,8 +47,6 @@ interface Routes {
 }
 
 const require = createRequire(import.meta.url);
-const page = (name: string) => readFile(new URL(`../pages/${name}`, import.meta.url), 'utf8');
-
 /** The campaign pages, with the chart library (uPlot) inlined where the page says. */
 async function campaignPages(): Promise<Routes['pages']> {
   const [list, one, uplot, uplotCss] = await Promise.all([

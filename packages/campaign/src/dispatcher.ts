@@ -109,7 +109,7 @@ function dialDue(
   let last = lastDialAt;
   for (;;) {
     if (last !== undefined && last + spacing > now) return last + spacing;
-    if (ctx.store.inFlight(spec.id).length >= policy.maxConcurrent) return undefined;
+    if (ctx.store.inFlightCount(spec.id) >= policy.maxConcurrent) return undefined;
     const { next, later } = ctx.store.due(spec.id, now);
     if (!next) return later;
     if (ctx.store.isSuppressed(next.contact.phone)) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type {
   CallEndReport,
   CampaignEngine,
@@ -110,7 +111,13 @@ class RedisEngine extends LifecycleVerbs implements CampaignEngine {
   }
 
   run(dialer: Dialer, signal: AbortSignal): Promise<void> {
-    return superviseCampaigns(this.#parts, dialer, signal);
+    // Every call in flight waits on the run's signal: one listener each, so more than
+    // Node's default ten (a warning) is normal here. Our own signal, not the caller's.
+    const stop = new AbortController();
+    setMaxListeners(0, stop.signal);
+    if (signal.aborted) stop.abort();
+    else signal.addEventListener('abort', () => stop.abort(), { once: true });
+    return superviseCampaigns(this.#parts, dialer, stop.signal);
   }
 
   watch(listener: (event: CampaignEvent) => void) {

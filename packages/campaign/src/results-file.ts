@@ -56,19 +56,22 @@ export async function openResultsFile(
   const attempts = await endedAttempts(engine, campaignId);
   let keys = resultKeysOf(attempts);
   await writeWhole(path, attempts, keys);
+  /** The attempts the file holds: one ended twice (a call after its ring timeout) is a rewrite. */
+  const written = new Set(attempts.map((a) => a.attemptId));
   let queue = Promise.resolve();
   let failure: unknown;
   const write = async (attempt: AttemptRecord) => {
-    if (isJsonLines(path)) return appendFile(path, `${attemptJsonLine(attempt)}\n`);
     const fresh = Object.keys(attempt.result).filter((k) => !keys.includes(k));
-    if (fresh.length === 0) return appendFile(path, `${attemptCsvRow(attempt, keys)}\n`);
+    if (!written.has(attempt.attemptId) && (fresh.length === 0 || isJsonLines(path))) {
+      written.add(attempt.attemptId);
+      const line = isJsonLines(path) ? attemptJsonLine(attempt) : attemptCsvRow(attempt, keys);
+      return appendFile(path, `${line}\n`);
+    }
     const all = await endedAttempts(engine, campaignId);
+    const rows = all.some((a) => a.attemptId === attempt.attemptId) ? all : [...all, attempt];
     keys = [...keys, ...fresh];
-    return writeWhole(
-      path,
-      all.some((a) => a.attemptId === attempt.attemptId) ? all : [...all, attempt],
-      keys,
-    );
+    for (const a of rows) written.add(a.attemptId);
+    return writeWhole(path, rows, keys);
   };
   return {
     append(attempt) {

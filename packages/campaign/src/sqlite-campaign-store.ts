@@ -12,6 +12,9 @@ import { nextAttempt } from './retry-policy.js';
 import { type SqliteDatabase, transaction } from './sqlite-database.js';
 import { attemptFromRow, campaignFromRow, contactFromRow } from './sqlite-rows.js';
 
+/** The phases of an attempt in flight, as SQL (an IN list, so the index serves it). */
+const IN_FLIGHT = "phase IN ('dialling', 'ringing', 'answered')";
+
 /** A contact due for its next attempt, with the row id its attempt ids are made of. */
 export interface DueContact {
   readonly contact: Contact;
@@ -132,7 +135,7 @@ export class SqliteCampaignStore {
     return {
       contacts: pending + active + settled,
       pending,
-      inFlight: this.inFlight(id).length,
+      inFlight: this.inFlightCount(id),
       settled,
       attempts: (attempts?.['n'] as number) ?? 0,
       outcomes,
@@ -156,8 +159,17 @@ export class SqliteCampaignStore {
   /** Attempts dialled and not settled, with the run that dialled them. */
   inFlight(id: string): (AttemptRecord & { runId: string })[] {
     return this.#db
-      .all("SELECT * FROM attempts WHERE campaign_id = ? AND phase != 'ended'", [id])
+      .all(`SELECT * FROM attempts WHERE campaign_id = ? AND ${IN_FLIGHT}`, [id])
       .map((row) => ({ ...attemptFromRow(row), runId: row['run_id'] as string }));
+  }
+
+  /** How many attempts of a campaign are in flight. */
+  inFlightCount(id: string): number {
+    const row = this.#db.get(
+      `SELECT count(*) AS n FROM attempts WHERE campaign_id = ? AND ${IN_FLIGHT}`,
+      [id],
+    );
+    return (row?.['n'] as number) ?? 0;
   }
 
   /** The next contact whose attempt is due, and when the next one after `now` will be. */

@@ -59,7 +59,12 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
     db = new Database(path);
     // TRUNCATE + FULL: durable on every commit (a journal, fsync'd), the fastest mode
     // this VFS allows (WAL needs shared memory it does not have).
-    db.exec('PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL;');
+    // EXCLUSIVE: the lock is taken once and kept (the pid file already keeps every other
+    // process out); without it the VFS makes and removes its lock directory, and SQLite
+    // drops its page cache, around every single query.
+    db.exec(
+      'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL;',
+    );
     db.exec(SCHEMA);
   } catch (cause) {
     rmSync(pidFile, { force: true });
