@@ -52,12 +52,22 @@ it('psrkit-server --import otlp-tracing.mjs: the call, its turns, playback and a
     const hello = await loadCallerAudio(
       fileURLToPath(import.meta.resolve('@psrkit/simulator/samples/hello.wav')),
     );
+    // The call lasts until the bot has done what the spans are about — its greeting (a
+    // `media` action and a playback), and its answer to the caller's turn — however long
+    // that takes on a busy machine; then the caller hangs up.
+    const hangUp = new AbortController();
+    let greeted = false;
     const report = await placeCall({
       url: server.url,
       callId: 'traced-call',
       tenant: 'acme',
       caller: [{ atMs: 1000, samples: hello }],
-      tailMs: 2000,
+      tailMs: 40_000,
+      signal: hangUp.signal,
+      onTimeline: (entry) => {
+        if (entry.kind === 'action' && entry.type === 'media') greeted = true;
+        if (greeted && entry.kind === 'bot-audio' && entry.source === 'stream') hangUp.abort();
+      },
     });
     expect(report.utterances.length).toBeGreaterThan(0);
     server.process.kill('SIGTERM');

@@ -203,11 +203,12 @@ describe('the operator routes: live calls and call control', () => {
     const report = await call;
     await reader.cancel();
     expect(report.transfer?.extension).toBe('101');
+    // 1.2 s of speech, in whole MP3 frames (144 ms at 8 kHz): what the caller heard of the
+    // stream, in one piece or, on a busy machine, in pieces around a gap.
     const spoken = report.botAudio.filter((b) => b.kind === 'stream');
-    expect(spoken).toHaveLength(1);
-    // 1.2 s of speech, in whole MP3 frames (144 ms at 8 kHz).
-    expect(spoken[0]!.endMs - spoken[0]!.startMs).toBeGreaterThanOrEqual(1200);
-    expect(spoken[0]!.endMs - spoken[0]!.startMs).toBeLessThan(1200 + 2 * 144);
+    const heardMs = spoken.reduce((sum, b) => sum + b.endMs - b.startMs, 0);
+    expect(heardMs).toBeGreaterThanOrEqual(1200);
+    expect(heardMs).toBeLessThan(1200 + 2 * 144);
 
     // Ended: listed as closed with its log and, once on disk, its recording.
     let ended: LiveCall | undefined;
