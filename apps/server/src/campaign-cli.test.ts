@@ -225,6 +225,43 @@ describe('psrkit-campaign run', () => {
     }
   }, 180_000);
 
+  it('creates a draft from a file without dialling, starts it, and run dials it', async () => {
+    const api = await startPsrApiEmulator({ tokens: ['secret'], callees });
+    try {
+      const contacts = await contactsFile('drafted.csv', 3);
+      const db = ['--db', join(dir, 'drafted.db')];
+      const create = spawnCampaign(
+        ['create', contacts, ...db, '--public-url', 'ws://127.0.0.1:9/', '--window', '00:00-24:00'],
+        dir,
+        {
+          PSRKIT_PSR_URL: '',
+          PSRKIT_PSR_TOKEN: '',
+        },
+      );
+      expect(await create.exited, create.output()).toBe(0);
+      expect(create.output()).toMatch(/^drafted draft \[\.{20}\] 0% — 0\/3 contacts settled/m);
+      expect(requests(api)).toHaveLength(0);
+      const again = spawnCampaign(['create', contacts, ...db], dir);
+      expect(await again.exited).toBe(2);
+      expect(again.output()).toBe('psrkit-campaign: campaign drafted exists already\n');
+      const start = spawnCampaign(['start', 'drafted', ...db], dir);
+      expect(await start.exited).toBe(0);
+      expect(start.output()).toMatch(/^drafted running /);
+      const results = join(dir, 'drafted.results.csv');
+      const run = spawnCampaign(runArgs(api, contacts, join(dir, 'drafted.db'), results), dir, {
+        PSRKIT_PSR_TOKEN: 'secret',
+      });
+      expect(await run.exited, run.output()).toBe(0);
+      expect((await readResults(results)).map((r) => r['outcome'])).toEqual([
+        'completed',
+        'completed',
+        'completed',
+      ]);
+    } finally {
+      await api.close({ hangUp: true });
+    }
+  }, 120_000);
+
   it('says what is wrong with a contacts file, one line per problem, exit code 2, nothing dialled', async () => {
     const api = await startPsrApiEmulator({ tokens: ['secret'], callees });
     try {

@@ -8,7 +8,7 @@ import {
 } from '@psrkit/campaign';
 import { Command, CommanderError, Option } from 'commander';
 import { CampaignRunProblems, campaignRunConfigOf, openEngine } from './campaign-config.js';
-import { CampaignRunError, runCampaign } from './campaign-run.js';
+import { CampaignRunError, createCampaign, runCampaign } from './campaign-run.js';
 import { CAMPAIGN_SETTINGS } from './campaign-settings.js';
 import { ConfigError, settingsCommand } from './config.js';
 import { SETTINGS, type Setting } from './settings.js';
@@ -89,6 +89,18 @@ export function campaignProgram(io: CampaignCliIo, exit: (code: number) => void)
     exit(end === 'stopped' ? 1 : 0);
   });
   program.addCommand(run);
+  const create = settingsCommand(
+    new Command('create')
+      .description(
+        'store the campaign of a contacts file as a draft, dialling nothing (then `start`, and `run` dials it)',
+      )
+      .argument('<contacts>', 'a CSV or JSON Lines file with a phone column'),
+    [...(SETTINGS as readonly Setting[]), ...(CAMPAIGN_SETTINGS as readonly Setting[])],
+  ).action(async (contacts: string, _opts, command: Command) => {
+    const config = campaignRunConfigOf(command, contacts, io.env, io.isTty, false);
+    io.stdout(`${statusLine(await createCampaign(config))}\n`);
+  });
+  program.addCommand(create);
   program.addCommand(
     storeOptions(
       new Command('status').description('every stored campaign, or one, with its progress'),

@@ -49,13 +49,15 @@ export function campaignRunConfigOf(
   contactsFile: string,
   env: NodeJS.ProcessEnv,
   isTty: boolean,
+  /** `false` for a command that stores the campaign without dialling (no PSR needed). */
+  dialling = true,
 ): CampaignRunConfig {
   const table = CAMPAIGN_SETTINGS as readonly Setting[];
   const { values: v } = readSettings(command, table, env);
   const server = serverConfigOf(command, env, isTty, table);
-  if (!v['psrUrl'])
+  if (dialling && !v['psrUrl'])
     throw new ConfigError('--psr-url', "required: PSR's base URL (or PSRKIT_PSR_URL)");
-  if (!v['psrToken'])
+  if (dialling && !v['psrToken'])
     throw new ConfigError('--psr-token', 'required: the create-stream token (or PSRKIT_PSR_TOKEN)');
   const schedule = fromCampaign('--window', () =>
     parseWindows(v['window'] as string, v['timeZone'] as string),
@@ -78,8 +80,8 @@ export function campaignRunConfigOf(
   return {
     contactsFile,
     server,
-    psrUrl: v['psrUrl'] as string,
-    psrToken: v['psrToken'] as string,
+    psrUrl: (v['psrUrl'] as string | undefined) ?? '',
+    psrToken: (v['psrToken'] as string | undefined) ?? '',
     publicUrl: v['publicUrl'] as string | undefined,
     db: v['db'] as string,
     redisUrl: v['redisUrl'] as string | undefined,

@@ -169,3 +169,22 @@ async function dialUntilSettled(
   process.stdout.write(`${formatSummary(summarise(attempts, done.counts.contacts))}\n`);
   return end;
 }
+
+/**
+ * `psrkit-campaign create`: stores the campaign of a contacts file as a draft, dialling
+ * nothing (`start` then marks it to run, and `run` dials it). The URL PSR dials back is
+ * `--public-url`, else where `run` would listen.
+ */
+export async function createCampaign(config: CampaignRunConfig): Promise<CampaignInfo> {
+  const logger = createLogger(config.server);
+  const contacts = await readCampaignContacts(config, logger);
+  const engine = await openEngine(config);
+  try {
+    const { host, port, path } = config.server;
+    const spec = campaignSpecOf(config, `ws://${host}:${port}${path}`);
+    return await engine.create(spec, contacts);
+  } finally {
+    await engine.close();
+    logger.flush();
+  }
+}

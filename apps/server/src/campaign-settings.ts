@@ -26,10 +26,7 @@ const fromCampaign =
 const positive: Parse<number> = (value, name) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0.001 || n > 100)
-    throw new ConfigError(
-      name,
-      `must be a number from 0.001 to 100, got ${JSON.stringify(value)}`,
-    );
+    throw new ConfigError(name, `must be a number from 0.001 to 100, got ${JSON.stringify(value)}`);
   return n;
 };
 
