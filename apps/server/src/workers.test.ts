@@ -100,10 +100,11 @@ describe('psrkit-server --workers', () => {
           await placeCall({ url, caller: new Int16Array(0), params: { crash: '1', spare } }).catch(
             () => undefined,
           );
-          await waitFor(() => deaths().length > before, 1000);
+          // The primary hears of the death once the worker has exited: seconds, on a busy machine.
+          await waitFor(() => deaths().length > before, 5000);
         }
         expect(deaths()).toHaveLength(before + 1);
-        await expect.poll(listening, { timeout: 5000 }).toBe(3 + before);
+        await expect.poll(listening, { timeout: 20_000 }).toBe(3 + before);
       };
       await crashOne();
       await crashOne();
@@ -137,7 +138,7 @@ describe('psrkit-server --workers', () => {
       2,
       'restarted after 0.5 s, then 1 s (the delay doubles, up to 30 s); crash recovery runs once in the primary before workers start, so the sibling’s live recording is kept whole',
     );
-  }, 60_000);
+  }, 120_000);
 
   it('SIGTERM while warming up, and a second one while draining (a process group, systemd, docker stop), do not cut the drain', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'psrkit-signals-'));
