@@ -1,12 +1,14 @@
 export {
-  allAttempts,
   describeCampaignEngineConformance,
   type EngineConformanceOptions,
+} from './engine-conformance.js';
+export type { TestApi } from './test-api.js';
+export {
+  allAttempts,
   quickPolicy,
   type ScriptedDialer,
   scriptedDialer,
   testContacts,
   testSpec,
   until,
-} from './engine-conformance.js';
-export type { TestApi } from './test-api.js';
+} from './test-campaigns.js';
