@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { docBlocks } from './fixtures/doc-blocks.js';
 import { runDoc } from './fixtures/doc-run.js';
 import { freePort } from './fixtures/free-port.js';
+import { outputMismatch } from './fixtures/output-shape.js';
 import { root } from './fixtures/packed.js';
 import { userEnv } from './fixtures/run-command.js';
 
@@ -36,6 +37,27 @@ const runPage = async (name: string, ...blocks: string[]) => {
 const SERVER = `import { createServer } from 'node:http';
 const server = createServer((_, res) => res.end('ok')).listen(Number(process.argv[2]), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));`;
+
+describe('sample output, by shape', () => {
+  it('takes figures, ids, details and lists of values (or none) as some value', () => {
+    const doc =
+      'call 0e8a7c1d-1111-4222-8333-944455556666 (mono_a)\nfirst reply after each utterance: none\nunderruns 0 (0 ms)';
+    const printed = [
+      'call 04f5479c-dc29-43f9-b647-c78acec35783 (mono_a, stream decoding)',
+      '0:00.606  UNDERRUN: 17 ms of silence inside a chunk stream',
+      'first reply after each utterance: 50 ms, 47 ms',
+      'underruns 14 (1840 ms)',
+    ].join('\n');
+    expect(outputMismatch(doc, printed)).toBeUndefined();
+  });
+
+  it('fails on a word the doc shows and the command did not print, naming the line', () => {
+    const mismatch = outputMismatch('transferred to 101', 'hung up by the bot');
+    expect(mismatch?.split('\n')[0]).toBe(
+      'the doc shows "transferred to 101", not printed (in order, figures aside); printed:',
+    );
+  });
+});
 
 describe('markers', () => {
   it('give each block its role; shell blocks run unless marked', () => {
