@@ -7,7 +7,7 @@
 //   pnpm api --check    writes nothing in the repository; exits 1 and names each entry
 //                       point whose surface differs from its committed report
 //                       (tests/api-report.test.ts runs this in CI)
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
@@ -19,6 +19,7 @@ const temp = mkdtempSync(join(tmpdir(), 'psrkit-api-'));
 /** Every entry point with types: [package dir, manifest, report name, .d.ts path]. */
 const entries = readdirSync(join(root, 'packages')).flatMap((name) => {
   const dir = join(root, 'packages', name);
+  if (!existsSync(join(dir, 'package.json'))) return []; // a folder being made, not a package
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   if (manifest.private) return [];
   return Object.entries(manifest.exports)

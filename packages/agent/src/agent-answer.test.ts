@@ -11,7 +11,8 @@ import { type CallReport, startPsrApiEmulator } from '@psrkit/simulator';
 import { createPsrServer, silentLogger } from '@psrkit/transport';
 import { describe, expect, it } from 'vitest';
 import { scriptedModel, scriptedStt, toneTts } from './__fixtures__/scripted.js';
-import { type AgentEvent, createAgent } from './agent.js';
+import { createAgent } from './agent.js';
+import type { AgentEvent } from './agent-options.js';
 
 const openVad = await loadWebRtcVad();
 const detector = createAnswerDetector(); // timing alone: a person, a voicemail and its beep

@@ -4,7 +4,8 @@ import { type AnswerMode, createAnswerDetector } from '@psrkit/plugin-answer-det
 import { loadWebRtcVad, type OpenVad } from '@psrkit/plugin-vad';
 import { PsrkitError } from '@psrkit/protocol';
 import type { Bot, Call } from '@psrkit/transport';
-import { type AgentAnswerOptions, type AgentEvent, createAgent } from './agent.js';
+import { createAgent } from './agent.js';
+import type { AgentAnswerOptions, AgentEvent } from './agent-options.js';
 
 /** A setting of the environment-configured agent is missing or wrong; `variable` names it. */
 export class AgentConfigError extends PsrkitError<'INVALID_CONFIG'> {

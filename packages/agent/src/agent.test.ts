@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { createTestTts } from '@psrkit/pipeline/testing';
 import { loadWebRtcVad } from '@psrkit/plugin-vad';
 import { loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { createPsrServer, silentLogger } from '@psrkit/transport';
 import { describe, expect, it } from 'vitest';
 import { scriptedModel, scriptedStt, toneTts } from './__fixtures__/scripted.js';
-import { type AgentEvent, createAgent } from './agent.js';
+import { createAgent } from './agent.js';
+import type { AgentEvent } from './agent-options.js';
 
 const openVad = await loadWebRtcVad();
 const sample = (name: string) =>
@@ -98,7 +100,10 @@ describe.concurrent('the agent', { timeout: 40_000 }, () => {
     );
     expect(report.summary.bargeIns).toBeGreaterThanOrEqual(1);
     const interrupted = events.find((e) => e.type === 'interrupted');
-    expect(interrupted).toMatchObject({ said: expect.stringContaining('Our new plan') });
+    expect(interrupted).toMatchObject({
+      said: expect.stringContaining('Our new plan'),
+      timings: 'estimated', // a version-1 engine gives no word timings
+    });
     expect(prompts).toHaveLength(2);
     const history = said(prompts[1]!);
     expect(history[0]).toBe('user: Tell me about your plans.');
@@ -110,5 +115,46 @@ describe.concurrent('the agent', { timeout: 40_000 }, () => {
     expect(heard.length).toBeGreaterThan(10);
     expect(heard.length).toBeLessThan(long.length);
     expect(history[2]).toBe('user: Wait, how much is it?');
+  });
+
+  it('with an engine’s word timings, the history holds exactly the words the caller heard', async () => {
+    // One sentence, so its words' times follow from the text: 60 ms a character, 60 ms a space.
+    const long =
+      'Our new plan gives you twice the data for the same price every month and adds calls to thirty countries and five phones on one bill.';
+    const tts = createTestTts({ sampleRate: 8000, msPerChar: 60 });
+    const { model, prompts } = scriptedModel([{ text: long }, { text: 'Sorry, go ahead.' }]);
+    const events: AgentEvent[] = [];
+    await converse(
+      {
+        model,
+        stt: scriptedStt(['Tell me about your plans.', 'Wait, how much is it?']),
+        tts,
+        openVad,
+        instructions: 'You sell phone plans.',
+        onEvent: (event) => events.push(event),
+      },
+      [
+        { atMs: 500, samples: hello },
+        { atMs: 7000, samples: interrupt }, // a few seconds into the ~8 s answer
+      ],
+      6000,
+    );
+    const interrupted = events.find((e) => e.type === 'interrupted');
+    if (interrupted?.type !== 'interrupted') throw new Error('the caller did not interrupt');
+    expect(interrupted.timings).toBe('measured');
+    let endMs = -60;
+    const expected = long
+      .split(' ')
+      .filter((word) => {
+        endMs += 60 + word.length * 60;
+        return endMs <= interrupted.heardMs;
+      })
+      .join(' ');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(long.length);
+    expect(interrupted.heard).toBe(expected);
+    expect(said(prompts[1]!).slice(1, 2)).toEqual([
+      `assistant: ${expected} [interrupted by the caller]`,
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { estimateWordTimings, wordsHeard } from '@psrkit/pipeline';
+
 /** A sentence the agent said, and how long its audio was. */
 export interface SpokenSentence {
   /** The sentence's text. */
@@ -7,28 +9,18 @@ export interface SpokenSentence {
 }
 
 /**
- * What the caller heard of what the agent said, from how much of its audio was played
- * (`heardMs`, the playout line's count): whole sentences, then the part of the sentence
- * being spoken in proportion to its audio, cut back to a whole word. The TTS gives no word
- * times here, so a word is taken to last as long as its share of the characters.
+ * What the caller heard of sentences whose words were not timed by the engine, from how
+ * much of their audio was played (`heardMs`, the playout line's count): whole sentences,
+ * then the words of the sentence being spoken that were heard to their end, each word
+ * taken to last its share of the characters (`estimateWordTimings`). With an engine's
+ * word timings, `wordsHeard` gives the exact words.
  */
 export function heardText(spoken: readonly SpokenSentence[], heardMs: number): string {
-  const heard: string[] = [];
-  let at = 0;
-  for (const { text, durationMs } of spoken) {
-    if (at + durationMs <= heardMs) {
-      heard.push(text);
-      at += durationMs;
-      continue;
-    }
-    const share = durationMs > 0 ? Math.max(0, heardMs - at) / durationMs : 0;
-    const chars = Math.floor(text.length * share);
-    // A word counts once it has been heard to its end.
-    const partial = text.slice(0, chars);
-    const cut =
-      text.length > chars && /\S/.test(text[chars] ?? '') ? partial.replace(/\S*$/, '') : partial;
-    if (cut.trim()) heard.push(cut.trim());
-    break;
-  }
-  return heard.join(' ');
+  let atMs = 0;
+  const words = spoken.flatMap(({ text, durationMs }) => {
+    const timed = estimateWordTimings(text, atMs, durationMs);
+    atMs += durationMs;
+    return timed;
+  });
+  return wordsHeard(words, heardMs);
 }

@@ -1,13 +1,9 @@
 import type { BotMeter } from '@psrkit/transport';
-import type { AgentEvent } from './agent.js';
 import { agentFromEnv } from './agent-from-env.js';
+import type { AgentEvent } from './agent-options.js';
 
-export {
-  type AgentAnswerOptions,
-  type AgentEvent,
-  type AgentOptions,
-  createAgent,
-} from './agent.js';
+export { sentences } from '@psrkit/pipeline';
+export { createAgent } from './agent.js';
 export {
   AgentConfigError,
   type AgentEnvConfig,
@@ -15,8 +11,8 @@ export {
   agentFromEnv,
   personalise,
 } from './agent-from-env.js';
+export type { AgentAnswerOptions, AgentEvent, AgentOptions } from './agent-options.js';
 export { heardText, type SpokenSentence } from './heard-text.js';
-export { sentences } from './sentences.js';
 
 /** Where the agent's events go once `metrics()` has been called. */
 let record: ((event: AgentEvent) => void) | undefined;

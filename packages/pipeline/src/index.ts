@@ -57,12 +57,19 @@ export {
   type ResamplerOptions,
   type ResamplerQuality,
 } from './resampler.js';
+export { sentences } from './sentences.js';
 export {
   createSharedTimerScheduler,
   type SharedTimerScheduler,
   type SharedTimerSchedulerOptions,
   type TimerFunctions,
 } from './shared-timer-scheduler.js';
+export {
+  asTextToSpeechV2,
+  speakBySentence,
+  speechAudio,
+  textPieces,
+} from './speak-by-sentence.js';
 export { speechLike } from './speech-like.js';
 export {
   type SpeechToText,
@@ -88,5 +95,20 @@ export {
   type StageOutput,
   type StageRegistry,
 } from './stage-plugin.js';
-export type { TextToSpeech } from './text-to-speech.js';
+export {
+  type AnyTextToSpeech,
+  type SpeakOptions,
+  type SpeechPiece,
+  type TextToSpeech,
+  type TextToSpeechV2,
+  type TtsCapabilities,
+  TtsError,
+  type TtsErrorCode,
+} from './text-to-speech.js';
+export {
+  estimateWordTimings,
+  type WordTiming,
+  wordsHeard,
+  wordTimingProblem,
+} from './word-timing.js';
 export { createWorkQueue, type WorkQueue, type WorkQueueOptions } from './work-queue.js';
