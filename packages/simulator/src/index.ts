@@ -45,6 +45,12 @@ export { loadCallerAudio } from './caller-audio-file.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type FindUtterancesOptions, findUtterances, type Utterance } from './find-utterances.js';
 export {
+  type FirstAudioOptions,
+  type FirstAudioResult,
+  measureFirstAudio,
+  type Span,
+} from './first-audio.js';
+export {
   chunkJitter,
   formatLoadSummary,
   type LoadOptions,

@@ -1,0 +1,40 @@
+import { performance } from 'node:perf_hooks';
+import { createTestTts } from '@psrkit/pipeline/testing';
+import { type Observable, tap } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { measureFirstAudio } from './first-audio.js';
+
+describe('measureFirstAudio', () => {
+  it('times each call from the engine’s first audio to the first chunk at the PSR peer', async () => {
+    const engine = createTestTts({ sampleRate: 24_000 });
+    let firstBytesAt: number | undefined;
+    const tts = {
+      ...engine,
+      speak: (text: string | Observable<string>) =>
+        engine.speak(text).pipe(
+          tap(() => {
+            firstBytesAt ??= performance.now();
+          }),
+        ),
+    };
+    let calls = 0;
+    const result = await measureFirstAudio({
+      tts,
+      text: 'Hello there, this is a test.',
+      runs: 5,
+      referenceAt: () => {
+        calls++;
+        const at = firstBytesAt;
+        firstBytesAt = undefined;
+        return at;
+      },
+    });
+    expect(calls).toBe(5);
+    expect(engine.spoken).toHaveLength(5);
+    for (const span of [result.plugin, result.line, result.total]) {
+      expect(span.p50).toBeGreaterThanOrEqual(0);
+      expect(span.p95).toBeGreaterThanOrEqual(span.p50);
+    }
+    expect(result.total.p95).toBeGreaterThanOrEqual(result.line.p50);
+  });
+});

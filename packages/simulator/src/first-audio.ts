@@ -1,0 +1,118 @@
+// Time to first audio, for text-to-speech plugins' benchmarks: what psrkit adds between an
+// engine's first audio bytes and the first `chunk` on the socket. The engine is a local
+// fake of the service (in this process, so both ends read one clock); the call is a real
+// WebSocket on loopback, answered by a bot that streams the plugin's speech.
+import { performance } from 'node:perf_hooks';
+import { type AnyTextToSpeech, asTextToSpeechV2, speechAudio } from '@psrkit/pipeline';
+import { createPsrServer, silentLogger } from '@psrkit/transport';
+import { connectAsPsr } from '@psrkit/transport/client';
+import { type Observable, tap } from 'rxjs';
+import { percentiles } from './percentiles.js';
+
+/** Options of {@link measureFirstAudio}. */
+export interface FirstAudioOptions {
+  /** The plugin, pointed at its local fake. */
+  readonly tts: AnyTextToSpeech;
+  /** What the bot says: a string, or a function making a stream (a model's reply). */
+  readonly text: string | (() => Observable<string>);
+  /** Calls to time (default 30). */
+  readonly runs?: number;
+  /**
+   * When this call's reference moment happened (`performance.now()`): the fake's first
+   * audio bytes sent, or a streamed reply's first sentence end.
+   */
+  readonly referenceAt: () => number | undefined;
+}
+
+/** Percentiles of one span, ms. */
+export interface Span {
+  readonly p50: number;
+  readonly p95: number;
+}
+
+/**
+ * Per span, over the calls: reference → the plugin's first audio piece (the plugin's own
+ * decoding), that piece → the first chunk at the PSR peer (the line: resampling, encoding,
+ * pacing, the socket), and reference → chunk in all.
+ */
+export interface FirstAudioResult {
+  readonly plugin: Span;
+  readonly line: Span;
+  readonly total: Span;
+}
+
+const span = (values: readonly number[]): Span => {
+  const { p50, p95 } = percentiles(values)!;
+  return { p50, p95 };
+};
+
+/** One call: the bot speaks; resolves with when the first `chunk` reached the peer. */
+async function firstChunkAt(url: string): Promise<number> {
+  const psr = connectAsPsr(url, { tenant: 'bench', channel: 'mono_a' });
+  try {
+    const first = new Promise<number>((resolve, reject) => {
+      psr.actions$.subscribe((received) => {
+        if (received.ok && received.action.type === 'chunk') resolve(performance.now());
+      });
+      void psr.closed.then(() => reject(new Error('the call closed before any audio')));
+    });
+    await psr.opened;
+    psr.sendConnected();
+    return await first;
+  } finally {
+    await psr.close();
+  }
+}
+
+/**
+ * Times `runs` calls, one after another, against a bot that speaks `text` with `tts`: from
+ * the engine's first bytes (`referenceAt`) to the plugin's first audio piece, and from there
+ * to the first `chunk` at the emulated PSR peer.
+ *
+ * @example
+ * ```ts
+ * const fake = await startMyTtsFake({ delayMs: 150 }); // records performance.now() at its first bytes
+ * const result = await measureFirstAudio({ tts: createMyTts({ baseUrl: fake.url }), text: 'Hello.', referenceAt: () => fake.firstBytesAt });
+ * console.log(result.line.p95); // what psrkit's line adds, ms
+ * ```
+ */
+export async function measureFirstAudio(options: FirstAudioOptions): Promise<FirstAudioResult> {
+  const tts = asTextToSpeechV2(options.tts);
+  let pieceAt: number | undefined;
+  const server = createPsrServer({
+    port: 0,
+    logger: silentLogger,
+    bot: async (call) => {
+      const text = typeof options.text === 'string' ? options.text : options.text();
+      const audio$ = tts.speak(text).pipe(
+        speechAudio(),
+        tap(() => {
+          pieceAt ??= performance.now();
+        }),
+      );
+      call.stream(audio$, { sampleRate: tts.sampleRate });
+      await call.closed;
+    },
+  });
+  await server.listen();
+  const plugin: number[] = [];
+  const line: number[] = [];
+  try {
+    for (let run = 0; run < (options.runs ?? 30); run++) {
+      pieceAt = undefined;
+      const chunkAt = await firstChunkAt(server.url);
+      const reference = options.referenceAt();
+      if (reference === undefined || pieceAt === undefined)
+        throw new Error('the engine never sent audio');
+      plugin.push(pieceAt - reference);
+      line.push(chunkAt - pieceAt);
+    }
+  } finally {
+    await server.close();
+  }
+  return {
+    plugin: span(plugin),
+    line: span(line),
+    total: span(plugin.map((p, i) => p + line[i]!)),
+  };
+}
