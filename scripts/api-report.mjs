@@ -7,6 +7,8 @@
 //   pnpm api --check    writes nothing in the repository; exits 1 and names each entry
 //                       point whose surface differs from its committed report
 //                       (tests/api-report.test.ts runs this in CI)
+//   pnpm api pipeline agent
+//                       only these packages (folder names under packages/)
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,10 +16,12 @@ import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
 const root = resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const temp = mkdtempSync(join(tmpdir(), 'psrkit-api-'));
 
 /** Every entry point with types: [package dir, manifest, report name, .d.ts path]. */
-const entries = readdirSync(join(root, 'packages')).flatMap((name) => {
+const names = only.length > 0 ? only : readdirSync(join(root, 'packages'));
+const entries = names.flatMap((name) => {
   const dir = join(root, 'packages', name);
   if (!existsSync(join(dir, 'package.json'))) return []; // a folder being made, not a package
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
