@@ -26,7 +26,9 @@ export interface FirstAudioOptions {
 
 /** Percentiles of one span, ms. */
 export interface Span {
+  /** The median, ms. */
   readonly p50: number;
+  /** The 95th percentile, ms. */
   readonly p95: number;
 }
 
@@ -36,8 +38,11 @@ export interface Span {
  * pacing, the socket), and reference → chunk in all.
  */
 export interface FirstAudioResult {
+  /** The engine's first bytes → the plugin's first audio piece. */
   readonly plugin: Span;
+  /** The first audio piece → the first chunk at the PSR peer. */
   readonly line: Span;
+  /** The engine's first bytes → the first chunk. */
   readonly total: Span;
 }
 
