@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createTestTts } from '@psrkit/pipeline/testing';
 import { type Observable, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { measureFirstAudio } from './first-audio.js';
+import { formatFirstAudioTable, measureFirstAudio, timedFirstAudio } from './first-audio.js';
 
 describe('measureFirstAudio', () => {
   it('times each call from the engine’s first audio to the first chunk at the PSR peer', async () => {
@@ -36,5 +36,26 @@ describe('measureFirstAudio', () => {
       expect(span.p95).toBeGreaterThanOrEqual(span.p50);
     }
     expect(result.total.p95).toBeGreaterThanOrEqual(result.line.p50);
+  });
+
+  it('times a plugin’s first audio itself, for a reference row, and prints rows as ratios to it', async () => {
+    const timed = timedFirstAudio(createTestTts());
+    const reference = await measureFirstAudio({
+      tts: timed.tts,
+      text: 'Hello there.',
+      runs: 3,
+      referenceAt: timed.take,
+    });
+    expect(timed.take()).toBeUndefined(); // taken after each call
+    const table = formatFirstAudioTable([
+      { name: 'reference', result: reference },
+      {
+        name: 'twice as slow',
+        result: { ...reference, line: { p50: 1, p95: reference.line.p95 * 2 } },
+      },
+    ]).split('\n');
+    expect(table).toHaveLength(4);
+    expect(table[2]).toMatch(/^\| reference \| .* \| 1\.00× \|/);
+    expect(table[3]).toMatch(/^\| twice as slow \| .* \| 2\.00× \|/);
   });
 });

@@ -121,3 +121,57 @@ export async function measureFirstAudio(options: FirstAudioOptions): Promise<Fir
     total: span(plugin.map((p, i) => p + line[i]!)),
   };
 }
+
+/**
+ * A plugin whose first audio piece of each speech is timed (`performance.now()`), for a
+ * reference row: an in-process engine's own time to first audio is ~0, so its row shows what
+ * the line alone adds. `take()` gives the last speech's time and forgets it.
+ */
+export function timedFirstAudio(tts: AnyTextToSpeech): {
+  readonly tts: AnyTextToSpeech;
+  take(): number | undefined;
+} {
+  const engine = asTextToSpeechV2(tts);
+  let firstAt: number | undefined;
+  return {
+    tts: {
+      ...engine,
+      speak: (text, options) =>
+        engine.speak(text, options).pipe(
+          tap(() => {
+            firstAt ??= performance.now();
+          }),
+        ),
+    },
+    take() {
+      const at = firstAt;
+      firstAt = undefined;
+      return at;
+    },
+  };
+}
+
+/** A row of a time-to-first-audio table. */
+export interface FirstAudioRow {
+  /** What was measured, e.g. `elevenlabs (fake, 150 ms service delay)`. */
+  readonly name: string;
+  readonly result: FirstAudioResult;
+}
+
+/**
+ * A Markdown table of time-to-first-audio rows, the first being the reference (measured in
+ * the same run): each row's spans in ms, and its line span as a ratio to the reference's.
+ */
+export function formatFirstAudioTable(rows: readonly FirstAudioRow[]): string {
+  const reference = rows[0]?.result.line.p95 ?? 0;
+  const ms = (value: number) => value.toFixed(1);
+  const lines = rows.map(({ name, result }) => {
+    const ratio = reference > 0 ? `${(result.line.p95 / reference).toFixed(2)}×` : '–';
+    return `| ${name} | ${ms(result.plugin.p50)} / ${ms(result.plugin.p95)} | ${ms(result.line.p50)} / ${ms(result.line.p95)} | ${ratio} | ${ms(result.total.p50)} / ${ms(result.total.p95)} |`;
+  });
+  return [
+    '| engine | engine bytes → plugin audio, p50 / p95 ms | plugin audio → first chunk, p50 / p95 ms | line p95 vs the reference | in all, p50 / p95 ms |',
+    '| --- | --- | --- | --- | --- |',
+    ...lines,
+  ].join('\n');
+}

@@ -47,8 +47,11 @@ export { type FindUtterancesOptions, findUtterances, type Utterance } from './fi
 export {
   type FirstAudioOptions,
   type FirstAudioResult,
+  type FirstAudioRow,
+  formatFirstAudioTable,
   measureFirstAudio,
   type Span,
+  timedFirstAudio,
 } from './first-audio.js';
 export {
   chunkJitter,
