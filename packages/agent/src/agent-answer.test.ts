@@ -53,6 +53,7 @@ async function callOut(destination: string) {
     onEvent: (event) => events.push(event),
     answer: {
       detector,
+      maxHoldMs: 20_000, // the verdict, not a deadline: a busy machine may take seconds
       voicemailMessage: (call) => `Please call Acme back, ${call.params['danh_xung']}.`,
     },
   });

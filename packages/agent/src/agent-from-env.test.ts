@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentConfigFromEnv, agentFromEnv, personalise } from './agent-from-env.js';
 
@@ -8,7 +10,14 @@ describe('the agent from the environment', () => {
     ).toEqual({
       llm: { baseUrl: 'https://api.openai.com/v1', apiKey: 'k', model: 'gpt-4o-mini' },
       stt: { kind: 'openai', baseUrl: 'https://api.openai.com', apiKey: 'k', model: 'whisper-1' },
-      tts: 'espeak',
+      tts: {
+        kind: 'openai',
+        apiKey: 'k',
+        model: undefined,
+        voice: undefined,
+        baseUrl: 'https://api.openai.com/v1',
+        cache: { dir: join(tmpdir(), 'psrkit-tts-cache'), maxBytes: 256 * 1024 * 1024 },
+      },
       vad: 'silero',
       instructionsFile: undefined,
       greeting: undefined,
@@ -37,6 +46,27 @@ describe('the agent from the environment', () => {
         PSRKIT_AGENT_LANGUAGE: 'vi',
       }).stt,
     ).toEqual({ kind: 'deepgram', apiKey: 'dg', model: 'nova-2' });
+    expect(
+      agentConfigFromEnv({
+        PSRKIT_LLM_MODEL: 'm',
+        PSRKIT_TTS: 'fpt',
+        PSRKIT_TTS_API_KEY: 'fpt-key',
+        PSRKIT_TTS_VOICE: 'lannhi',
+        PSRKIT_TTS_CACHE_DIR: '/var/cache/psrkit',
+        PSRKIT_TTS_CACHE_MB: '64',
+      }).tts,
+    ).toEqual({
+      kind: 'fpt',
+      apiKey: 'fpt-key',
+      model: undefined,
+      voice: 'lannhi',
+      baseUrl: undefined,
+      cache: { dir: '/var/cache/psrkit', maxBytes: 64 * 1024 * 1024 },
+    });
+    expect(
+      agentConfigFromEnv({ PSRKIT_LLM_MODEL: 'm', PSRKIT_TTS: 'espeak', PSRKIT_TTS_CACHE: 'off' })
+        .tts,
+    ).toMatchObject({ kind: 'espeak', cache: undefined });
   });
 
   it('names the variable that is missing or wrong', () => {
@@ -63,6 +93,21 @@ describe('the agent from the environment', () => {
     );
     expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_DETECT_ANSWER: 'on' })).toBe(
       'PSRKIT_DETECT_ANSWER: must be off or hold or speak, got "on"',
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_TTS: 'google' })).toBe(
+      'PSRKIT_TTS: must be openai or elevenlabs or cartesia or fpt or espeak, got "google"',
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_TTS: 'elevenlabs' })).toBe(
+      'PSRKIT_TTS_API_KEY: is required: the ElevenLabs API key',
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_TTS: 'cartesia', PSRKIT_TTS_API_KEY: 'c' })).toBe(
+      'PSRKIT_TTS_VOICE: is required: a Cartesia voice id',
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_TTS_BASE_URL: 'localhost:9000' })).toMatch(
+      /^PSRKIT_TTS_BASE_URL: must be an http\(s\) URL/,
+    );
+    expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_TTS_CACHE_MB: '0' })).toBe(
+      'PSRKIT_TTS_CACHE_MB: must be an integer from 1 to 1000000, got "0"',
     );
     expect(error({ PSRKIT_LLM_MODEL: 'm', PSRKIT_DETECT_ANSWER_MAX_HOLD_MS: '3s' })).toBe(
       'PSRKIT_DETECT_ANSWER_MAX_HOLD_MS: must be an integer from 0 to 60000, got "3s"',

@@ -1,24 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { SpeechToText, TextToSpeech } from '@psrkit/pipeline';
+import type { AnyTextToSpeech, SpeechToText } from '@psrkit/pipeline';
 import { type AnswerMode, createAnswerDetector } from '@psrkit/plugin-answer-detect';
 import { loadWebRtcVad, type OpenVad } from '@psrkit/plugin-vad';
-import { PsrkitError } from '@psrkit/protocol';
 import type { Bot, Call } from '@psrkit/transport';
 import { createAgent } from './agent.js';
 import type { AgentAnswerOptions, AgentEvent } from './agent-options.js';
-
-/** A setting of the environment-configured agent is missing or wrong; `variable` names it. */
-export class AgentConfigError extends PsrkitError<'INVALID_CONFIG'> {
-  /** Always `AgentConfigError`. */
-  override readonly name = 'AgentConfigError';
-  constructor(
-    /** The environment variable at fault, e.g. `PSRKIT_LLM_MODEL`. */
-    readonly variable: string,
-    message: string,
-  ) {
-    super('INVALID_CONFIG', `${variable}: ${message}`);
-  }
-}
+import { AgentConfigError, envReader } from './env-reader.js';
+import { optional, type TtsEnvConfig, ttsConfigFromEnv, ttsFromConfig } from './tts-env.js';
 
 /**
  * The agent's settings, as read from `PSRKIT_LLM_*`, `PSRKIT_STT_*`, `PSRKIT_TTS`,
@@ -36,8 +24,8 @@ export interface AgentEnvConfig {
         readonly model: string;
       }
     | { readonly kind: 'deepgram'; readonly apiKey: string; readonly model: string };
-  /** The voice engine: `PSRKIT_TTS` (`espeak`). */
-  readonly tts: 'espeak';
+  /** The voice: `PSRKIT_TTS` and its `PSRKIT_TTS_*` settings. */
+  readonly tts: TtsEnvConfig;
   /** The VAD behind turn-taking: `PSRKIT_AGENT_VAD` (default `silero`). */
   readonly vad: 'silero' | 'webrtc';
   /** A file holding the system prompt: `PSRKIT_AGENT_INSTRUCTIONS`. */
@@ -74,36 +62,9 @@ const DEFAULT_NAME = { en: 'sir or madam', vi: 'anh chị' };
  * @throws {AgentConfigError} naming the variable that is missing or wrong
  */
 export function agentConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AgentEnvConfig {
-  const value = (name: string) => (env[name] ?? '').trim() || undefined;
-  const required = (name: string, what: string) => {
-    const v = value(name);
-    if (!v) throw new AgentConfigError(name, `is required: ${what}`);
-    return v;
-  };
-  const url = (name: string, fallback: string) => {
-    const v = value(name) ?? fallback;
-    if (!/^https?:\/\/[^\s]+$/.test(v))
-      throw new AgentConfigError(
-        name,
-        `must be an http(s) URL, got ${JSON.stringify(v.slice(0, 80))}`,
-      );
-    return v.replace(/\/+$/, '');
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const v = value(name) ?? fallback;
-    if (!allowed.includes(v as T))
-      throw new AgentConfigError(
-        name,
-        `must be ${allowed.join(' or ')}, got ${JSON.stringify(v.slice(0, 40))}`,
-      );
-    return v as T;
-  };
-  const maxHoldMs = Number(value('PSRKIT_DETECT_ANSWER_MAX_HOLD_MS') ?? 3000);
-  if (!Number.isInteger(maxHoldMs) || maxHoldMs < 0 || maxHoldMs > 60_000)
-    throw new AgentConfigError(
-      'PSRKIT_DETECT_ANSWER_MAX_HOLD_MS',
-      `must be an integer from 0 to 60000, got ${JSON.stringify(value('PSRKIT_DETECT_ANSWER_MAX_HOLD_MS')?.slice(0, 40))}`,
-    );
+  const read = envReader(env);
+  const { value, required, url, oneOf } = read;
+  const maxHoldMs = read.integer('PSRKIT_DETECT_ANSWER_MAX_HOLD_MS', 3000, 0, 60_000);
   const llmKey = value('PSRKIT_LLM_API_KEY') ?? '';
   const sttKind = oneOf('PSRKIT_STT', ['openai', 'deepgram'] as const, 'openai');
   return {
@@ -125,7 +86,7 @@ export function agentConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AgentE
             apiKey: value('PSRKIT_STT_API_KEY') ?? llmKey,
             model: value('PSRKIT_STT_MODEL') ?? 'whisper-1',
           },
-    tts: oneOf('PSRKIT_TTS', ['espeak'] as const, 'espeak'),
+    tts: ttsConfigFromEnv(read),
     vad: oneOf('PSRKIT_AGENT_VAD', ['silero', 'webrtc'] as const, 'silero'),
     instructionsFile: value('PSRKIT_AGENT_INSTRUCTIONS'),
     greeting: value('PSRKIT_AGENT_GREETING'),
@@ -167,30 +128,27 @@ function answerOptionsOf(
   };
 }
 
-/** Imports an optional package, or says which to install. */
-async function optional<T>(name: string, why: string, variable: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (cause) {
-    throw new AgentConfigError(
-      variable,
-      `${why} needs ${name}: install it beside the server (${(cause as Error).message.slice(0, 120)})`,
-    );
-  }
+/** The voice as configured, behind the prompt cache unless it is off. */
+async function voiceOf(config: TtsEnvConfig, language: string): Promise<AnyTextToSpeech> {
+  const engine = await ttsFromConfig(config, language);
+  if (!config.cache) return engine;
+  const { createTtsCache } = await import('@psrkit/tts-cache');
+  return createTtsCache(engine, { dir: config.cache.dir, maxBytes: config.cache.maxBytes });
 }
 
 /**
  * The agent as the reference server runs it (`psrkit-server --bot @psrkit/agent`),
  * configured by the environment: an OpenAI-compatible chat model, OpenAI-compatible or
- * Deepgram speech-to-text, eSpeak, Silero or WebRTC turn-taking. `prepare()` reads and
+ * Deepgram speech-to-text, a voice (OpenAI-compatible, ElevenLabs, Cartesia, FPT.AI or
+ * eSpeak) behind a prompt cache, Silero or WebRTC turn-taking. `prepare()` reads and
  * checks the settings and loads every engine before the first call.
  */
 export function agentFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   onEvent?: (event: AgentEvent, call: Call) => void,
-): Bot & { prepare(): Promise<void>; tts(): TextToSpeech | undefined } {
+): Bot & { prepare(): Promise<void>; tts(): AnyTextToSpeech | undefined } {
   let agent: Promise<Bot> | undefined;
-  let speech: TextToSpeech | undefined; // once built: what an operator's `say` speaks with
+  let speech: AnyTextToSpeech | undefined; // once built: what an operator's `say` speaks with
   const build = async (): Promise<Bot> => {
     const config = agentConfigFromEnv(env);
     const { createOpenAI } = await import('@ai-sdk/openai');
@@ -214,12 +172,7 @@ export function agentFromEnv(
         model: config.stt.model,
       });
     }
-    const { createEspeakTts } = await optional<{ createEspeakTts: () => Promise<TextToSpeech> }>(
-      '@psrkit/plugin-tts-espeak',
-      'PSRKIT_TTS=espeak (GPL-3.0)',
-      'PSRKIT_TTS',
-    );
-    const tts = await createEspeakTts();
+    const tts = await voiceOf(config.tts, config.language);
     speech = tts;
     let openVad: OpenVad;
     if (config.vad === 'silero') {

@@ -8,6 +8,21 @@ import type { LanguageModel, ToolSet } from 'ai';
 export type AgentEvent =
   /** The caller's turn, as the recogniser heard it; `sttMs` from the end of their speech. */
   | { readonly type: 'transcript'; readonly text: string; readonly sttMs: number }
+  /**
+   * The caller's turn is over, `waitMs` after their speech ended: `by` a transcript that
+   * reads complete, or by the silence rule.
+   */
+  | { readonly type: 'turn-end'; readonly waitMs: number; readonly by: 'complete' | 'silence' }
+  /**
+   * Work started on a pause was dropped because the caller went on: the requests it made
+   * and the text the model had written.
+   */
+  | {
+      readonly type: 'early-start-dropped';
+      readonly sttRequests: number;
+      readonly modelRequests: number;
+      readonly modelTextChars: number;
+    }
   /** The model's first words for a turn, `firstTokenMs` after the end of the caller's speech. */
   | { readonly type: 'first-token'; readonly firstTokenMs: number }
   /** The reply's first audio was sent: `voiceToVoiceMs` after the end of the caller's speech. */
@@ -76,6 +91,17 @@ export interface AgentOptions {
   readonly goodbye?: string;
   /** Silence that ends a caller's turn, ms (default 700). */
   readonly turnEndMs?: number;
+  /**
+   * Silence after which the agent starts transcribing and the model on what the caller said
+   * so far, ms (default 250; `turnEndMs` turns early starts off). The reply speaks once the
+   * turn is confirmed; if the caller goes on first, the work is dropped (and reported).
+   */
+  readonly earlyTurnEndMs?: number;
+  /**
+   * Whether a transcript ends the caller's turn at once, without waiting out `turnEndMs`
+   * (default: it ends a sentence and has two words or more; `() => false` always waits).
+   */
+  readonly turnComplete?: (text: string) => boolean;
   /** Each turn's events (turns, transcripts, latencies, tool calls, errors), for logs and metrics. */
   readonly onEvent?: (event: AgentEvent, call: Call) => void;
   /** Answer detection on outbound calls that ask for it (`detect_answer=hold|speak`). */

@@ -3,6 +3,7 @@ import { createTestTts } from '@psrkit/pipeline/testing';
 import { loadWebRtcVad } from '@psrkit/plugin-vad';
 import { loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { createPsrServer, silentLogger } from '@psrkit/transport';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { scriptedModel, scriptedStt, toneTts } from './__fixtures__/scripted.js';
 import { createAgent } from './agent.js';
@@ -155,6 +156,74 @@ describe.concurrent('the agent', { timeout: 40_000 }, () => {
     expect(interrupted.heard).toBe(expected);
     expect(said(prompts[1]!).slice(1, 2)).toEqual([
       `assistant: ${expected} [interrupted by the caller]`,
+    ]);
+  });
+
+  it('starts on a pause, drops that work when the caller goes on, and answers the whole turn', async () => {
+    // Words by how long the caller spoke: a first part, then the whole of it.
+    let requests = 0;
+    const stt: Agent['stt'] = {
+      specificationVersion: 1,
+      name: 'by-length',
+      sampleRates: [8000],
+      streaming: false,
+      transcribe: (audio) =>
+        from(
+          lastValueFrom(audio.pipe(toArray())).then((frames) => {
+            requests++;
+            const seconds = frames.reduce((n, f) => n + f.samples.length / f.sampleRate, 0);
+            const text = seconds < 4 ? 'I want to' : 'I want to change my plan.';
+            return { type: 'final' as const, text };
+          }),
+        ),
+    };
+    const { tts } = toneTts();
+    const { model, prompts } = scriptedModel([
+      { text: 'Dropped before it was said.' },
+      { text: 'Of course, which plan would you like?' },
+    ]);
+    const events: AgentEvent[] = [];
+    await converse(
+      { model, stt, tts, openVad, instructions: 'You sell plans.', onEvent: (e) => events.push(e) },
+      [
+        { atMs: 500, samples: hello },
+        { atMs: 500 + 3200 + 450, samples: hello }, // goes on after 450 ms: past 250, short of 700
+      ],
+      5000,
+    );
+    expect(events.filter((e) => e.type === 'early-start-dropped')).toEqual([
+      {
+        type: 'early-start-dropped',
+        sttRequests: 1,
+        modelRequests: 1,
+        modelTextChars: expect.any(Number),
+      },
+    ]);
+    expect(requests).toBe(2);
+    expect(prompts).toHaveLength(2);
+    expect(said(prompts[1]!)).toEqual(['user: I want to change my plan.']);
+    expect(events.find((e) => e.type === 'turn-end')).toMatchObject({ by: 'complete' });
+  });
+
+  it('waits out the silence rule when the transcript does not read complete', async () => {
+    const { tts } = toneTts();
+    const { model } = scriptedModel([{ text: 'Yes?' }]);
+    const events: AgentEvent[] = [];
+    await converse(
+      {
+        model,
+        stt: scriptedStt(['Tell me about your plans.']),
+        tts,
+        openVad,
+        instructions: 'You sell plans.',
+        turnComplete: () => false,
+        onEvent: (e) => events.push(e),
+      },
+      [{ atMs: 500, samples: hello }],
+      4000,
+    );
+    expect(events.filter((e) => e.type === 'turn-end')).toEqual([
+      { type: 'turn-end', by: 'silence', waitMs: expect.any(Number) },
     ]);
   });
 });

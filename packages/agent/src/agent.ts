@@ -8,6 +8,7 @@ import {
 import type { Bot, Call } from '@psrkit/transport';
 import type { AgentAnswerOptions, AgentOptions } from './agent-options.js';
 import { Conversation, type ConversationSetup } from './conversation.js';
+import { readsComplete } from './turn-listening.js';
 
 /** Answer detection on a call, as the agent's options ask; `say` leaves the voicemail message. */
 function watchWhoAnswered(
@@ -66,6 +67,9 @@ export function createAgent(options: AgentOptions): Bot {
     voice: options.voice ?? (tts.voices.includes(language) ? language : undefined),
     language,
     silenceMs: options.silenceHangupMs ?? 20_000,
+    turnEndMs: options.turnEndMs ?? 700,
+    earlyTurnEndMs: Math.min(options.earlyTurnEndMs ?? 250, options.turnEndMs ?? 700),
+    turnComplete: options.turnComplete ?? readsComplete,
   };
   return async (call, { logger }) => {
     const detected = answerFor(call, options, logger, setup);
@@ -76,7 +80,7 @@ export function createAgent(options: AgentOptions): Bot {
       conversation.listen();
       const greeting =
         typeof options.greeting === 'function' ? options.greeting(call) : options.greeting;
-      if (greeting === 'model') await conversation.reply(undefined);
+      if (greeting === 'model') await conversation.reply();
       else if (greeting) await conversation.say(greeting);
       conversation.armSilence();
       await call.closed;

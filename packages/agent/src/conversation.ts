@@ -3,21 +3,12 @@ import type { TextToSpeechV2 } from '@psrkit/pipeline';
 import type { AnswerOnCall } from '@psrkit/plugin-answer-detect';
 import { detectTurns, type TurnEvent } from '@psrkit/plugin-vad';
 import type { Call } from '@psrkit/transport';
-import type { ModelMessage, ToolSet } from 'ai';
-import {
-  concatMap,
-  filter,
-  lastValueFrom,
-  type Observable,
-  of,
-  type Subscription,
-  tap,
-  toArray,
-} from 'rxjs';
+import type { ModelMessage } from 'ai';
+import { lastValueFrom, type Observable, of, type Subscription, tap, toArray } from 'rxjs';
 import type { AgentEvent, AgentOptions } from './agent-options.js';
-import { callEndingTools } from './call-tools.js';
-import { startModelTurn } from './model-turn.js';
 import { type SpokenReply, speakOnCall } from './speak-on-call.js';
+import { StartedReply } from './started-reply.js';
+import { type PauseAttempt, TurnListening } from './turn-listening.js';
 
 type SpeechEnd = Extract<TurnEvent, { readonly type: 'speech-end' }>;
 
@@ -28,6 +19,12 @@ export interface ConversationSetup {
   readonly voice: string | undefined;
   readonly language: string;
   readonly silenceMs: number;
+  /** Silence after which work on the caller's turn starts, ms. */
+  readonly earlyTurnEndMs: number;
+  /** Silence after which the caller's turn is over, ms. */
+  readonly turnEndMs: number;
+  /** A transcript that ends the turn without waiting out `turnEndMs`. */
+  readonly turnComplete: (text: string) => boolean;
 }
 
 /** What the caller heard of a speech, as the history keeps it (nothing when they heard nothing). */
@@ -47,11 +44,11 @@ export class Conversation {
   private readonly history: ModelMessage[] = [];
   /** The reply on the line: aborted by a barge-in. */
   private replying: AbortController | undefined;
-  /** `transfer`/`hangup`, run once the reply that asked for it has been heard. */
-  private ending: (() => void) | undefined;
+  /** The reply being spoken, until it ends: the next turn waits for its history. */
+  private delivering: Promise<void> = Promise.resolve();
   private silence: NodeJS.Timeout | undefined;
   private turns: Subscription | undefined;
-  private readonly tools: ToolSet;
+  private readonly listening: TurnListening;
   private readonly system: string;
 
   constructor(
@@ -61,14 +58,9 @@ export class Conversation {
     /** Who answered, when the call asked for answer detection. */
     private readonly answer?: AnswerOnCall,
   ) {
-    const { instructions, tools } = setup.options;
+    const { instructions } = setup.options;
     this.system = typeof instructions === 'function' ? instructions(call) : instructions;
-    this.tools = {
-      ...callEndingTools(call, (end) => {
-        this.ending = end;
-      }),
-      ...tools,
-    };
+    this.listening = new TurnListening(setup.earlyTurnEndMs, setup.turnEndMs);
   }
 
   emit(event: AgentEvent): void {
@@ -91,17 +83,14 @@ export class Conversation {
     this.history.push(...heardMessages(await this.speak(text)));
   }
 
-  /** One model turn: its text streamed into speech; the history keeps what was heard. */
-  async reply(endOfSpeech: number | undefined): Promise<void> {
-    const abort = new AbortController();
-    this.replying = abort;
-    this.ending = undefined;
-    const turn = startModelTurn({
+  /** Starts a model turn on the history and `caller`'s words (perhaps before their turn is over). */
+  private startReply(caller: string | undefined, endOfSpeech: number | undefined): StartedReply {
+    return new StartedReply({
+      call: this.call,
       model: this.setup.options.model,
       system: this.system,
-      history: this.history,
-      tools: this.tools,
-      signal: AbortSignal.any([abort.signal, this.call.signal]),
+      messages: caller ? [...this.history, { role: 'user', content: caller }] : this.history,
+      tools: this.setup.options.tools,
       onToolCall: (name, input) => this.emit({ type: 'tool-call', name, input }),
       onFirstText: () => {
         if (endOfSpeech !== undefined)
@@ -109,10 +98,14 @@ export class Conversation {
       },
       onError: (error) => this.emit({ type: 'error', stage: 'model', error }),
     });
-    const spoken = await this.speak(turn.text$, endOfSpeech);
-    if (this.replying === abort) this.replying = undefined;
-    const end = this.ending as (() => void) | undefined; // set by a tool while the reply streamed
-    this.ending = undefined;
+  }
+
+  /** Speaks a confirmed reply; the history keeps what was heard; then the ending it asked for. */
+  private async deliver(reply: StartedReply, endOfSpeech: number | undefined): Promise<void> {
+    reply.confirm();
+    this.replying = reply.abort;
+    const spoken = await this.speak(reply.text$, endOfSpeech);
+    if (this.replying === reply.abort) this.replying = undefined;
     if (!spoken.completed) {
       const { said, heard, heardMs, timings } = spoken;
       this.emit({ type: 'interrupted', said, heard, heardMs, timings });
@@ -120,11 +113,16 @@ export class Conversation {
       return;
     }
     try {
-      this.history.push(...(await turn.messages()));
+      this.history.push(...(await reply.messages()));
     } catch {
       this.history.push(...heardMessages(spoken));
     }
-    end?.();
+    reply.ending?.();
+  }
+
+  /** A model turn spoken at once (a greeting by the model). */
+  reply(): Promise<void> {
+    return this.deliver(this.startReply(undefined, undefined), undefined);
   }
 
   /** Hangs up with a goodbye after the silence limit (a reply on the line restarts it). */
@@ -138,10 +136,14 @@ export class Conversation {
   }
 
   /** The caller's turn as text; a recogniser's failure is reported and gives none. */
-  private async transcribe(turn: SpeechEnd, endOfSpeech: number): Promise<string | undefined> {
+  private async transcribe(
+    samples: Int16Array,
+    sampleRate: number,
+    endOfSpeech: number,
+  ): Promise<string | undefined> {
     const frame = {
-      samples: turn.audio,
-      sampleRate: turn.sampleRate,
+      samples,
+      sampleRate,
       channel: this.call.remoteSide,
       startSample: 0,
     };
@@ -165,23 +167,64 @@ export class Conversation {
     }
   }
 
-  /** One caller turn: transcribed, then answered. */
-  private async answerTurn(turn: SpeechEnd): Promise<void> {
-    const endOfSpeech = performance.now();
-    const text = await this.transcribe(turn, endOfSpeech);
-    if (text) {
-      this.history.push({ role: 'user', content: text });
-      await this.reply(endOfSpeech);
-    }
-    this.armSilence();
-  }
-
   /** The caller started speaking: the agent falls silent, its reply and model stop. */
   private bargeIn(): void {
     clearTimeout(this.silence);
+    this.listening.callerSpoke();
     if (!this.replying) return;
     this.call.interrupt();
     this.replying.abort();
+  }
+
+  /**
+   * A pause in the caller's speech, perhaps the end of their turn: their words so far are
+   * transcribed and the model started at once; the reply speaks when the turn is confirmed —
+   * by a transcript that reads complete, or by `turnEndMs` of silence — and is dropped, with
+   * the work it cost reported, if the caller goes on first.
+   */
+  private async onPause(turn: SpeechEnd): Promise<void> {
+    const endOfSpeech = performance.now() - this.listening.earlyMs;
+    const attempt = this.listening.pause(turn.audio);
+    const text = await this.transcribe(attempt.audio, turn.sampleRate, endOfSpeech);
+    await this.delivering; // the reply before it: the history holds what was heard of it
+    if (attempt.dropped) return this.wasted(undefined);
+    if (!text) return this.nothingSaid(attempt);
+    const reply = this.startReply(text, endOfSpeech);
+    const confirmed = this.setup.turnComplete(text)
+      ? 'complete'
+      : await attempt.silence.then(
+          () => 'silence' as const,
+          () => undefined,
+        );
+    if (!confirmed || attempt.dropped) return this.wasted(reply);
+    this.listening.confirmed();
+    this.emit({ type: 'turn-end', waitMs: performance.now() - endOfSpeech, by: confirmed });
+    this.history.push({ role: 'user', content: text });
+    this.delivering = this.deliver(reply, endOfSpeech);
+    await this.delivering;
+    this.armSilence();
+  }
+
+  /** A pause with no words in it (noise): once the silence rule passes, forgotten. */
+  private async nothingSaid(attempt: PauseAttempt): Promise<void> {
+    try {
+      await attempt.silence;
+    } catch {
+      return; // the caller went on: their words wait for the next pause
+    }
+    this.listening.confirmed();
+    this.armSilence();
+  }
+
+  /** Work started on a pause the caller spoke after: stopped, and reported. */
+  private wasted(reply: StartedReply | undefined): void {
+    reply?.abort.abort();
+    this.emit({
+      type: 'early-start-dropped',
+      sttRequests: 1,
+      modelRequests: reply ? 1 : 0,
+      modelTextChars: reply?.textChars ?? 0,
+    });
   }
 
   /** Listens for the caller's turns until the call ends or `stop`. */
@@ -189,21 +232,25 @@ export class Conversation {
     this.turns = this.call
       .audio()
       .pipe(
+        tap((frame) => this.listening.heard((frame.samples.length * 1000) / frame.sampleRate)),
         detectTurns({
           openVad: this.setup.options.openVad,
-          endSilenceMs: this.setup.options.turnEndMs ?? 700,
+          endSilenceMs: this.listening.earlyMs,
           trace: this.call.trace,
         }),
-        tap((turn) => turn.type === 'speech-start' && this.bargeIn()),
-        filter((turn): turn is SpeechEnd => turn.type === 'speech-end'),
-        concatMap((turn) => this.answerTurn(turn)),
       )
-      .subscribe();
+      .subscribe((turn) => {
+        if (turn.type === 'speech-start') return this.bargeIn();
+        this.onPause(turn).catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'the caller’s turn could not be answered'),
+        );
+      });
   }
 
   /** Stops listening, the silence timer and the reply on the line. */
   stop(): void {
     clearTimeout(this.silence);
+    this.listening.stop();
     this.turns?.unsubscribe();
     this.replying?.abort();
   }

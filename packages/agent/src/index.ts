@@ -5,14 +5,15 @@ import type { AgentEvent } from './agent-options.js';
 export { sentences } from '@psrkit/pipeline';
 export { createAgent } from './agent.js';
 export {
-  AgentConfigError,
   type AgentEnvConfig,
   agentConfigFromEnv,
   agentFromEnv,
   personalise,
 } from './agent-from-env.js';
 export type { AgentAnswerOptions, AgentEvent, AgentOptions } from './agent-options.js';
+export { AgentConfigError } from './env-reader.js';
 export { heardText, type SpokenSentence } from './heard-text.js';
+export { TTS_KINDS, type TtsEnvConfig } from './tts-env.js';
 
 /** Where the agent's events go once `metrics()` has been called. */
 let record: ((event: AgentEvent) => void) | undefined;

@@ -75,8 +75,9 @@ export interface TextToSpeechV2 {
   /** What it can do. */
   readonly capabilities: TtsCapabilities;
   /**
-   * Everything beside the text and the voice that shapes its audio (model, speed, format,
-   * endpoint), as a stable string: a prompt cache keys on it. Never a secret.
+   * Everything beside the text and a voice named to `speak` that shapes its audio (model,
+   * speed, format, endpoint, and the voice it speaks in when none is named), as a stable
+   * string: a prompt cache keys on it. Never a secret.
    */
   readonly settingsKey: string;
   /** Speaks `text` — a string, or pieces to be cut at sentence ends (cold, cancelled by unsubscribing). */

@@ -228,5 +228,10 @@ describe('Cartesia WebSocket text-to-speech', () => {
     });
     expect(wide.settingsKey).toContain('"sample_rate":16000');
     expect(wide.settingsKey).not.toContain('secret-key');
+    // The voice it speaks in when none is named shapes its audio: a cache keys on it.
+    const other = createCartesiaTts({ ...base, voiceId: 'w', sampleRate: 16000 });
+    expect(other.settingsKey).not.toBe(wide.settingsKey);
+    other.close();
+    wide.close();
   });
 });

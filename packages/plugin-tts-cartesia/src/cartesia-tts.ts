@@ -109,7 +109,7 @@ export function createCartesiaTts(options: CartesiaTtsOptions): CartesiaTts {
     sampleRate,
     voices,
     capabilities: { streamingInput: true, wordTimings: true, sampleRates: SAMPLE_RATES },
-    settingsKey: `cartesia:${base}:${version}:${JSON.stringify(fields)}`,
+    settingsKey: `cartesia:${base}:${version}:${options.voiceId}:${JSON.stringify(fields)}`,
     speak: (text, { voice = options.voiceId } = {}) =>
       new Observable<SpeechPiece>((subscriber) => {
         if (!voices.includes(voice)) {

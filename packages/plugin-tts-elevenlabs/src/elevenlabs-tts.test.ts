@@ -163,5 +163,8 @@ describe('ElevenLabs stream-input text-to-speech', () => {
     expect(wide.settingsKey).toContain('pcm_16000');
     expect(wide.settingsKey).not.toContain('secret-key');
     expect(wide.settingsKey).not.toBe(tts.settingsKey);
+    // The voice it speaks in when none is named shapes its audio: a cache keys on it.
+    const other = createElevenLabsTts({ apiKey: 'secret-key', voiceId: 'w', sampleRate: 16000 });
+    expect(other.settingsKey).not.toBe(wide.settingsKey);
   });
 });

@@ -120,7 +120,7 @@ export function createElevenLabsTts(options: ElevenLabsTtsOptions): TextToSpeech
     sampleRate,
     voices,
     capabilities: { streamingInput: true, wordTimings: true, sampleRates: SAMPLE_RATES },
-    settingsKey: `elevenlabs:${base}:${query}:${JSON.stringify(init)}`,
+    settingsKey: `elevenlabs:${base}:${options.voiceId}:${query}:${JSON.stringify(init)}`,
     speak: (text, { voice = options.voiceId } = {}) =>
       new Observable<SpeechPiece>((subscriber) => {
         if (!voices.includes(voice)) {

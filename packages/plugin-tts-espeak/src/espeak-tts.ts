@@ -1,20 +1,17 @@
-import createEspeakModule, { type ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
+import { availableParallelism } from 'node:os';
 import type { TextToSpeech } from '@psrkit/pipeline';
-import { numberProblem, PsrkitError } from '@psrkit/pipeline';
+import { numberProblem } from '@psrkit/pipeline';
 import { Observable } from 'rxjs';
+import { EspeakError } from './espeak-error.js';
+import { inlineEngine } from './inline-engine.js';
+import { splitSentences } from './split-sentences.js';
+import { SynthesisPool } from './synthesis-pool.js';
+import { workerEngine } from './worker-engine.js';
+import { siblingModule } from './worker-thread.js';
 
-/** Stable codes of {@link EspeakError}. */
-export type EspeakErrorCode = 'UNKNOWN_VOICE' | 'INVALID_OPTION' | 'ENGINE_FAILED';
-
-/** The eSpeak NG plugin refused its input or the engine failed. */
-export class EspeakError extends PsrkitError<EspeakErrorCode> {
-  /** Always `EspeakError`. */
-  override readonly name = 'EspeakError';
-
-  constructor(code: EspeakErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+// Also from here, where they were before the engine moved to worker threads.
+export { EspeakError, type EspeakErrorCode } from './espeak-error.js';
+export { splitSentences } from './split-sentences.js';
 
 /** Options of {@link createEspeakTts}. */
 export interface EspeakTtsOptions {
@@ -24,6 +21,15 @@ export interface EspeakTtsOptions {
   readonly rate?: number;
   /** Pitch, 0–99 (default 50). */
   readonly pitch?: number;
+  /**
+   * Worker threads that synthesise, 0–32, each with its own engine: ~60 MB
+   * resident per thread (the voice data, the engine and the thread's own heap).
+   * Default: 1 on a machine with one or two cores, else 2. Instances with the same count
+   * share one pool per process. `0` synthesises on the calling thread (one engine per
+   * process): each sentence then holds the event loop — every call's audio — while it is
+   * made.
+   */
+  readonly threads?: number;
 }
 
 /** Short names for the voices bots on Vietnamese and English lines use most. */
@@ -37,41 +43,41 @@ const ALIASES: Readonly<Record<string, string>> = {
   'vi-south': 'aav/vi-VN-x-south',
 };
 
-let engine: Promise<ESpeakNGWorker> | undefined;
-/** The WASM engine: loaded once per process, on first use (~25 MB of voice data). */
-function loadEngine(): Promise<ESpeakNGWorker> {
-  engine ??= createEspeakModule().then(
-    (module) => new module.eSpeakNGWorker(),
-    (cause: unknown) => {
-      engine = undefined;
-      throw new EspeakError(
-        'ENGINE_FAILED',
-        `eSpeak NG did not load: ${(cause as Error).message}`,
-        { cause },
-      );
-    },
+/** Pools by thread count, one per process (0: the engine on the calling thread). */
+const pools = new Map<number, SynthesisPool>();
+const WORKER = siblingModule('espeak-worker', import.meta.url);
+
+function sharedPool(threads: number): SynthesisPool {
+  const existing = pools.get(threads);
+  if (existing) return existing;
+  const pool = new SynthesisPool(
+    Math.max(1, threads),
+    threads === 0 ? inlineEngine : workerEngine(WORKER),
   );
-  return engine;
+  pools.set(threads, pool);
+  // An engine that did not load is tried again by the next createEspeakTts.
+  pool.info.catch(() => {
+    if (pools.get(threads) === pool) pools.delete(threads);
+    void pool.close();
+  });
+  return pool;
 }
 
-/** Sentences (and clauses of long ones), so the first audio comes before the whole text is done. */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?;:…])\s+|\n+/u)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-function checkRange(value: number, name: string, min: number, max: number): number {
-  const problem = numberProblem(value, { min, max });
+function checkOption(
+  value: number,
+  name: string,
+  range: { readonly min: number; readonly max: number; readonly integer?: boolean },
+): number {
+  const problem = numberProblem(value, range);
   if (problem) throw new EspeakError('INVALID_OPTION', `${name}: ${problem}`);
   return value;
 }
 
 /**
- * Text-to-speech on eSpeak NG (WebAssembly): synthesises sentence by sentence, yielding
- * to the event loop between sentences, and emits PCM at 22 050 Hz as the engine
- * produces it. Unsubscribing stops after the current sentence piece (barge-in).
+ * Text-to-speech on eSpeak NG (WebAssembly), off the event loop: sentences are synthesised
+ * in worker threads (`threads`), taking turns fairly between speeches, and PCM at
+ * 22 050 Hz is emitted as the engine produces it. Unsubscribing (barge-in) drops the
+ * sentences not yet synthesised; the one in synthesis finishes and its audio is dropped.
  *
  * @example
  * ```ts
@@ -80,10 +86,15 @@ function checkRange(value: number, name: string, min: number, max: number): numb
  * ```
  */
 export async function createEspeakTts(options: EspeakTtsOptions = {}): Promise<TextToSpeech> {
-  const rate = checkRange(options.rate ?? 165, 'rate', 80, 450);
-  const pitch = checkRange(options.pitch ?? 50, 'pitch', 0, 99);
-  const worker = await loadEngine();
-  const identifiers = worker.list_voices().map((v) => v.identifier);
+  const rate = checkOption(options.rate ?? 165, 'rate', { min: 80, max: 450 });
+  const pitch = checkOption(options.pitch ?? 50, 'pitch', { min: 0, max: 99 });
+  const threads = checkOption(options.threads ?? defaultThreads(), 'threads', {
+    min: 0,
+    max: 32,
+    integer: true,
+  });
+  const pool = sharedPool(threads);
+  const { voices: identifiers, sampleRate } = await pool.info;
   const resolveVoice = (name: string): string => {
     const id = ALIASES[name.toLowerCase()] ?? name;
     if (!identifiers.includes(id))
@@ -98,7 +109,7 @@ export async function createEspeakTts(options: EspeakTtsOptions = {}): Promise<T
   return {
     specificationVersion: 1,
     name: 'espeak',
-    sampleRate: worker.samplerate,
+    sampleRate,
     voices: [...Object.keys(ALIASES), ...identifiers],
     synthesize(text, synthOptions = {}) {
       return new Observable<Int16Array>((subscriber) => {
@@ -111,40 +122,24 @@ export async function createEspeakTts(options: EspeakTtsOptions = {}): Promise<T
           return;
         }
         const sentences = splitSentences(text);
-        let timer: NodeJS.Immediate | undefined;
-        const next = (index: number): void => {
-          if (subscriber.closed) return;
-          if (index >= sentences.length) {
-            subscriber.complete();
-            return;
-          }
-          try {
-            // The engine is shared by every call in the process: set everything per sentence.
-            if (worker.set_voice(voice) !== 0) throw new Error(`set_voice(${voice}) failed`);
-            worker.rate = rate;
-            worker.pitch = pitch;
-            worker.synthesize(sentences[index]!, (samples) => {
-              if (!subscriber.closed && samples.length > 0) subscriber.next(samples);
-            });
-          } catch (cause) {
-            subscriber.error(
-              new EspeakError(
-                'ENGINE_FAILED',
-                `eSpeak NG failed on sentence ${index + 1}: ${(cause as Error).message}`,
-                {
-                  cause,
-                },
-              ),
-            );
-            return;
-          }
-          timer = setImmediate(next, index + 1);
-        };
-        timer = setImmediate(next, 0);
-        return () => {
-          if (timer) clearImmediate(timer);
-        };
+        if (sentences.length === 0) {
+          subscriber.complete();
+          return;
+        }
+        return pool.speak(
+          { sentences, voice, rate, pitch },
+          {
+            samples: (pcm) => subscriber.next(pcm),
+            complete: () => subscriber.complete(),
+            error: (error) => subscriber.error(error),
+          },
+        );
       });
     },
   };
+}
+
+/** 1 worker thread on one or two cores (the other is the event loop's), else 2. */
+function defaultThreads(): number {
+  return availableParallelism() > 2 ? 2 : 1;
 }

@@ -1,7 +1,3 @@
-export {
-  createEspeakTts,
-  EspeakError,
-  type EspeakErrorCode,
-  type EspeakTtsOptions,
-  splitSentences,
-} from './espeak-tts.js';
+export { EspeakError, type EspeakErrorCode } from './espeak-error.js';
+export { createEspeakTts, type EspeakTtsOptions } from './espeak-tts.js';
+export { splitSentences } from './split-sentences.js';

@@ -53,7 +53,7 @@ export function createFptTts(options: FptTtsOptions): TextToSpeechV2 {
     sampleRate,
     voices,
     capabilities: { streamingInput: false, wordTimings: false, sampleRates: [sampleRate] },
-    settingsKey: JSON.stringify(['fpt', endpoint, speed, 'mp3', sampleRate]),
+    settingsKey: JSON.stringify(['fpt', endpoint, resolved.voice, speed, 'mp3', sampleRate]),
     speak(text, speakOptions = {}): Observable<SpeechPiece> {
       const voice = speakOptions.voice ?? resolved.voice;
       if (!voices.includes(voice))

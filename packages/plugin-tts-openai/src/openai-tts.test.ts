@@ -208,7 +208,7 @@ describe('OpenAI-compatible text-to-speech: options', () => {
     expect(openai.voices).toContain('marin');
     expect(openai.settingsKey).not.toContain('sk-secret');
     expect(openai.settingsKey).toBe(
-      '["openai","https://api.openai.com/v1","gpt-4o-mini-tts",1,"",24000]',
+      '["openai","https://api.openai.com/v1","gpt-4o-mini-tts","alloy",1,"",24000]',
     );
     const kokoro = createOpenAiTts({ baseURL: 'http://127.0.0.1:8880/v1', voice: 'af_bella' });
     expect(kokoro.voices).toEqual(['af_bella']);

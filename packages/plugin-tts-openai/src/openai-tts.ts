@@ -57,6 +57,7 @@ export function createOpenAiTts(options: OpenAiTtsOptions = {}): TextToSpeechV2 
       'openai',
       baseURL,
       model,
+      resolved.voice,
       speed ?? 1,
       instructions ?? '',
       sampleRate,

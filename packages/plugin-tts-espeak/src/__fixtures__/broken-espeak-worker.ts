@@ -1,0 +1,2 @@
+// A worker whose engine cannot load.
+throw new Error('no engine here');

@@ -1,0 +1,28 @@
+// A worker thread of the synthesis pool: loads its own eSpeak NG engine, then synthesises
+// the sentences the main thread sends, one at a time, posting the audio as it is made.
+import { parentPort } from 'node:worker_threads';
+import { loadEspeakEngine } from './espeak-engine.js';
+import type { SentenceJob } from './sentence-engine.js';
+import { lowerThreadPriority } from './thread-priority.js';
+import type { WorkerReply } from './worker-messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('espeak-worker runs in a worker thread');
+const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(reply, transfer);
+
+lowerThreadPriority();
+// Failing to load throws here: the thread exits, and the pool learns it from its exit.
+const engine = await loadEspeakEngine();
+port.on('message', (job: SentenceJob) => {
+  try {
+    engine.speak(job, (samples) =>
+      post({ type: 'samples', samples }, [samples.buffer as ArrayBuffer]),
+    );
+  } catch (error) {
+    post({ type: 'failed', message: (error as Error).message });
+    return;
+  }
+  post({ type: 'done' });
+});
+post({ type: 'ready', voices: engine.voices, sampleRate: engine.sampleRate });
