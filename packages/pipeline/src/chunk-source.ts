@@ -8,8 +8,8 @@ import {
   type Mp3EncoderBackendFactory,
   type Mp3Frame,
 } from './mp3-encoder.js';
-import { PcmFifo } from './pcm-fifo.js';
-import { createResampler, type Resampler, type ResamplerQuality } from './resampler.js';
+import { PcmIntake } from './pcm-intake.js';
+import { createResampler, type ResamplerQuality } from './resampler.js';
 import type { PcmProcessor } from './stage-chain.js';
 
 /** Samples in one MP3 frame at 8000 Hz (MPEG-2.5 Layer III). */
@@ -82,10 +82,31 @@ export interface ChunkSource {
   close(): void;
 }
 
-/** Creates the chunk source of one stream. */
+/** Whether an MP3 source's tail (the partial frame, the encoder's delay) is still to come. */
+type TailState = 'open' | 'flushed' | 'handed-over';
+
+/** What one stream's chunk source holds between calls. */
+interface ChunkSourceState {
+  readonly options: ChunkSourceOptions;
+  /** The source's audio on its way to 8 kHz. */
+  readonly intake: PcmIntake;
+  /** MP3 frames encoded and not yet taken. */
+  readonly frames: Mp3Frame[];
+  encoder: Mp3Encoder | undefined;
+  tail: TailState;
+  lastSample: number;
+  /** Where the next PCM16 chunk starts, ms. */
+  startMs: number;
+  /** Something was encoded or taken: too late to adopt another stream's encoder. */
+  touched: boolean;
+}
+
+/**
+ * Creates the chunk source of one stream. Its state is a `ChunkSourceState`; each
+ * method is a module function over it (the methods work detached, as plain functions).
+ */
 export function createChunkSource(options: ChunkSourceOptions): ChunkSource {
-  const { format, framesPerChunk, pcmChunkSamples } = options;
-  const resampler: Resampler | undefined =
+  const resampler =
     options.sampleRate === PSR_SAMPLE_RATE
       ? undefined
       : createResampler({
@@ -93,151 +114,162 @@ export function createChunkSource(options: ChunkSourceOptions): ChunkSource {
           outputRate: PSR_SAMPLE_RATE,
           ...(options.resamplerQuality && { quality: options.resamplerQuality }),
         });
-  const input = new PcmFifo(); // source pieces, at the source's rate
-  const pcm = new PcmFifo(); // at 8 kHz, not yet encoded or taken
-  const frames: Mp3Frame[] = [];
-  let encoder: Mp3Encoder | undefined;
-  let ended = false;
-  const { outbound } = options;
-  // The resampler's and the stages' tails are in (nothing to flush without them).
-  let tailIn = resampler === undefined && outbound === undefined;
-  let tail: 'open' | 'flushed' | 'handed-over' = 'open';
-  let lastSample = 0;
-  let startMs = 0;
-  let touched = false;
-
-  /** 8 kHz audio in, through the outbound stages when there are any. */
-  const toPcm = (samples: Int16Array): void => {
-    if (!outbound) return void pcm.push(samples);
-    for (const out of outbound.push(samples)) pcm.push(out);
+  const state: ChunkSourceState = {
+    options,
+    intake: new PcmIntake(resampler, options.outbound),
+    frames: [],
+    encoder: undefined,
+    tail: 'open',
+    lastSample: 0,
+    startMs: 0,
+    touched: false,
   };
-  /** Resamples source pieces until `count` samples wait at 8 kHz, or the source runs out. */
-  const fill = (count: number): void => {
-    while (pcm.length < count) {
-      const piece = input.takePiece();
-      if (piece) toPcm(resampler ? resampler.push(piece) : piece);
-      else if (ended && !tailIn) {
-        tailIn = true;
-        if (resampler) toPcm(resampler.flush());
-        if (outbound) for (const out of outbound.end()) pcm.push(out);
-      } else return;
-    }
-  };
-  const allIn = (): boolean => ended && tailIn && input.length === 0;
-  const openEncoder = (): Mp3Encoder =>
-    (encoder ??= createMp3Encoder({
-      bitrateKbps: options.bitrateKbps,
-      ...(options.mp3Backend && { backend: options.mp3Backend }),
-    }));
-  const feed = (samples: Int16Array): void => {
-    if (samples.length === 0) return;
-    touched = true;
-    lastSample = samples[samples.length - 1]!;
-    frames.push(...openEncoder().encode(samples));
-  };
-  /** Encodes whole frames until `count` are ready or the 8 kHz audio runs short. */
-  const encodeUpTo = (count: number): void => {
-    while (frames.length < count) {
-      fill(MP3_FRAME_SAMPLES);
-      if (pcm.length < MP3_FRAME_SAMPLES) return;
-      feed(pcm.take(MP3_FRAME_SAMPLES));
-    }
-  };
-
-  const pcmChunk = (samples: Int16Array): AudioChunk => {
-    touched = true;
-    if (samples.length > 0) lastSample = samples[samples.length - 1]!;
-    const chunk: AudioChunk = {
-      format: 'pcm16',
-      data: pcm16ToBytes(samples),
-      startMs,
-      durationMs: (samples.length * 1000) / PSR_SAMPLE_RATE,
-    };
-    startMs += chunk.durationMs;
-    return chunk;
-  };
-  const takeFrames = (): AudioChunk => {
-    touched = true;
-    return joinMp3Frames(frames.splice(0, framesPerChunk));
-  };
-
   return {
-    push: (piece) => input.push(piece),
-    end() {
-      ended = true;
-    },
-    next() {
-      if (format === 'pcm16') {
-        fill(pcmChunkSamples);
-        if (pcm.length >= pcmChunkSamples || (allIn() && pcm.length > 0))
-          return pcmChunk(pcm.take(pcmChunkSamples));
-        return undefined;
-      }
-      if (tail === 'open') encodeUpTo(framesPerChunk);
-      // Whole chunks while the stream goes on; a shorter one at the source's end, before
-      // its tail is flushed or handed over, and what is left after the flush.
-      const atEnd = tail !== 'open' || (allIn() && pcm.length < MP3_FRAME_SAMPLES);
-      if (frames.length >= framesPerChunk || (atEnd && frames.length > 0)) return takeFrames();
-      return undefined;
-    },
+    push: (piece) => state.intake.push(piece),
+    end: () => state.intake.end(),
+    next: () => nextChunk(state),
     get atTail() {
-      return (
-        format === 'mp3' &&
-        tail === 'open' &&
-        allIn() &&
-        pcm.length < MP3_FRAME_SAMPLES &&
-        frames.length === 0
-      );
+      return atTail(state);
     },
     get done() {
-      if (format === 'pcm16') return allIn() && pcm.length === 0;
-      return tail !== 'open' && frames.length === 0;
+      return isDone(state);
     },
-    flush() {
-      if (tail !== 'open') return;
-      feed(pcm.take(pcm.length));
-      if (encoder) frames.push(...encoder.flush());
-      tail = 'flushed';
-    },
-    handOver() {
-      if (tail !== 'open' || !encoder || frames.length > 0) return undefined;
-      const continuation = { encoder, leftover: pcm.take(pcm.length), lastSample };
-      encoder = undefined;
-      tail = 'handed-over';
-      return continuation;
-    },
-    adopt(continuation) {
-      encoder?.close();
-      encoder = continuation.encoder;
-      lastSample = continuation.lastSample;
-      const rest = pcm.take(pcm.length);
-      pcm.push(continuation.leftover);
-      pcm.push(rest);
-    },
+    flush: () => flushTail(state),
+    handOver: () => handOver(state),
+    adopt: (continuation) => adopt(state, continuation),
     get fresh() {
-      return format === 'mp3' && !touched && tail === 'open';
+      return state.options.format === 'mp3' && !state.touched && state.tail === 'open';
     },
-    prepare(encode) {
-      if (format === 'pcm16') fill(pcmChunkSamples);
-      else if (encode && tail === 'open') encodeUpTo(framesPerChunk);
-      else fill(framesPerChunk * MP3_FRAME_SAMPLES);
-    },
-    fadeTail(samples) {
-      if (format !== 'pcm16' || samples <= 0) return undefined;
-      fill(samples);
-      const next = pcm.take(Math.min(samples, pcm.length));
-      return pcmChunk(
-        next.length >= samples
-          ? fadeOut(next, samples)
-          : glideToSilence(next.length > 0 ? next[0]! : lastSample, samples),
-      );
-    },
-    close() {
-      encoder?.close();
-      encoder = undefined;
-      frames.length = 0;
-      input.clear();
-      pcm.clear();
-    },
+    prepare: (encode) => prepare(state, encode),
+    fadeTail: (samples) => fadeTail(state, samples),
+    close: () => closeSource(state),
   };
+}
+
+/** The next chunk, or `undefined` when more audio is needed (or, for MP3, only the tail is left). */
+function nextChunk(state: ChunkSourceState): AudioChunk | undefined {
+  const { intake, frames, options } = state;
+  const { pcm } = intake;
+  if (options.format === 'pcm16') {
+    intake.fill(options.pcmChunkSamples);
+    if (pcm.length >= options.pcmChunkSamples || (intake.allIn && pcm.length > 0))
+      return pcmChunk(state, pcm.take(options.pcmChunkSamples));
+    return undefined;
+  }
+  if (state.tail === 'open') encodeUpTo(state, options.framesPerChunk);
+  // Whole chunks while the stream goes on; a shorter one at the source's end, before
+  // its tail is flushed or handed over, and what is left after the flush.
+  const atEnd = state.tail !== 'open' || (intake.allIn && pcm.length < MP3_FRAME_SAMPLES);
+  if (frames.length >= options.framesPerChunk || (atEnd && frames.length > 0))
+    return takeFrames(state);
+  return undefined;
+}
+
+function atTail({ options, tail, intake, frames }: ChunkSourceState): boolean {
+  return (
+    options.format === 'mp3' &&
+    tail === 'open' &&
+    intake.allIn &&
+    intake.pcm.length < MP3_FRAME_SAMPLES &&
+    frames.length === 0
+  );
+}
+
+function isDone({ options, tail, intake, frames }: ChunkSourceState): boolean {
+  if (options.format === 'pcm16') return intake.allIn && intake.pcm.length === 0;
+  return tail !== 'open' && frames.length === 0;
+}
+
+/** Ends the MP3 stream: the rest, padded to whole frames, waits to be taken. */
+function flushTail(state: ChunkSourceState): void {
+  if (state.tail !== 'open') return;
+  const { pcm } = state.intake;
+  feed(state, pcm.take(pcm.length));
+  if (state.encoder) state.frames.push(...state.encoder.flush());
+  state.tail = 'flushed';
+}
+
+function handOver(state: ChunkSourceState): Continuation | undefined {
+  const { encoder, intake } = state;
+  if (state.tail !== 'open' || !encoder || state.frames.length > 0) return undefined;
+  const leftover = intake.pcm.take(intake.pcm.length);
+  state.encoder = undefined;
+  state.tail = 'handed-over';
+  return { encoder, leftover, lastSample: state.lastSample };
+}
+
+function adopt(state: ChunkSourceState, continuation: Continuation): void {
+  const { pcm } = state.intake;
+  state.encoder?.close();
+  state.encoder = continuation.encoder;
+  state.lastSample = continuation.lastSample;
+  const rest = pcm.take(pcm.length);
+  pcm.push(continuation.leftover);
+  pcm.push(rest);
+}
+
+function prepare(state: ChunkSourceState, encode: boolean): void {
+  const { framesPerChunk, pcmChunkSamples, format } = state.options;
+  if (format === 'pcm16') state.intake.fill(pcmChunkSamples);
+  else if (encode && state.tail === 'open') encodeUpTo(state, framesPerChunk);
+  else state.intake.fill(framesPerChunk * MP3_FRAME_SAMPLES);
+}
+
+function fadeTail(state: ChunkSourceState, samples: number): AudioChunk | undefined {
+  if (state.options.format !== 'pcm16' || samples <= 0) return undefined;
+  const { intake } = state;
+  intake.fill(samples);
+  const next = intake.pcm.take(Math.min(samples, intake.pcm.length));
+  return pcmChunk(
+    state,
+    next.length >= samples
+      ? fadeOut(next, samples)
+      : glideToSilence(next.length > 0 ? next[0]! : state.lastSample, samples),
+  );
+}
+
+function closeSource(state: ChunkSourceState): void {
+  state.encoder?.close();
+  state.encoder = undefined;
+  state.frames.length = 0;
+  state.intake.clear();
+}
+
+/** Encodes whole frames until `count` are ready or the 8 kHz audio runs short. */
+function encodeUpTo(state: ChunkSourceState, count: number): void {
+  const { intake, frames } = state;
+  while (frames.length < count) {
+    intake.fill(MP3_FRAME_SAMPLES);
+    if (intake.pcm.length < MP3_FRAME_SAMPLES) return;
+    feed(state, intake.pcm.take(MP3_FRAME_SAMPLES));
+  }
+}
+
+function feed(state: ChunkSourceState, samples: Int16Array): void {
+  if (samples.length === 0) return;
+  state.touched = true;
+  state.lastSample = samples[samples.length - 1]!;
+  state.encoder ??= createMp3Encoder({
+    bitrateKbps: state.options.bitrateKbps,
+    ...(state.options.mp3Backend && { backend: state.options.mp3Backend }),
+  });
+  state.frames.push(...state.encoder.encode(samples));
+}
+
+function pcmChunk(state: ChunkSourceState, samples: Int16Array): AudioChunk {
+  state.touched = true;
+  if (samples.length > 0) state.lastSample = samples[samples.length - 1]!;
+  const chunk: AudioChunk = {
+    format: 'pcm16',
+    data: pcm16ToBytes(samples),
+    startMs: state.startMs,
+    durationMs: (samples.length * 1000) / PSR_SAMPLE_RATE,
+  };
+  state.startMs += chunk.durationMs;
+  return chunk;
+}
+
+function takeFrames(state: ChunkSourceState): AudioChunk {
+  state.touched = true;
+  return joinMp3Frames(state.frames.splice(0, state.options.framesPerChunk));
 }

@@ -3,7 +3,12 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMp3 } from './encode-mp3.js';
 import { mp3Chunks } from './mp3-chunks.js';
-import { createMp3Encoder, lameJsBackend, type Mp3Frame } from './mp3-encoder.js';
+import {
+  createMp3Encoder,
+  lameJsBackend,
+  type Mp3Frame,
+  Mp3FrameCollector,
+} from './mp3-encoder.js';
 import { parseMp3FrameHeader, splitMp3Frames } from './mp3-frame-header.js';
 import { concatSamples, correlation, speechLike } from './test-signals.js';
 import { describeMp3BackendConformance } from './testing/index.js';
@@ -151,3 +156,31 @@ describeMp3BackendConformance(
     },
   },
 );
+
+describe('Mp3FrameCollector', () => {
+  it('gives the same whole frames, numbered from 0, however the bytes are cut; reset starts again', () => {
+    const backend = lameJsBackend({ sampleRate: 8000, bitrateKbps: 32 });
+    const bytes = joinBytes([backend.encode(speechLike(8000, 1)), backend.flush()]);
+    backend.close();
+    const whole = new Mp3FrameCollector().collect(bytes);
+    const collector = new Mp3FrameCollector();
+    const cut = [
+      ...collector.collect(bytes.subarray(0, 101)),
+      ...collector.collect(bytes.subarray(101)),
+    ];
+    expect(cut.map((f) => [f.index, f.startMs, f.data.length])).toEqual(
+      whole.map((f) => [f.index, f.startMs, f.data.length]),
+    );
+    expect(whole.map((f) => f.index)).toEqual(whole.map((_, i) => i));
+    collector.collect(bytes.subarray(0, 101));
+    collector.reset();
+    expect(collector.collect(bytes)[0]?.index).toBe(0);
+    expect(collector.collect(bytes).length).toBe(whole.length); // no partial frame left over
+  });
+
+  it('refuses bytes that are not MP3 frames with a typed error', () => {
+    expect(() => new Mp3FrameCollector().collect(new Uint8Array(500).fill(7))).toThrow(
+      expect.objectContaining({ code: 'ENCODER_FAILED' }),
+    );
+  });
+});

@@ -103,25 +103,10 @@ export const DEFAULT_BITRATE_KBPS = 32;
  * ```
  */
 export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
-  const sampleRate = options.sampleRate ?? 8000;
-  const bitrateKbps = options.bitrateKbps ?? DEFAULT_BITRATE_KBPS;
-  if (![8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000].includes(sampleRate)) {
-    throw new PipelineError('INVALID_OPTION', `${sampleRate} Hz is not an MP3 sample rate`, {
-      where: 'mp3Encoder.sampleRate',
-    });
-  }
-  checkInteger(bitrateKbps, 'mp3Encoder.bitrateKbps', 8, 320);
-  if (sampleRate === 8000 && !BITRATES_8K.includes(bitrateKbps)) {
-    throw new PipelineError(
-      'INVALID_OPTION',
-      `at 8000 Hz must be one of ${BITRATES_8K.join(', ')}`,
-      { where: 'mp3Encoder.bitrateKbps' },
-    );
-  }
+  const { sampleRate, bitrateKbps } = checkEncoderOptions(options);
   const makeBackend = options.backend ?? lameJsBackend;
+  const frames = new Mp3FrameCollector();
   let backend: Mp3EncoderBackend | undefined;
-  let pending: Uint8Array = new Uint8Array(0);
-  let index = 0;
   let closed = false;
 
   const open = (): Mp3EncoderBackend => {
@@ -129,27 +114,6 @@ export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
       throw new PipelineError('ENCODER_FAILED', 'encode after close', { where: 'mp3Encoder' });
     backend ??= makeBackend({ sampleRate, bitrateKbps });
     return backend;
-  };
-  const collect = (bytes: Uint8Array): Mp3Frame[] => {
-    const joined = pending.length === 0 ? bytes : concat(pending, bytes);
-    let split: ReturnType<typeof splitMp3Frames>;
-    try {
-      split = splitMp3Frames(joined);
-    } catch (cause) {
-      throw new PipelineError(
-        'ENCODER_FAILED',
-        `the backend wrote bytes that are not MP3 frames: ${(cause as Error).message}`,
-        { where: 'mp3Encoder', cause },
-      );
-    }
-    pending = joined.slice(joined.length - split.rest);
-    return split.frames.map((data) => {
-      const header = parseMp3FrameHeader(data);
-      const durationMs = (header.samplesPerFrame * 1000) / header.sampleRate;
-      const frame = { data, index, startMs: index * durationMs, durationMs };
-      index++;
-      return frame;
-    });
   };
   const first = open();
 
@@ -165,16 +129,15 @@ export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
           { where: 'mp3Encoder.encode' },
         );
       }
-      return samples.length === 0 ? [] : collect(open().encode(samples));
+      return samples.length === 0 ? [] : frames.collect(open().encode(samples));
     },
     flush() {
       if (!backend) return [];
-      const frames = collect(backend.flush());
+      const last = frames.collect(backend.flush());
       backend.close();
       backend = undefined;
-      pending = new Uint8Array(0);
-      index = 0;
-      return frames;
+      frames.reset();
+      return last;
     },
     close() {
       backend?.close();
@@ -182,6 +145,68 @@ export function createMp3Encoder(options: Mp3EncoderOptions = {}): Mp3Encoder {
       closed = true;
     },
   };
+}
+
+/** The encoder's rate and bitrate, checked: an MP3 rate, and at 8 kHz an MPEG-2.5 bitrate. */
+function checkEncoderOptions(options: Mp3EncoderOptions): {
+  sampleRate: number;
+  bitrateKbps: number;
+} {
+  const sampleRate = options.sampleRate ?? 8000;
+  const bitrateKbps = options.bitrateKbps ?? DEFAULT_BITRATE_KBPS;
+  if (![8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000].includes(sampleRate)) {
+    throw new PipelineError('INVALID_OPTION', `${sampleRate} Hz is not an MP3 sample rate`, {
+      where: 'mp3Encoder.sampleRate',
+    });
+  }
+  checkInteger(bitrateKbps, 'mp3Encoder.bitrateKbps', 8, 320);
+  if (sampleRate === 8000 && !BITRATES_8K.includes(bitrateKbps)) {
+    throw new PipelineError(
+      'INVALID_OPTION',
+      `at 8000 Hz must be one of ${BITRATES_8K.join(', ')}`,
+      { where: 'mp3Encoder.bitrateKbps' },
+    );
+  }
+  return { sampleRate, bitrateKbps };
+}
+
+/**
+ * Cuts a backend's output into whole MP3 frames, numbered from the stream's start: bytes
+ * of a frame not yet complete wait for the next output. A class: the partial frame and
+ * the next index are its state, `reset` starts a new stream.
+ */
+export class Mp3FrameCollector {
+  private pending: Uint8Array = new Uint8Array(0);
+  private index = 0;
+
+  /** The whole frames `bytes` completes, in order. */
+  collect(bytes: Uint8Array): Mp3Frame[] {
+    const joined = this.pending.length === 0 ? bytes : concat(this.pending, bytes);
+    let split: ReturnType<typeof splitMp3Frames>;
+    try {
+      split = splitMp3Frames(joined);
+    } catch (cause) {
+      throw new PipelineError(
+        'ENCODER_FAILED',
+        `the backend wrote bytes that are not MP3 frames: ${(cause as Error).message}`,
+        { where: 'mp3Encoder', cause },
+      );
+    }
+    this.pending = joined.slice(joined.length - split.rest);
+    return split.frames.map((data) => {
+      const header = parseMp3FrameHeader(data);
+      const durationMs = (header.samplesPerFrame * 1000) / header.sampleRate;
+      const frame = { data, index: this.index, startMs: this.index * durationMs, durationMs };
+      this.index++;
+      return frame;
+    });
+  }
+
+  /** A new stream: no partial frame, numbering from 0. */
+  reset(): void {
+    this.pending = new Uint8Array(0);
+    this.index = 0;
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

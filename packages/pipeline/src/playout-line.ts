@@ -1,5 +1,5 @@
 import { PSR_SAMPLE_RATE } from '@psrkit/protocol';
-import { asyncScheduler, filter, Subject } from 'rxjs';
+import { asyncScheduler, filter, type SchedulerLike, Subject } from 'rxjs';
 import { checkInteger, PipelineError } from './errors.js';
 import { fileItem } from './file-item.js';
 import type { LineContext, LineItem } from './playout-item.js';
@@ -12,6 +12,7 @@ import type {
   PlayoutLineOptions,
   PlayoutSink,
 } from './playout-types.js';
+import { StaleAudio } from './stale-audio.js';
 import { fadeSamplesOf, type StreamShape, streamItem } from './stream-item.js';
 
 /**
@@ -40,144 +41,165 @@ export function createPlayoutLine(
   options: PlayoutLineOptions = {},
 ): PlayoutLine {
   const scheduler = options.scheduler ?? asyncScheduler;
-  const shape = streamShape(options);
-  const events = new Subject<PlaybackEvent>();
-  const queue: LineItem[] = [];
-  // By item, not by id: a bot may give two items the same id.
-  const outcomes = new Map<LineItem, (outcome: PlaybackOutcome) => void>();
-  let current: LineItem | undefined;
-  let closed = false;
-  let nextId = 1;
-  // Until when the line still plays what an interrupted item had sent: what starts next
-  // plays after it.
-  let staleUntil = Number.NEGATIVE_INFINITY;
-  // While an interruption is stopping items: the latest end of the audio they had sent.
-  let cutting: { staleUntil: number | undefined } | undefined;
-
-  const sending: PlayoutSink = {
-    send: (action) => !closed && sink.send(action),
-    writable: () => sink.writable(),
-  };
-  const context: LineContext = {
-    sink: sending,
-    scheduler,
+  const line: LineState = {
+    sink,
     options,
-    emit: (event) => events.next(event),
-    ended(item, outcome, itemStaleUntil) {
-      if (itemStaleUntil !== undefined) {
-        staleUntil = Math.max(staleUntil, itemStaleUntil);
-        if (cutting) cutting.staleUntil = Math.max(cutting.staleUntil ?? 0, itemStaleUntil);
-      }
-      // Off the line first, so `busy` is already false when the last outcome is delivered.
-      const at = queue.indexOf(item);
-      if (at >= 0) queue.splice(at, 1);
-      if (current === item) current = undefined;
-      events.next(outcome);
-      outcomes.get(item)?.(outcome);
-      outcomes.delete(item);
-      advance();
-    },
-    drained(item, busyUntil) {
-      // A stream queued right after one that has sent everything starts now, paced as
-      // the continuation of the same audio, so PSR plays the two back to back.
-      const next = successorOf(item);
-      if (next?.kind === 'stream' && !closed) next.start(busyUntil);
-    },
-    continuationOf(item) {
-      const next = successorOf(item);
-      return next?.takesContinuation?.() ? next : undefined;
-    },
+    scheduler,
+    shape: streamShape(options),
+    events: new Subject<PlaybackEvent>(),
+    queue: [],
+    outcomes: new Map(),
+    current: undefined,
+    closed: false,
+    nextId: 1,
+    stale: new StaleAudio(scheduler, options.onTiming),
   };
-
-  const advance = (): void => {
-    if (closed) return;
-    if (!current) {
-      current = queue.shift();
-      current?.start(staleUntil > scheduler.now() ? staleUntil : undefined);
-    }
-    // The item after the one on the line gets its audio ready meanwhile (a TTS source
-    // synthesises while the line plays), so it starts without a gap.
-    if (current) queue[0]?.prefetch?.();
-  };
-  /** The item queued right after `from`, while `from` is on the line. */
-  const successorOf = (from: LineItem): LineItem | undefined => {
-    const line = current ? [current, ...queue] : queue;
-    const at = line.indexOf(from);
-    return at >= 0 ? line[at + 1] : undefined;
-  };
-  const interruptAll = (successor?: LineItem): void =>
-    interruption(current?.id, () => {
-      for (const item of [...queue].reverse()) item.stop('interrupted');
-      current?.stop('interrupted', undefined, successor);
-    });
-  /** Stops items, and reports once what the caller still hears of the streams it cut. */
-  const interruption = (id: string | undefined, stop: () => void): void => {
-    const startedAt = scheduler.now();
-    const outer = cutting;
-    cutting = { staleUntil: undefined };
-    const cut = cutting;
-    try {
-      stop();
-    } finally {
-      cutting = outer;
-    }
-    if (cut.staleUntil === undefined || id === undefined) return;
-    const now = scheduler.now();
-    options.onTiming?.({
-      type: 'interrupt',
-      id,
-      stopMs: now - startedAt,
-      staleMs: Math.max(0, cut.staleUntil - now),
-    });
-  };
-
-  function enqueue(make: (id: string) => LineItem, mode: PlayMode): PlaybackHandle {
-    if (closed)
-      throw new PipelineError('INVALID_OPTION', 'the playout line is closed', { where: 'playout' });
-    const item = make(`${nextId++}`);
-    const done = new Promise<PlaybackOutcome>((resolve) => outcomes.set(item, resolve));
-    if (mode === 'interrupt') interruptAll(item);
-    queue.push(item);
-    advance();
-    return {
-      id: item.id,
-      events$: events.pipe(filter((event) => event.id === item.id)),
-      done,
-      get playedMs() {
-        return item.playedMs();
-      },
-      interrupt: () => interruption(item.id, () => item.stop('interrupted')),
-    };
-  }
-
+  const context = lineContext(line);
   return {
-    events$: events.asObservable(),
+    events$: line.events.asObservable(),
     play(audio, playOptions = {}) {
       const mode = playOptions.mode ?? 'queue';
-      return enqueue((id) => fileItem(context, audio, mode, playOptions.id ?? id), mode);
+      return enqueue(line, (id) => fileItem(context, audio, mode, playOptions.id ?? id), mode);
     },
     stream(pcm$, streamOptions) {
       const sampleRate = checkInteger(streamOptions.sampleRate, 'stream.sampleRate', 1000, 384_000);
       const format = streamOptions.format ?? options.format ?? 'mp3';
       return enqueue(
+        line,
         (id) =>
-          streamItem(context, pcm$, { sampleRate, format, id: streamOptions.id ?? id }, shape),
+          streamItem(context, pcm$, { sampleRate, format, id: streamOptions.id ?? id }, line.shape),
         streamOptions.mode ?? 'queue',
       );
     },
-    interrupt: () => interruptAll(),
+    interrupt: () => interruptAll(line),
     get busy() {
-      return current !== undefined || queue.length > 0;
+      return line.current !== undefined || line.queue.length > 0;
     },
-    close(error) {
-      if (closed) return;
-      closed = true; // first: nothing is sent or started from here on
-      const reason = error ? 'error' : 'closed';
-      for (const item of [...queue].reverse()) item.stop(reason, error);
-      current?.stop(reason, error);
-      events.complete();
+    close: (error) => closeLine(line, error),
+  };
+}
+
+/**
+ * What one playout line holds: its items (the one on the line, then the queue), the
+ * promise of each item's outcome, and what the caller still hears of stopped ones. Each
+ * change is a module function over it.
+ */
+interface LineState {
+  readonly sink: PlayoutSink;
+  readonly options: PlayoutLineOptions;
+  readonly scheduler: SchedulerLike;
+  readonly shape: StreamShape;
+  readonly events: Subject<PlaybackEvent>;
+  /** Items waiting their turn, in order. */
+  readonly queue: LineItem[];
+  /** By item, not by id: a bot may give two items the same id. */
+  readonly outcomes: Map<LineItem, (outcome: PlaybackOutcome) => void>;
+  /** The item on the line. */
+  current: LineItem | undefined;
+  /** Closed: nothing is sent or started any more. */
+  closed: boolean;
+  nextId: number;
+  readonly stale: StaleAudio;
+}
+
+/** What the line's items may ask of it, and report to it. */
+function lineContext(line: LineState): LineContext {
+  const context: LineContext = {
+    sink: {
+      send: (action) => !line.closed && line.sink.send(action),
+      writable: () => line.sink.writable(),
+    },
+    scheduler: line.scheduler,
+    options: line.options,
+    emit: (event) => line.events.next(event),
+    ended: (item, outcome, staleUntil) => itemEnded(line, item, outcome, staleUntil),
+    drained(item, busyUntil) {
+      // A stream queued right after one that has sent everything starts now, paced as
+      // the continuation of the same audio, so PSR plays the two back to back.
+      const next = successorOf(line, item);
+      if (next?.kind === 'stream' && !line.closed) next.start(busyUntil);
+    },
+    continuationOf(item) {
+      const next = successorOf(line, item);
+      return next?.takesContinuation?.() ? next : undefined;
     },
   };
+  return context;
+}
+
+/** An item ended: off the line, its outcome out, and the next one starts. */
+function itemEnded(
+  line: LineState,
+  item: LineItem,
+  outcome: PlaybackOutcome,
+  staleUntil: number | undefined,
+): void {
+  line.stale.ended(staleUntil);
+  // Off the line first, so `busy` is already false when the last outcome is delivered.
+  const at = line.queue.indexOf(item);
+  if (at >= 0) line.queue.splice(at, 1);
+  if (line.current === item) line.current = undefined;
+  line.events.next(outcome);
+  line.outcomes.get(item)?.(outcome);
+  line.outcomes.delete(item);
+  advance(line);
+}
+
+/** Starts the next item when the line is free; the one after it gets its audio ready meanwhile. */
+function advance(line: LineState): void {
+  if (line.closed) return;
+  if (!line.current) {
+    line.current = line.queue.shift();
+    line.current?.start(line.stale.startAfter());
+  }
+  // The item after the one on the line gets its audio ready meanwhile (a TTS source
+  // synthesises while the line plays), so it starts without a gap.
+  if (line.current) line.queue[0]?.prefetch?.();
+}
+
+/** The item queued right after `from`, while `from` is on the line. */
+function successorOf(line: LineState, from: LineItem): LineItem | undefined {
+  const items = line.current ? [line.current, ...line.queue] : line.queue;
+  const at = items.indexOf(from);
+  return at >= 0 ? items[at + 1] : undefined;
+}
+
+/** Stops every item, the queued ones first; `successor`: the item that interrupts them. */
+function interruptAll(line: LineState, successor?: LineItem): void {
+  line.stale.cut(line.current?.id, () => {
+    for (const item of [...line.queue].reverse()) item.stop('interrupted');
+    line.current?.stop('interrupted', undefined, successor);
+  });
+}
+
+/** Queues an item made with the line's next id, or starts it now, interrupting the rest. */
+function enqueue(line: LineState, make: (id: string) => LineItem, mode: PlayMode): PlaybackHandle {
+  if (line.closed)
+    throw new PipelineError('INVALID_OPTION', 'the playout line is closed', { where: 'playout' });
+  const item = make(`${line.nextId++}`);
+  const done = new Promise<PlaybackOutcome>((resolve) => line.outcomes.set(item, resolve));
+  if (mode === 'interrupt') interruptAll(line, item);
+  line.queue.push(item);
+  advance(line);
+  return {
+    id: item.id,
+    events$: line.events.pipe(filter((event) => event.id === item.id)),
+    done,
+    get playedMs() {
+      return item.playedMs();
+    },
+    interrupt: () => line.stale.cut(item.id, () => item.stop('interrupted')),
+  };
+}
+
+/** Closes the line: every item ends (`closed`, or `error` with the error), nothing more goes out. */
+function closeLine(line: LineState, error: Error | undefined): void {
+  if (line.closed) return;
+  line.closed = true; // first: nothing is sent or started from here on
+  const reason = error ? 'error' : 'closed';
+  for (const item of [...line.queue].reverse()) item.stop(reason, error);
+  line.current?.stop(reason, error);
+  line.events.complete();
 }
 
 /** The line's options for streams, checked. */

@@ -1,12 +1,15 @@
 import { type ChunkFormat, chunkAction, PSR_SAMPLE_RATE } from '@psrkit/protocol';
-import { type Observable, Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { AudioChunk } from './audio-frame.js';
-import { type ChunkSource, createChunkSource } from './chunk-source.js';
+import { type ChunkSource, type Continuation, createChunkSource } from './chunk-source.js';
 import { PipelineError } from './errors.js';
+import { FirstChunkTiming } from './first-chunk-timing.js';
 import { DEFAULT_BITRATE_KBPS } from './mp3-encoder.js';
 import { createPacer, type Pacer } from './pacer.js';
 import { PlayoutClock } from './playout-clock.js';
 import { asError, type LineContext, type LineItem, playbackMarks } from './playout-item.js';
+import type { InterruptReason, PlaybackOutcome } from './playout-types.js';
+import { SourceFeed } from './source-feed.js';
 import { withOutbound } from './stage-chain.js';
 
 /** How a stream's chunks are cut, resolved from the line's options. */
@@ -26,15 +29,28 @@ interface Running {
 
 /**
  * Where a stream is. `waiting`: started, nothing sent yet (its source has not given a
- * chunk's worth). `playing`: chunks go out, paced. `draining`: everything is sent and
- * plays out until its end timer.
+ * chunk's worth). `playing`: chunks go out, paced. `paused`: started, nothing goes out
+ * until resumed (its pacer is gone; `from` is the phase it goes back to, and its source
+ * keeps filling the chunk source meanwhile). `draining`: everything is sent and plays
+ * out until its end timer.
  */
 type StreamPhase =
   | { readonly name: 'queued' }
   | ({ readonly name: 'waiting' } & Running)
   | ({ readonly name: 'playing' } & Running)
+  | {
+      readonly name: 'paused';
+      readonly from: 'waiting' | 'playing';
+      readonly announce: Subscription | undefined;
+    }
   | { readonly name: 'draining'; readonly endTimer: Subscription; readonly announce?: Subscription }
   | { readonly name: 'ended' };
+
+/** The phases that send: started, with a pacer. */
+type Sending = Extract<StreamPhase, { readonly name: 'waiting' | 'playing' }>;
+
+const isSending = (phase: StreamPhase): phase is Sending =>
+  phase.name === 'waiting' || phase.name === 'playing';
 
 /** A PCM stream played as paced `chunk` actions. */
 export function streamItem(
@@ -43,221 +59,256 @@ export function streamItem(
   input: { readonly sampleRate: number; readonly format: ChunkFormat; readonly id: string },
   shape: StreamShape,
 ): LineItem {
-  const { scheduler, options } = line;
-  const { id, format } = input;
-  const clock = new PlayoutClock(() => scheduler.now());
-  const source: ChunkSource = createChunkSource({
-    sampleRate: input.sampleRate,
-    format,
-    framesPerChunk: shape.framesPerChunk,
-    pcmChunkSamples: shape.pcmChunkSamples,
-    bitrateKbps: options.bitrateKbps ?? DEFAULT_BITRATE_KBPS,
-    ...(options.mp3Backend && { mp3Backend: options.mp3Backend }),
-    ...(options.resamplerQuality && { resamplerQuality: options.resamplerQuality }),
-    ...withOutbound(options.outbound?.()),
-  });
-  let phase: StreamPhase = { name: 'queued' };
-  const marks = playbackMarks(line, () => item, 'stream', clock);
-  // First-chunk latency, measured only for a stream that starts on an idle line.
-  let firstPcmAt: number | undefined;
-  let pushedAt: number | undefined;
-  let preparing = false;
+  return new StreamItem(line, pcm$, input, shape);
+}
 
-  const failure = (error: unknown): Error =>
-    asError(
-      error,
-      () => new PipelineError('STAGE_FAILED', String(error), { where: `stream ${id}` }),
+/**
+ * A stream on the line: its phase, its clock and marks, the chunks made from its source,
+ * and the subscription to that source. A class: the line holds it by identity and calls
+ * its methods, and each handler (a piece, the source's end, a chunk due, a stop) is one
+ * method over the phase.
+ */
+class StreamItem implements LineItem {
+  readonly kind = 'stream';
+  readonly id: string;
+  private phase: StreamPhase = { name: 'queued' };
+  private readonly clock: PlayoutClock;
+  private readonly source: ChunkSource;
+  private readonly marks: ReturnType<typeof playbackMarks>;
+  private readonly feed: SourceFeed;
+  private readonly timing: FirstChunkTiming;
+  /** A chunk's work is queued on `prepareAhead`. */
+  private preparing = false;
+
+  constructor(
+    private readonly line: LineContext,
+    pcm$: Observable<Int16Array>,
+    input: { readonly sampleRate: number; readonly format: ChunkFormat; readonly id: string },
+    private readonly shape: StreamShape,
+  ) {
+    const { scheduler, options } = line;
+    this.id = input.id;
+    this.clock = new PlayoutClock(() => scheduler.now());
+    this.source = createChunkSource({
+      sampleRate: input.sampleRate,
+      format: input.format,
+      framesPerChunk: shape.framesPerChunk,
+      pcmChunkSamples: shape.pcmChunkSamples,
+      bitrateKbps: options.bitrateKbps ?? DEFAULT_BITRATE_KBPS,
+      ...(options.mp3Backend && { mp3Backend: options.mp3Backend }),
+      ...(options.resamplerQuality && { resamplerQuality: options.resamplerQuality }),
+      ...withOutbound(options.outbound?.()),
+    });
+    this.marks = playbackMarks(line, () => this, 'stream', this.clock);
+    this.timing = new FirstChunkTiming(this.id, options.onTiming, () => scheduler.now());
+    this.feed = new SourceFeed(pcm$, {
+      samples: (samples) => this.onSamples(samples),
+      end: () => this.onSourceEnd(),
+      error: (error) => this.stop('error', this.failure(error)),
+    });
+  }
+
+  playedMs(): number {
+    return this.clock.playedMs();
+  }
+
+  takesContinuation(): boolean {
+    return this.phase.name === 'queued' && this.source.fresh;
+  }
+
+  adopt(continuation: Continuation): void {
+    this.source.adopt(continuation);
+  }
+
+  prefetch(): void {
+    if (this.phase.name === 'queued') this.feed.prefetch();
+  }
+
+  start(afterMs?: number): void {
+    if (this.phase.name !== 'queued') return;
+    const { scheduler } = this.line;
+    // Continuing audio still playing: this one is heard (starts) when that ends.
+    const waitMs = afterMs === undefined ? 0 : afterMs - scheduler.now();
+    if (waitMs > 0) this.clock.continueAfter(afterMs!);
+    const announce = waitMs > 0 ? scheduler.schedule(() => this.marks.start(), waitMs) : undefined;
+    this.timing.arm(waitMs <= 0);
+    // Known before subscribing: a synchronous source may end the stream at once. On a
+    // paused line it starts paused: its source fills the chunk source, nothing goes out.
+    this.phase = this.line.paused()
+      ? { name: 'paused', from: 'waiting', announce }
+      : { name: 'waiting', pacer: this.pacer(), announce };
+    this.feed.start();
+  }
+
+  pause(): void {
+    const phase = this.phase;
+    if (!isSending(phase)) return;
+    // Between two sends: the chunk in hand stays in the chunk source, so nothing is lost.
+    phase.pacer.stop();
+    this.phase = { name: 'paused', from: phase.name, announce: phase.announce };
+  }
+
+  resume(): void {
+    const phase = this.phase;
+    if (phase.name !== 'paused') return;
+    // A new pacer on the same clock: the clock's playout end has passed, so the next
+    // chunk goes out now and the lead refills as at a start; nothing is sent to make up
+    // for the pause (the gap is silence on the line).
+    const pacer = this.pacer();
+    this.phase = { name: phase.from, pacer, announce: phase.announce };
+    pacer.wake();
+  }
+
+  stop(reason: InterruptReason, error?: Error): void {
+    const phase = this.phase;
+    if (phase.name === 'ended') return;
+    const { clock, line } = this;
+    const playedMs = clock.playedMs();
+    const cut =
+      reason !== 'closed' &&
+      (isSending(phase) || phase.name === 'paused') &&
+      clock.startedAt !== undefined;
+    if (isSending(phase)) phase.pacer.stop();
+    this.feed.close();
+    // An MP3 stream stops on the frame boundary it reached: what its encoder holds is
+    // dropped, never sent. A PCM stream ends on a short fade (no codec, no delay).
+    const tail = cut ? this.source.fadeTail(this.shape.fadeSamples) : undefined;
+    if (tail && line.sink.send(chunkAction(tail.data, { format: tail.format })))
+      clock.commit(tail.durationMs);
+    this.finish(
+      {
+        type: 'playback-interrupted',
+        id: this.id,
+        playedMs,
+        heardMs: clock.sentMs,
+        reason,
+        ...(error && { error }),
+      },
+      clock.startedAt === undefined ? undefined : line.scheduler.now() + clock.bufferedMs(),
     );
+  }
+
+  /** A pacer for this stream, on its clock. */
+  private pacer(): Pacer {
+    const { scheduler, options } = this.line;
+    return createPacer(
+      () => this.pull(),
+      (chunk) => this.send(chunk),
+      {
+        leadMs: this.shape.leadMs,
+        scheduler,
+        clock: this.clock,
+        writable: () => this.line.sink.writable(),
+        ...(options.onBlocked && { onBlocked: options.onBlocked }),
+        ...(options.onPacingLag && { onLag: options.onPacingLag }),
+      },
+    );
+  }
 
   /** The next chunk for the pacer: at the source's end, hands its tail over or flushes it. */
-  const pull = (): AudioChunk | undefined => {
+  private pull(): AudioChunk | undefined {
+    const source = this.source;
     try {
       let chunk = source.next();
       if (!chunk && source.atTail) {
-        const next = line.continuationOf(item);
+        const next = this.line.continuationOf(this);
         const continuation = next ? source.handOver() : undefined;
         if (continuation) next!.adopt!(continuation);
         else source.flush();
         chunk = source.next();
       }
-      if (!chunk && source.done) drain();
+      if (!chunk && source.done) this.drain();
       return chunk;
     } catch (error) {
-      item.stop('error', failure(error));
+      this.stop('error', this.failure(error));
       return undefined;
     }
-  };
+  }
 
-  const send = (chunk: AudioChunk): boolean => {
+  /** Sends a chunk the pacer let out; the first one starts the marks (unless announced later). */
+  private send(chunk: AudioChunk): boolean {
+    const { line } = this;
     if (!line.sink.send(chunkAction(chunk.data, { format: chunk.format }))) {
-      item.stop('closed'); // the call is ending: nothing more goes out
+      this.stop('closed'); // the call is ending: nothing more goes out
       return false;
     }
-    if (phase.name === 'waiting') {
-      const { name: _, ...running } = phase;
-      phase = { name: 'playing', ...running };
-      if (!running.announce) marks.start();
+    if (this.phase.name === 'waiting') {
+      const { name: _, ...running } = this.phase;
+      this.phase = { name: 'playing', ...running };
+      if (!running.announce) this.marks.start();
     }
-    if (firstPcmAt !== undefined && pushedAt !== undefined) {
-      const now = scheduler.now();
-      options.onTiming?.({
-        type: 'first-chunk',
-        id,
-        sinceFirstPcmMs: now - firstPcmAt,
-        processingMs: now - pushedAt,
-      });
-      firstPcmAt = undefined;
-    }
-    prepareNext();
+    this.timing.sent();
+    this.prepareNext();
     return true;
-  };
+  }
 
   /** Does the next chunk's work on the shared queue, off the send path. */
-  const prepareNext = (): void => {
-    const work = options.prepareAhead;
-    if (!work || preparing || phase.name === 'ended' || phase.name === 'draining') return;
-    preparing = true;
+  private prepareNext(): void {
+    const work = this.line.options.prepareAhead;
+    if (!work || this.preparing || !isSending(this.phase)) return;
+    this.preparing = true;
     work.add(() => {
-      preparing = false;
-      if (phase.name !== 'waiting' && phase.name !== 'playing') return;
+      this.preparing = false;
+      if (!isSending(this.phase)) return;
       try {
-        source.prepare(options.encodeAhead === true);
+        this.source.prepare(this.line.options.encodeAhead === true);
       } catch (error) {
-        item.stop('error', failure(error));
+        this.stop('error', this.failure(error));
       }
     });
-  };
+  }
 
   /** Everything is sent: the stream ends when its audio has played; a continuation may start. */
-  const drain = (): void => {
-    if (phase.name !== 'waiting' && phase.name !== 'playing') return;
+  private drain(): void {
+    const phase = this.phase;
+    if (!isSending(phase)) return;
+    const { scheduler } = this.line;
     phase.pacer.stop();
-    upstream?.unsubscribe();
-    const busyMs = clock.bufferedMs();
-    phase = {
+    this.feed.close();
+    const busyMs = this.clock.bufferedMs();
+    this.phase = {
       name: 'draining',
       endTimer: scheduler.schedule(
-        () => finish({ type: 'playback-end', id, playedMs: clock.sentMs }),
+        () => this.finish({ type: 'playback-end', id: this.id, playedMs: this.clock.sentMs }),
         busyMs,
       ),
       ...(phase.announce && { announce: phase.announce }),
     };
-    line.drained(item, scheduler.now() + busyMs);
-  };
+    this.line.drained(this, scheduler.now() + busyMs);
+  }
 
-  const release = (): void => {
-    upstream?.unsubscribe(); // also a prefetch that never started
-    if (phase.name === 'waiting' || phase.name === 'playing') {
-      phase.pacer.stop();
+  private onSamples(samples: Int16Array): void {
+    this.timing.piece(this.clock.startedAt !== undefined);
+    this.source.push(samples);
+    if (isSending(this.phase)) this.phase.pacer.wake();
+    this.prepareNext();
+  }
+
+  private onSourceEnd(): void {
+    this.timing.sourceEnded();
+    this.source.end();
+    if (isSending(this.phase)) this.phase.pacer.wake();
+  }
+
+  /** Frees the stream's timers, subscriptions and encoder, and reports its outcome once. */
+  private finish(outcome: PlaybackOutcome, staleUntil?: number): void {
+    const phase = this.phase;
+    this.feed.close(); // also a prefetch that never started
+    if (isSending(phase)) phase.pacer.stop();
+    if (isSending(phase) || phase.name === 'draining' || phase.name === 'paused')
       phase.announce?.unsubscribe();
-    } else if (phase.name === 'draining') {
-      phase.endTimer.unsubscribe();
-      phase.announce?.unsubscribe();
-    }
-    source.close();
-  };
-  const finish = (outcome: Parameters<typeof marks.finish>[0], staleUntil?: number): void => {
-    release();
-    phase = { name: 'ended' };
-    marks.finish(outcome, staleUntil);
-  };
+    if (phase.name === 'draining') phase.endTimer.unsubscribe();
+    this.source.close();
+    this.phase = { name: 'ended' };
+    this.marks.finish(outcome, staleUntil);
+  }
 
-  // The source's subscription: made at `start`, or earlier by `prefetch` (then the
-  // pieces wait in `prefetched` until `start`).
-  let upstream: Subscription | undefined;
-  const prefetched: Int16Array[] = [];
-  let sourceEnded = false;
-  let timeFirstChunk = false;
-  const onSamples = (samples: Int16Array): void => {
-    if (phase.name === 'queued') {
-      prefetched.push(samples);
-      return;
-    }
-    pushedAt = scheduler.now();
-    if (timeFirstChunk && clock.startedAt === undefined) firstPcmAt ??= pushedAt;
-    source.push(samples);
-    if (phase.name === 'waiting' || phase.name === 'playing') phase.pacer.wake();
-    prepareNext();
-  };
-  const onSourceEnd = (): void => {
-    sourceEnded = true;
-    if (phase.name === 'queued') return;
-    pushedAt = scheduler.now();
-    source.end();
-    if (phase.name === 'waiting' || phase.name === 'playing') phase.pacer.wake();
-  };
-  const subscribeSource = (): void => {
-    const subscription = new Subscription();
-    upstream = subscription;
-    subscription.add(
-      pcm$.subscribe({
-        next: onSamples,
-        error: (error: unknown) => item.stop('error', failure(error)),
-        complete: onSourceEnd,
-      }),
-    ); // unsubscribed at once if the stream already ended
-  };
-
-  const item: LineItem = {
-    id,
-    kind: 'stream',
-    playedMs: () => clock.playedMs(),
-    takesContinuation: () => phase.name === 'queued' && source.fresh,
-    adopt: (continuation) => source.adopt(continuation),
-    prefetch() {
-      if (phase.name === 'queued' && !upstream) subscribeSource();
-    },
-    start(afterMs) {
-      if (phase.name !== 'queued') return;
-      // Continuing audio still playing: this one is heard (starts) when that ends.
-      const waitMs = afterMs === undefined ? 0 : afterMs - scheduler.now();
-      if (waitMs > 0) clock.continueAfter(afterMs!);
-      const announce = waitMs > 0 ? scheduler.schedule(() => marks.start(), waitMs) : undefined;
-      const pacer = createPacer(pull, send, {
-        leadMs: shape.leadMs,
-        scheduler,
-        clock,
-        writable: () => line.sink.writable(),
-        ...(options.onBlocked && { onBlocked: options.onBlocked }),
-        ...(options.onPacingLag && { onLag: options.onPacingLag }),
-      });
-      timeFirstChunk = options.onTiming !== undefined && waitMs <= 0;
-      // Known before subscribing: a synchronous source may end the stream at once.
-      phase = { name: 'waiting', pacer, announce };
-      if (!upstream) subscribeSource();
-      else {
-        // Prefetched: what the source gave so far goes in first, in order.
-        const early = prefetched.splice(0);
-        for (const samples of early) onSamples(samples);
-        if (sourceEnded) onSourceEnd();
-      }
-    },
-    stop(reason, error) {
-      if (phase.name === 'ended') return;
-      const playedMs = clock.playedMs();
-      const sending = phase.name === 'waiting' || phase.name === 'playing';
-      const cut = reason !== 'closed' && sending && clock.startedAt !== undefined;
-      if (phase.name === 'waiting' || phase.name === 'playing') phase.pacer.stop();
-      upstream?.unsubscribe();
-      // An MP3 stream stops on the frame boundary it reached: what its encoder holds is
-      // dropped, never sent. A PCM stream ends on a short fade (no codec, no delay).
-      const tail = cut ? source.fadeTail(shape.fadeSamples) : undefined;
-      if (tail && line.sink.send(chunkAction(tail.data, { format: tail.format })))
-        clock.commit(tail.durationMs);
-      finish(
-        {
-          type: 'playback-interrupted',
-          id,
-          playedMs,
-          heardMs: clock.sentMs,
-          reason,
-          ...(error && { error }),
-        },
-        clock.startedAt === undefined ? undefined : scheduler.now() + clock.bufferedMs(),
-      );
-    },
-  };
-  return item;
+  private failure(error: unknown): Error {
+    return asError(
+      error,
+      () => new PipelineError('STAGE_FAILED', String(error), { where: `stream ${this.id}` }),
+    );
+  }
 }
 
 /** Samples of the PCM fade at the end of an interrupted stream. */

@@ -1,23 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import {
   lameJsBackend,
   type Mp3EncoderBackend,
   type Mp3EncoderBackendFactory,
   PipelineError,
 } from '@psrkit/pipeline';
-import { createEncoder, type WasmMediaEncoder } from 'wasm-media-encoders';
-import { withInitialMemory } from './initial-memory.js';
-
-type Encoder = WasmMediaEncoder<'audio/mpeg'>;
-/** Node's WebAssembly global (the project compiles without the DOM library). */
-const wasm = (
-  globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }
-).WebAssembly;
-/** Memory an instance uses once LAME is set up (7.25 MiB): asked for at the start. */
-const LAME_PAGES = 116;
-/** Bitrates LAME's CBR mode takes at 8 kHz (MPEG-2.5); others go to the fallback. */
-const WASM_BITRATES = [8, 16, 24, 32, 40, 48, 64] as const;
+import {
+  compileLame,
+  configure,
+  type Encoder,
+  EncoderPool,
+  type PooledEncoder,
+  type PoolStats,
+  WASM_BITRATES,
+  type WasmBitrate,
+} from './encoder-pool.js';
 
 /** Options of {@link createWasmMp3Backend}. */
 export interface WasmMp3BackendOptions {
@@ -69,6 +65,33 @@ export interface WasmMp3Backend extends Mp3EncoderBackendFactory {
 export async function createWasmMp3Backend(
   options: WasmMp3BackendOptions = {},
 ): Promise<WasmMp3Backend> {
+  const { target, maxIdle } = poolSize(options);
+  const fallback = options.fallback ?? lameJsBackend;
+  const pool = new EncoderPool(await compileLame(), target, maxIdle);
+  const { stats } = pool;
+  await pool.topUp();
+
+  const factory: Mp3EncoderBackendFactory = (backendOptions) => {
+    const bitrate = backendOptions.bitrateKbps as WasmBitrate;
+    const entry =
+      backendOptions.sampleRate === 8000 && WASM_BITRATES.includes(bitrate)
+        ? pool.take(bitrate)
+        : undefined;
+    void pool.topUp();
+    if (!entry) {
+      stats.fallbacks++;
+      return fallback(backendOptions);
+    }
+    stats.reused++;
+    return wasmBackend(entry, bitrate, stats, (done) => pool.giveBack(done));
+  };
+  return Object.defineProperty(factory, 'stats', {
+    get: () => ({ ...stats, idle: pool.idle }),
+  }) as WasmMp3Backend;
+}
+
+/** The pool's size, checked: encoders kept ready, and most kept once their streams ended. */
+function poolSize(options: WasmMp3BackendOptions): { target: number; maxIdle: number } {
   const target = options.idle ?? 8;
   if (!Number.isInteger(target) || target < 1 || target > 10_000)
     throw new PipelineError('INVALID_OPTION', `must be an integer from 1 to 10000, got ${target}`, {
@@ -81,104 +104,13 @@ export async function createWasmMp3Backend(
       `must be an integer from idle (${target}) to 100000, got ${maxIdle}`,
       { where: 'wasmMp3.maxIdle' },
     );
-  const fallback = options.fallback ?? lameJsBackend;
-  // Compile the WASM once; every instance shares the module.
-  const module = await wasm.compile(
-    withInitialMemory(
-      await readFile(fileURLToPath(import.meta.resolve('wasm-media-encoders/wasm/mp3'))),
-      LAME_PAGES,
-    ),
-  );
-  // Ready encoders, each configured for `bitrate` unless `dirty` (used since: it must be
-  // configured again, which LAME does by initialising the whole encoder, ~0.5 ms).
-  const pool: PooledEncoder[] = [];
-  const stats = { created: 0, reused: 0, fallbacks: 0, configured: 0, configuredOnStart: 0 };
-  let filling = false;
-  const topUp = async (): Promise<void> => {
-    if (filling) return;
-    filling = true;
-    try {
-      while (pool.length < target) {
-        const encoder = await createEncoder(
-          'audio/mpeg',
-          module as Parameters<typeof createEncoder>[1],
-        );
-        pool.push({ encoder, bitrate: undefined, dirty: true });
-        stats.created++;
-        cleanSoon();
-      }
-    } finally {
-      filling = false;
-    }
-  };
-  // Used encoders are configured again between timers and I/O, not when a stream starts.
-  let cleaning = false;
-  const cleanSoon = () => {
-    if (cleaning) return;
-    cleaning = true;
-    setImmediate(() => {
-      cleaning = false;
-      // One at a time (each takes LAME ~1 ms), so that many streams ending at once do not
-      // hold the event loop: the rest follow in later turns.
-      const dirty = pool.find((entry) => entry.dirty);
-      if (!dirty) return;
-      configure(dirty, dirty.bitrate ?? DEFAULT_BITRATE);
-      stats.configured++;
-      if (pool.some((entry) => entry.dirty)) cleanSoon();
-    });
-  };
-  await topUp();
-  /** A ready encoder for `bitrate` if there is one, else any (configured when it starts). */
-  const take = (bitrate: number): PooledEncoder | undefined => {
-    const at = pool.findLastIndex((entry) => !entry.dirty && entry.bitrate === bitrate);
-    return at < 0 ? pool.pop() : pool.splice(at, 1)[0];
-  };
-
-  const factory: Mp3EncoderBackendFactory = (backendOptions) => {
-    const bitrate = backendOptions.bitrateKbps as (typeof WASM_BITRATES)[number];
-    const entry =
-      backendOptions.sampleRate === 8000 && WASM_BITRATES.includes(bitrate)
-        ? take(bitrate)
-        : undefined;
-    void topUp();
-    if (!entry) {
-      stats.fallbacks++;
-      return fallback(backendOptions);
-    }
-    stats.reused++;
-    return wasmBackend(entry, bitrate, stats, (done) => {
-      if (pool.length >= maxIdle) return;
-      pool.push(done);
-      if (done.dirty) cleanSoon();
-    });
-  };
-  return Object.defineProperty(factory, 'stats', {
-    get: () => ({ ...stats, idle: pool.length }),
-  }) as WasmMp3Backend;
-}
-
-/** A WASM LAME instance and what it is ready for. */
-interface PooledEncoder {
-  readonly encoder: Encoder;
-  /** The bitrate it was last configured for. */
-  bitrate: (typeof WASM_BITRATES)[number] | undefined;
-  /** Used (or never configured) since: configure it before the next stream. */
-  dirty: boolean;
-}
-
-const DEFAULT_BITRATE = 32;
-
-/** (Re)starts a stream: also what drops an encoder's state before it is reused. */
-function configure(entry: PooledEncoder, bitrate: (typeof WASM_BITRATES)[number]): void {
-  entry.encoder.configure({ sampleRate: 8000, channels: 1, bitrate, outputSampleRate: 8000 });
-  entry.bitrate = bitrate;
-  entry.dirty = false;
+  return { target, maxIdle };
 }
 
 function wasmBackend(
   entry: PooledEncoder,
-  bitrate: (typeof WASM_BITRATES)[number],
-  stats: { configured: number; configuredOnStart: number },
+  bitrate: WasmBitrate,
+  stats: Pick<PoolStats, 'configured' | 'configuredOnStart'>,
   release: (entry: PooledEncoder) => void,
 ): Mp3EncoderBackend {
   let live: PooledEncoder | undefined = entry;

@@ -11,9 +11,10 @@ import {
   NoTranscriptGeneratedError,
   RetryError,
   type TranscriptionModel,
+  type Experimental_TranscriptionResult as TranscriptionResult,
   experimental_transcribe as transcribe,
 } from 'ai';
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 
 /** AI SDK provider options for one request, from what the bot asked for. */
 type ProviderOptions = (options: TranscribeOptions) => Record<string, Record<string, string>>;
@@ -54,79 +55,132 @@ export function createAiSdkStt(options: AiSdkSttOptions): SpeechToText {
     streaming: false,
     transcribe: (audio, request = {}) =>
       new Observable<Transcript>((subscriber) => {
-        const pieces: Int16Array[] = [];
-        let rate: number | undefined;
-        const abort = new AbortController();
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        const turn = new TurnTranscription(options, timeoutMs, request, subscriber);
         const subscription = audio.subscribe({
-          next(frame: AudioFrame) {
-            if (rate !== undefined && frame.sampleRate !== rate) {
-              subscriber.error(
-                new SttError(
-                  'INVALID_OPTION',
-                  `audio changed rate from ${rate} to ${frame.sampleRate} Hz`,
-                ),
-              );
-              return;
-            }
-            rate = frame.sampleRate;
-            pieces.push(frame.samples);
-          },
+          next: (frame) => turn.frame(frame),
           error: (error: unknown) => subscriber.error(error),
-          complete() {
-            const samples = concatPcm(pieces);
-            if (samples.length === 0 || rate === undefined) return subscriber.complete();
-            const wav = encodeWav({ sampleRate: rate, channels: 1, samples });
-            // Not `AbortSignal.timeout()`: on Node 20 a timeout signal held only by
-            // `AbortSignal.any()` can be garbage-collected before it fires, and the request
-            // then never times out. This timer and its controller live until the request ends.
-            const timeout = new AbortController();
-            timer = setTimeout(
-              () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
-              timeoutMs,
-            );
-            transcribe({
-              model: options.model,
-              audio: wav,
-              abortSignal: AbortSignal.any([abort.signal, timeout.signal]),
-              maxRetries: options.maxRetries ?? 0,
-              ...(options.providerOptions && { providerOptions: options.providerOptions(request) }),
-            })
-              .finally(() => clearTimeout(timer))
-              .then(
-                (result) => {
-                  subscriber.next({
-                    type: 'final',
-                    text: result.text.trim(),
-                    ...(result.language && { language: result.language }),
-                    ...(result.segments.length > 0 && {
-                      timings: result.segments.map((s) => ({
-                        text: s.text.trim(),
-                        startMs: Math.round(s.startSecond * 1000),
-                        endMs: Math.round(s.endSecond * 1000),
-                      })),
-                    }),
-                  });
-                  subscriber.complete();
-                },
-                (error: unknown) => {
-                  if (abort.signal.aborted) return;
-                  // The service heard nothing (silence, noise): an empty final transcript.
-                  if (NoTranscriptGeneratedError.isInstance(error)) {
-                    subscriber.next({ type: 'final', text: '' });
-                    return subscriber.complete();
-                  }
-                  subscriber.error(sttError(error, timeoutMs));
-                },
-              );
-          },
+          complete: () => turn.audioEnded(),
         });
         return () => {
-          clearTimeout(timer);
           subscription.unsubscribe();
-          abort.abort();
+          turn.close();
         };
       }),
+  };
+}
+
+/**
+ * Where one turn's transcription is: `collecting` its audio (at one rate), then
+ * `requesting` the model, with the timer that gives up on it.
+ */
+type TurnPhase =
+  | { readonly phase: 'collecting'; readonly pieces: Int16Array[]; readonly rate?: number }
+  | { readonly phase: 'requesting'; readonly timer: ReturnType<typeof setTimeout> };
+
+/**
+ * One subscription of `transcribe`: collects the turn's audio, sends it as one WAV file
+ * when it ends, and hands the answer on as one `final` transcript. A class: the phase and
+ * the request's abort are its state, and a frame, the audio's end and unsubscribing are
+ * its three events.
+ */
+class TurnTranscription {
+  private state: TurnPhase = { phase: 'collecting', pieces: [] };
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly options: AiSdkSttOptions,
+    private readonly timeoutMs: number,
+    private readonly request: TranscribeOptions,
+    private readonly subscriber: Subscriber<Transcript>,
+  ) {}
+
+  frame(frame: AudioFrame): void {
+    const state = this.state;
+    if (state.phase !== 'collecting') return;
+    if (state.rate !== undefined && frame.sampleRate !== state.rate) {
+      this.subscriber.error(
+        new SttError(
+          'INVALID_OPTION',
+          `audio changed rate from ${state.rate} to ${frame.sampleRate} Hz`,
+        ),
+      );
+      return;
+    }
+    state.pieces.push(frame.samples);
+    this.state = { ...state, rate: frame.sampleRate };
+  }
+
+  /** The turn's audio ended: it goes to the model as one WAV file (nothing, if it was empty). */
+  audioEnded(): void {
+    const state = this.state;
+    if (state.phase !== 'collecting') return;
+    const samples = concatPcm(state.pieces);
+    if (samples.length === 0 || state.rate === undefined) {
+      this.subscriber.complete();
+      return;
+    }
+    this.send(encodeWav({ sampleRate: state.rate, channels: 1, samples }));
+  }
+
+  /** Unsubscribed: the request is aborted, its timer cleared. */
+  close(): void {
+    if (this.state.phase === 'requesting') clearTimeout(this.state.timer);
+    this.abort.abort();
+  }
+
+  private send(wav: Uint8Array): void {
+    const { options, subscriber, abort, timeoutMs } = this;
+    // Not `AbortSignal.timeout()`: on Node 20 a timeout signal held only by
+    // `AbortSignal.any()` can be garbage-collected before it fires, and the request
+    // then never times out. This timer and its controller live until the request ends.
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
+      timeoutMs,
+    );
+    this.state = { phase: 'requesting', timer };
+    transcribe({
+      model: options.model,
+      audio: wav,
+      abortSignal: AbortSignal.any([abort.signal, timeout.signal]),
+      maxRetries: options.maxRetries ?? 0,
+      ...(options.providerOptions && { providerOptions: options.providerOptions(this.request) }),
+    })
+      .finally(() => clearTimeout(timer))
+      .then(
+        (result) => {
+          subscriber.next(finalTranscript(result));
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          if (abort.signal.aborted) return;
+          // The service heard nothing (silence, noise): an empty final transcript.
+          if (NoTranscriptGeneratedError.isInstance(error)) {
+            subscriber.next({ type: 'final', text: '' });
+            subscriber.complete();
+            return;
+          }
+          subscriber.error(sttError(error, timeoutMs));
+        },
+      );
+  }
+}
+
+/** The model's answer as one `final` transcript, with its language and segment timings. */
+export function finalTranscript(
+  result: Pick<TranscriptionResult, 'text' | 'language' | 'segments'>,
+): Transcript {
+  return {
+    type: 'final',
+    text: result.text.trim(),
+    ...(result.language && { language: result.language }),
+    ...(result.segments.length > 0 && {
+      timings: result.segments.map((s) => ({
+        text: s.text.trim(),
+        startMs: Math.round(s.startSecond * 1000),
+        endMs: Math.round(s.endSecond * 1000),
+      })),
+    }),
   };
 }
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { numberProblem } from '@psrkit/pipeline';
 import { type OpenVadOptions, type Vad, VadError } from '@psrkit/plugin-vad';
 import ort from 'onnxruntime-node';
+import { SHAPES, SileroInference, type SileroShape } from './silero-inference.js';
 
 /** Options of {@link loadSileroVad}. */
 export interface SileroVadOptions {
@@ -27,13 +28,6 @@ export interface SileroVad extends Vad {
 
 /** Opens Silero VAD instances synchronously on one loaded model (an `OpenVad`). */
 export type OpenSileroVad = (options: OpenVadOptions) => SileroVad;
-
-/** Samples per frame and of context carried between frames, per rate (Silero v5). */
-const SHAPES: Record<number, { frame: number; context: number }> = {
-  8000: { frame: 256, context: 32 },
-  16000: { frame: 512, context: 64 },
-};
-const STATE_SIZE = 2 * 1 * 128;
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
@@ -92,6 +86,7 @@ export async function loadSileroVad(options: SileroVadOptions = {}): Promise<Ope
   return (open) => openSileroVad(session, open, threshold, negThreshold);
 }
 
+/** One Silero VAD on one stream: inferences run in order, one at a time. */
 function openSileroVad(
   session: ort.InferenceSession,
   options: OpenVadOptions,
@@ -99,22 +94,8 @@ function openSileroVad(
   negThreshold: number,
 ): SileroVad {
   const { sampleRate } = options;
-  const shape = SHAPES[sampleRate];
-  if (!shape)
-    throw new VadError(
-      'INVALID_OPTION',
-      `Silero VAD takes 8000 or 16000 Hz, got ${sampleRate} (resample the stream first)`,
-    );
-  if (options.mode !== undefined)
-    throw new VadError(
-      'INVALID_OPTION',
-      'mode is the WebRTC VAD’s option; Silero takes threshold and negThreshold in loadSileroVad()',
-    );
-  const [inputName = 'input', stateName = 'state', rateName = 'sr'] = session.inputNames;
-  const [outputName = 'output', nextStateName = 'stateN'] = session.outputNames;
-  const rate = new ort.Tensor('int64', BigInt64Array.of(BigInt(sampleRate)), []);
-  const input = new Float32Array(shape.context + shape.frame); // context, then the frame
-  let state: Float32Array = new Float32Array(STATE_SIZE);
+  const shape = sileroShape(options);
+  const model = new SileroInference(session, shape, sampleRate);
   let speaking = false;
   let open = true;
   let queue: Promise<unknown> = Promise.resolve(); // runs in order, one at a time
@@ -127,29 +108,10 @@ function openSileroVad(
         `a frame must be ${shape.frame} samples (32 ms at ${sampleRate} Hz), got ${frame.length}`,
       );
   };
-  const infer = async (frame: Int16Array): Promise<number> => {
-    // In place, one frame at a time (the queue): the last frame's tail becomes the context.
-    input.copyWithin(0, shape.frame);
-    for (let i = 0; i < frame.length; i++) input[shape.context + i] = frame[i]! / 32768;
-    let result: ort.InferenceSession.ReturnType;
-    try {
-      result = await session.run({
-        [inputName]: new ort.Tensor('float32', input, [1, input.length]),
-        [stateName]: new ort.Tensor('float32', state, [2, 1, 128]),
-        [rateName]: rate,
-      });
-    } catch (cause) {
-      throw new VadError('ENGINE_FAILED', `Silero inference failed: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-    state = result[nextStateName]!.data as Float32Array; // a fresh array of the runtime's
-    return (result[outputName]!.data as Float32Array)[0]!;
-  };
   const speechProbability = (frame: Int16Array): Promise<number> => {
     check(frame);
     const copy = frame.slice(); // the caller may reuse its buffer before the model runs
-    const answer = queue.then(() => infer(copy));
+    const answer = queue.then(() => model.run(copy));
     queue = answer.catch(() => undefined);
     return answer;
   };
@@ -160,14 +122,14 @@ function openSileroVad(
     speechProbability,
     isSpeech: (frame) =>
       speechProbability(frame).then((p) => {
+        // Hysteresis: once speech, a frame stays speech down to `negThreshold`.
         speaking = speaking ? p >= negThreshold : p >= threshold;
         return speaking;
       }),
     reset() {
       if (!open) throw new VadError('CLOSED', 'this VAD was closed');
       queue = queue.then(() => {
-        input.fill(0);
-        state = new Float32Array(STATE_SIZE);
+        model.reset();
         speaking = false;
       });
     },
@@ -175,6 +137,22 @@ function openSileroVad(
       open = false;
     },
   };
+}
+
+/** The frame shape for the stream's rate; Silero takes 8 and 16 kHz, and no WebRTC `mode`. */
+function sileroShape(options: OpenVadOptions): SileroShape {
+  const shape = SHAPES[options.sampleRate];
+  if (!shape)
+    throw new VadError(
+      'INVALID_OPTION',
+      `Silero VAD takes 8000 or 16000 Hz, got ${options.sampleRate} (resample the stream first)`,
+    );
+  if (options.mode !== undefined)
+    throw new VadError(
+      'INVALID_OPTION',
+      'mode is the WebRTC VAD’s option; Silero takes threshold and negThreshold in loadSileroVad()',
+    );
+  return shape;
 }
 
 function probability(value: number, name: string): number {

@@ -1,8 +1,9 @@
-import { type AudioFrame, numberProblem, PcmFifo } from '@psrkit/pipeline';
+import { type AudioFrame, numberProblem } from '@psrkit/pipeline';
 import { type MonoTypeOperatorFunction, Observable, type OperatorFunction } from 'rxjs';
 import { VadError } from './errors.js';
 import { type TurnTrace, traceTurns } from './trace-turns.js';
-import type { OpenVad, Vad, VadMode } from './vad.js';
+import { TurnDetector } from './turn-detector.js';
+import type { OpenVad, VadMode } from './vad.js';
 
 /** The caller started or finished a turn; times are ms on the call's clock. */
 export type TurnEvent =
@@ -39,8 +40,6 @@ export interface DetectTurnsOptions {
   readonly trace?: TurnTrace;
 }
 
-const TAIL_MS = 100;
-
 /**
  * Turn-taking on one side of a call: `speech-start` as soon as `startMs` of voice in a
  * row is heard (barge-in reacts to this), `speech-end` with the turn's audio after
@@ -62,149 +61,18 @@ export function detectTurns(options: DetectTurnsOptions): OperatorFunction<Audio
   const traced: MonoTypeOperatorFunction<TurnEvent> = options.trace
     ? traceTurns(options.trace)
     : (turns) => turns;
+  const rules = { startMs, endSilenceMs, preRollMs, maxTurnMs };
   return (source) =>
     new Observable<TurnEvent>((subscriber) => {
-      let vad: Vad | undefined;
-      let rate = 0;
-      let frameSamples = 0;
-      let frameMs = 0;
-      const waiting: { frame: Int16Array; startSample: number }[] = []; // behind an answer
-      let asking = false; // an asynchronous answer is pending
-      let ended = false; // the source completed
-      const carry = new PcmFifo(); // samples waiting for a whole frame of the VAD's
-      let carryStart = 0; // their start, in samples
-      const recent: Int16Array[] = []; // pre-roll and the voiced run before a turn starts
-      let run = 0; // voiced frames in a row
-      let turn: { startSample: number; frames: Int16Array[]; voicedEnd: number } | undefined;
-      let silenceMs = 0;
-
-      const toMs = (sample: number) => (sample * 1000) / rate;
-      const endTurn = (atSample: number, reason: 'silence' | 'max-length' | 'stream-end') => {
-        if (!turn) return;
-        const kept = Math.min(
-          turn.frames.length * frameSamples,
-          turn.voicedEnd - turn.startSample + Math.round((rate * TAIL_MS) / 1000),
-        );
-        const audio = new Int16Array(kept);
-        let at = 0;
-        for (const frame of turn.frames) {
-          if (at >= kept) break;
-          audio.set(frame.subarray(0, kept - at), at);
-          at += frame.length;
-        }
-        subscriber.next({
-          type: 'speech-end',
-          atMs: toMs(atSample),
-          startMs: toMs(turn.startSample),
-          audio,
-          sampleRate: rate,
-          reason,
-        });
-        turn = undefined;
-        run = 0;
-        silenceMs = 0;
-      };
-
-      const onDecision = (frame: Int16Array, startSample: number, voiced: boolean) => {
-        const endSample = startSample + frame.length;
-        if (turn) {
-          turn.frames.push(frame);
-          if (voiced) {
-            silenceMs = 0;
-            turn.voicedEnd = endSample;
-          } else silenceMs += frameMs;
-          if (silenceMs >= endSilenceMs) endTurn(endSample, 'silence');
-          else if (toMs(endSample - turn.startSample) >= maxTurnMs)
-            endTurn(endSample, 'max-length');
-          return;
-        }
-        recent.push(frame);
-        run = voiced ? run + 1 : 0;
-        const keep = Math.ceil(preRollMs / frameMs) + run;
-        while (recent.length > keep) recent.shift();
-        if (voiced && run * frameMs >= startMs) {
-          const onset = endSample - run * frameSamples;
-          turn = {
-            startSample: endSample - recent.length * frameSamples,
-            frames: recent.splice(0),
-            voicedEnd: endSample,
-          };
-          silenceMs = 0;
-          subscriber.next({ type: 'speech-start', atMs: toMs(onset) });
-        }
-      };
-
-      const finish = () => {
-        endTurn(carryStart, 'stream-end');
-        subscriber.complete();
-      };
-      // Frames go to the VAD one at a time: synchronous answers are used at once, and
-      // frames that arrive while an asynchronous answer is pending wait in order.
-      const ask = () => {
-        while (!asking && waiting.length > 0) {
-          const { frame, startSample } = waiting.shift()!;
-          const answer = vad!.isSpeech(frame);
-          if (typeof answer === 'boolean') {
-            onDecision(frame, startSample, answer);
-            continue;
-          }
-          asking = true;
-          answer.then(
-            (voiced) => {
-              asking = false;
-              if (subscriber.closed) return;
-              try {
-                onDecision(frame, startSample, voiced);
-                ask();
-                if (ended && !asking) finish();
-              } catch (error) {
-                subscriber.error(error);
-              }
-            },
-            (error: unknown) => subscriber.error(error),
-          );
-        }
-      };
-
+      const detector = new TurnDetector(options, rules, subscriber);
       const subscription = source.subscribe({
-        next(frame) {
-          try {
-            if (!vad) {
-              rate = frame.sampleRate;
-              vad = options.openVad({
-                sampleRate: rate,
-                ...(options.mode !== undefined && { mode: options.mode }),
-              });
-              frameSamples = vad.frameSamples;
-              frameMs = (frameSamples * 1000) / rate;
-              carryStart = frame.startSample;
-            } else if (frame.sampleRate !== rate) {
-              throw new VadError(
-                'INVALID_FRAME',
-                `frames changed rate from ${rate} to ${frame.sampleRate} Hz`,
-              );
-            }
-            if (frame.samples.length === 0) return;
-            carry.push(frame.samples);
-            while (carry.length >= frameSamples) {
-              // A copy: the turn keeps its frames, and the caller's buffer may be reused.
-              waiting.push({ frame: carry.take(frameSamples).slice(), startSample: carryStart });
-              carryStart += frameSamples;
-            }
-            ask();
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
+        next: (frame) => detector.frame(frame),
         error: (error: unknown) => subscriber.error(error),
-        complete() {
-          ended = true;
-          if (!asking) finish();
-        },
+        complete: () => detector.sourceEnded(),
       });
       return () => {
         subscription.unsubscribe();
-        vad?.close();
+        detector.close();
       };
     }).pipe(traced);
 }

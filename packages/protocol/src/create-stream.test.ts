@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStream, PsrApiError } from './create-stream.js';
+import { createStream, PsrApiError, readCreateStreamAnswer } from './create-stream.js';
 
 interface Received {
   method: string | undefined;
@@ -277,6 +277,45 @@ describe('createStream', () => {
       }),
     ).rejects.toMatchObject({
       code: 'NETWORK_ERROR',
+    });
+  });
+});
+
+describe('readCreateStreamAnswer: PSR’s answer, without a server', () => {
+  const ok = { status: 200, ok: true };
+  const answer = (data: object, code = 'OK') => JSON.stringify({ code, message: 'm', data });
+
+  it('reads the new call’s fields from an OK envelope', () => {
+    const data = { call_id: 'c1', recording_url: 'r', full_recording_url: 'f', status: 'queued' };
+    expect(readCreateStreamAnswer(ok, answer(data))).toEqual({
+      callId: 'c1',
+      recordingUrl: 'r',
+      fullRecordingUrl: 'f',
+      status: 'queued',
+    });
+  });
+
+  it('names what is wrong: the status, PSR’s code, the body, a missing field', () => {
+    const failure = (response: { status: number; ok: boolean }, text: string) => {
+      try {
+        readCreateStreamAnswer(response, text);
+      } catch (error) {
+        const { code, status, apiCode, message } = error as PsrApiError;
+        return { code, status, apiCode, message };
+      }
+      throw new Error('no error');
+    };
+    expect(failure({ status: 502, ok: false }, 'bad gateway')).toEqual({
+      code: 'HTTP_ERROR',
+      status: 502,
+      apiCode: undefined,
+      message: 'HTTP 502: bad gateway',
+    });
+    expect(failure(ok, answer({}, 'BUSY'))).toMatchObject({ code: 'API_ERROR', apiCode: 'BUSY' });
+    expect(failure(ok, '<html>')).toMatchObject({ code: 'INVALID_RESPONSE', status: 200 });
+    expect(failure(ok, answer({ call_id: 'c1' }))).toMatchObject({
+      code: 'INVALID_RESPONSE',
+      message: 'response has no string data.recording_url',
     });
   });
 });

@@ -100,22 +100,33 @@ export const CREATE_STREAM_PATH = '/psr/v1/call/stream';
  */
 export async function createStream(options: CreateStreamOptions): Promise<CreateStreamResult> {
   const form = await buildForm(options);
+  const { response, text } = await postForm(options, form);
+  return readCreateStreamAnswer(response, text);
+}
+
+/**
+ * Posts the form to the create-stream endpoint within the timeout and the caller's
+ * signal; PSR's response and its body, or why none came (`TIMEOUT`, `ABORTED`,
+ * `NETWORK_ERROR`).
+ */
+async function postForm(
+  options: CreateStreamOptions,
+  form: FormData,
+): Promise<{ response: Response; text: string }> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Held here, and read after the request: on Node 20 a timeout signal that only
   // `AbortSignal.any()` holds can be garbage-collected before it fires (the test says so).
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}${CREATE_STREAM_PATH}`;
-  let response: Response;
-  let text: string;
   try {
-    response = await (options.fetch ?? fetch)(endpoint, {
+    const response = await (options.fetch ?? fetch)(endpoint, {
       method: 'POST',
       headers: { authorization: `Bearer ${options.token}`, 'user-agent': `psrkit/${VERSION}` },
       body: form,
       signal,
     });
-    text = await response.text();
+    return { response, text: await response.text() };
   } catch (cause) {
     if (timeout.aborted)
       throw new PsrApiError('TIMEOUT', `no answer from ${endpoint} within ${timeoutMs} ms`, {
@@ -129,17 +140,30 @@ export async function createStream(options: CreateStreamOptions): Promise<Create
       { cause },
     );
   }
+}
+
+/**
+ * Reads PSR's answer to a create-stream request: its JSON envelope (`code`, `message`,
+ * `data`) and the new call's fields.
+ * @throws {PsrApiError} `HTTP_ERROR` for a status that is not 2xx, `API_ERROR` for a code
+ *   that is not `OK`, `INVALID_RESPONSE` for a body that is not the envelope PSR sends
+ */
+export function readCreateStreamAnswer(
+  response: { readonly status: number; readonly ok: boolean },
+  text: string,
+): CreateStreamResult {
+  const { status } = response;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (cause) {
     if (!response.ok)
-      throw new PsrApiError('HTTP_ERROR', `HTTP ${response.status}: ${text.slice(0, 200)}`, {
-        status: response.status,
+      throw new PsrApiError('HTTP_ERROR', `HTTP ${status}: ${text.slice(0, 200)}`, {
+        status,
         cause,
       });
     throw new PsrApiError('INVALID_RESPONSE', `response is not JSON: ${text.slice(0, 200)}`, {
-      status: response.status,
+      status,
       cause,
     });
   }
@@ -149,26 +173,14 @@ export async function createStream(options: CreateStreamOptions): Promise<Create
   >;
   const apiCode = typeof envelope['code'] === 'string' ? envelope['code'] : undefined;
   const apiMessage = typeof envelope['message'] === 'string' ? envelope['message'] : '';
-  const status = response.status;
+  const details = { status, ...(apiCode !== undefined && { apiCode }) };
   if (!response.ok) {
-    throw new PsrApiError(
-      'HTTP_ERROR',
-      `HTTP ${status}${apiCode ? ` ${apiCode}` : ''}: ${apiMessage || text.slice(0, 200)}`,
-      {
-        status,
-        ...(apiCode !== undefined && { apiCode }),
-      },
-    );
+    const message = `HTTP ${status}${apiCode ? ` ${apiCode}` : ''}: ${apiMessage || text.slice(0, 200)}`;
+    throw new PsrApiError('HTTP_ERROR', message, details);
   }
   if (apiCode !== 'OK') {
-    throw new PsrApiError(
-      'API_ERROR',
-      `PSR answered code ${JSON.stringify(apiCode ?? null)}: ${apiMessage}`,
-      {
-        status,
-        ...(apiCode !== undefined && { apiCode }),
-      },
-    );
+    const message = `PSR answered code ${JSON.stringify(apiCode ?? null)}: ${apiMessage}`;
+    throw new PsrApiError('API_ERROR', message, details);
   }
   const data = envelope['data'] as Record<string, unknown> | undefined;
   const field = (name: string): string => {

@@ -1,129 +1,128 @@
-import { type AudioProblem, type EmulatedLine, playAction } from '@psrkit/line';
+import { type EmulatedLine, playAction } from '@psrkit/line';
 import { type DecodedPsrAction, PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import type { ReceivedAction } from '@psrkit/transport/client';
 import type { ActionRecord, CallReport, TimelineEntry, Violation } from './call-report.js';
 
 const RATE = PSR_SAMPLE_RATE / 1000; // samples per ms
 
-/** Judges a bot's actions as PSR would take them, and plays them on the line. */
-export interface ActionJudge {
-  /** Checks one action, plays it, records it; run in arrival order. */
-  obey(received: ReceivedAction, atMs: number): Promise<void>;
-  /** Records a violation that is not about one action's content (the emulator failing). */
-  violation(atMs: number, code: string, message: string, frame: string | Uint8Array): void;
-  readonly actions: ActionRecord[];
-  readonly violations: Violation[];
-  readonly transfer: CallReport['transfer'];
-  readonly hangup: CallReport['hangup'];
+/** An action PSR knows. */
+export type KnownAction = Exclude<DecodedPsrAction, { readonly type: 'unknown' }>;
+
+/** How the bot has ended the call so far: not yet, by a transfer, or by a hangup. */
+export type BotEnding =
+  | { readonly phase: 'live' }
+  | { readonly phase: 'transferred'; readonly transfer: NonNullable<CallReport['transfer']> }
+  | { readonly phase: 'hung-up'; readonly hangup: NonNullable<CallReport['hangup']> };
+
+/** One way an action broke the contract. */
+export interface ContractProblem {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Checks one frame the bot sent against the contract, before it is played: the problems
+ * found (a frame that does not decode, an unknown event, extra fields, anything after
+ * the call's end), and the action to play, if it is still played.
+ */
+export function checkAction(
+  received: ReceivedAction,
+  ending: BotEnding,
+): { readonly problems: ContractProblem[]; readonly play?: KnownAction } {
+  if (!received.ok)
+    return { problems: [{ code: received.error.code, message: received.error.message }] };
+  const action = received.action;
+  if (action.type === 'unknown') {
+    const message = `unknown event ${JSON.stringify(action.event)}`;
+    return { problems: [{ code: 'UNKNOWN_ACTION', message }] };
+  }
+  const problems: ContractProblem[] = [];
+  if (action.extraFields) {
+    const message = `fields outside the contract: ${action.extraFields.join(', ')}`;
+    problems.push({ code: 'EXTRA_FIELDS', message });
+  }
+  if (ending.phase === 'live') return { problems, play: action };
+  const how = ending.phase === 'transferred' ? 'transferred' : 'hung up';
+  problems.push({ code: 'ACTION_AFTER_END', message: `${action.type} after the call was ${how}` });
+  return { problems };
+}
+
+/** The report's record of an action played at `atMs`, `samples` long on the line. */
+export function actionRecord(action: KnownAction, atMs: number, samples: number): ActionRecord {
+  switch (action.type) {
+    case 'media':
+      return {
+        atMs,
+        type: 'media',
+        bytes: action.payload.length,
+        audioMs: samples / RATE,
+        isSync: action.isSync,
+      };
+    case 'chunk':
+      return {
+        atMs,
+        type: 'chunk',
+        bytes: action.payload.length,
+        audioMs: samples / RATE,
+        format: action.format,
+      };
+    case 'transfer':
+      return { atMs, type: 'transfer', bytes: 0, extension: action.extension };
+    case 'hangup':
+      return { atMs, type: 'hangup', bytes: 0 };
+  }
 }
 
 /**
  * Action conformance: every action is checked against the contract (decoding errors,
  * unknown events, extra fields, audio PSR could not play, anything after the end), played
- * on `line`, and noted on the timeline; `onEnd` is told when the bot transferred or hung up.
+ * on `line`, and noted on the timeline; `onEnd` is told when the bot transferred or hung
+ * up. A class: the records and how the bot ended the call are its state, which each
+ * action moves on.
  */
-export function createActionJudge(
-  line: EmulatedLine,
-  note: (entry: TimelineEntry) => void,
-  onEnd: (reason: 'transfer' | 'hangup') => void,
-): ActionJudge {
-  const actions: ActionRecord[] = [];
-  const violations: Violation[] = [];
-  let transfer: CallReport['transfer'];
-  let hangup: CallReport['hangup'];
+export class ActionJudge {
+  readonly actions: ActionRecord[] = [];
+  readonly violations: Violation[] = [];
+  private ending: BotEnding = { phase: 'live' };
 
-  const violation = (atMs: number, code: string, message: string, frame: string | Uint8Array) => {
+  constructor(
+    private readonly line: EmulatedLine,
+    private readonly note: (entry: TimelineEntry) => void,
+    private readonly onEnd: (reason: 'transfer' | 'hangup') => void,
+  ) {}
+
+  get transfer(): CallReport['transfer'] {
+    return this.ending.phase === 'transferred' ? this.ending.transfer : undefined;
+  }
+
+  get hangup(): CallReport['hangup'] {
+    return this.ending.phase === 'hung-up' ? this.ending.hangup : undefined;
+  }
+
+  /** Checks one action, plays it, records it; run in arrival order. */
+  async obey(received: ReceivedAction, atMs: number): Promise<void> {
+    const { problems, play: action } = checkAction(received, this.ending);
+    for (const p of problems) this.violation(atMs, p.code, p.message, received.frame);
+    if (!action) return;
+    const played = await playAction(this.line, action, Math.round(atMs * RATE));
+    for (const p of played.problems) this.violation(atMs, p.code, p.message, received.frame);
+    const record = actionRecord(action, atMs, played.samples);
+    if (action.type === 'transfer')
+      this.ending = { phase: 'transferred', transfer: { atMs, extension: action.extension } };
+    if (action.type === 'hangup') this.ending = { phase: 'hung-up', hangup: { atMs } };
+    this.actions.push(record);
+    this.note({ kind: 'action', ...record });
+    if (action.type === 'transfer' || action.type === 'hangup') this.onEnd(action.type);
+  }
+
+  /** Records a violation that is not about one action's content (the emulator failing). */
+  violation(atMs: number, code: string, message: string, frame: string | Uint8Array): void {
     const excerpt =
       typeof frame === 'string'
         ? frame.slice(0, 160)
         : Buffer.from(frame.subarray(0, 80)).toString('hex');
     const record: Violation = { atMs, code, message, excerpt };
-    violations.push(record);
-    note({ kind: 'violation', ...record });
-  };
-  const audioProblems = (atMs: number, problems: readonly AudioProblem[], frame: string) => {
-    for (const p of problems) violation(atMs, p.code, p.message, frame);
-  };
-
-  async function obey(received: ReceivedAction, atMs: number): Promise<void> {
-    if (!received.ok) {
-      violation(atMs, received.error.code, received.error.message, received.frame);
-      return;
-    }
-    const action: DecodedPsrAction = received.action;
-    if (action.type === 'unknown') {
-      violation(
-        atMs,
-        'UNKNOWN_ACTION',
-        `unknown event ${JSON.stringify(action.event)}`,
-        received.frame,
-      );
-      return;
-    }
-    if (action.extraFields)
-      violation(
-        atMs,
-        'EXTRA_FIELDS',
-        `fields outside the contract: ${action.extraFields.join(', ')}`,
-        received.frame,
-      );
-    if (transfer || hangup) {
-      violation(
-        atMs,
-        'ACTION_AFTER_END',
-        `${action.type} after the call was ${transfer ? 'transferred' : 'hung up'}`,
-        received.frame,
-      );
-      return;
-    }
-    const at = Math.round(atMs * RATE);
-    const played = await playAction(line, action, at);
-    audioProblems(atMs, played.problems, received.frame);
-    const bytes = action.type === 'media' || action.type === 'chunk' ? action.payload.length : 0;
-    let record: ActionRecord;
-    switch (action.type) {
-      case 'media':
-        record = {
-          atMs,
-          type: 'media',
-          bytes,
-          audioMs: played.samples / RATE,
-          isSync: action.isSync,
-        };
-        break;
-      case 'chunk':
-        record = {
-          atMs,
-          type: 'chunk',
-          bytes,
-          audioMs: played.samples / RATE,
-          format: action.format,
-        };
-        break;
-      case 'transfer':
-        transfer = { atMs, extension: action.extension };
-        record = { atMs, type: 'transfer', bytes, extension: action.extension };
-        break;
-      case 'hangup':
-        hangup = { atMs };
-        record = { atMs, type: 'hangup', bytes };
-        break;
-    }
-    actions.push(record);
-    note({ kind: 'action', ...record });
-    if (action.type === 'transfer' || action.type === 'hangup') onEnd(action.type);
+    this.violations.push(record);
+    this.note({ kind: 'violation', ...record });
   }
-
-  return {
-    obey,
-    violation,
-    actions,
-    violations,
-    get transfer() {
-      return transfer;
-    },
-    get hangup() {
-      return hangup;
-    },
-  };
 }

@@ -13,6 +13,7 @@ import {
   mediaCutsStreamOption,
   number,
   pair,
+  readCa,
   sideOption,
   tty,
   wsUrl,
@@ -67,6 +68,10 @@ export function addCallCommand(program: Command): void {
       pair,
       {},
     )
+    .option(
+      '--ca <file>',
+      'for wss://: trust the certificates in this PEM file instead of the system ones (a private CA, a self-signed server)',
+    )
     .addOption(channelOption())
     .addOption(sideOption())
     .option('--piece-ms <ms>', 'audio per media event', number('--piece-ms'), 20)
@@ -98,6 +103,7 @@ export function addCallCommand(program: Command): void {
         tenant: o.tenant,
         params: o.param,
         headers: o.header,
+        ...(o.ca && { ca: await readCa(o.ca) }),
         channel: o.channel as PsrChannel,
         ...(o.side && { side: o.side as CallSide }),
         pieceMs: o.pieceMs,

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { DecodeMode } from '@psrkit/line';
 import { PSR_CHANNELS } from '@psrkit/protocol';
 import { InvalidArgumentError, Option } from 'commander';
+import { SimulatorError } from './errors.js';
 
 // The options and value parsers psr-sim's commands share.
 
@@ -55,3 +57,16 @@ export const decodeOption = (fallback: DecodeMode) =>
   new Option('--decode <mode>', 'MP3 decoding on the emulated line')
     .choices(['stream', 'independent', 'none'])
     .default(fallback);
+
+/** `--ca <file>`: the PEM certificates to trust for wss://, read; a file that cannot be read is a one-line error. */
+export async function readCa(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new SimulatorError(
+      'INVALID_OPTION',
+      `cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code}`,
+      { path: '--ca', cause: error },
+    );
+  }
+}

@@ -175,3 +175,28 @@ export function formatFirstAudioTable(rows: readonly FirstAudioRow[]): string {
     ...lines,
   ].join('\n');
 }
+
+/** Options of {@link compareFirstAudio}. */
+export interface CompareFirstAudioOptions {
+  /** An in-process engine for the reference row (`createTestTts()` of `@psrkit/pipeline/testing`). */
+  readonly reference: AnyTextToSpeech;
+  /** The plugin against its local stand-in, with when the stand-in sent its first audio. */
+  readonly plugin: { readonly name: string } & Omit<FirstAudioOptions, 'text' | 'runs'>;
+  readonly text: string;
+  readonly runs: number;
+}
+
+/**
+ * A plugin's time to first audio beside the reference, measured in one run, as a table
+ * (for a plugin's `bench/first-audio.bench.ts`).
+ */
+export async function compareFirstAudio(options: CompareFirstAudioOptions): Promise<string> {
+  const { text, runs } = options;
+  const timed = timedFirstAudio(options.reference);
+  const reference = await measureFirstAudio({ tts: timed.tts, text, runs, referenceAt: timed.take });
+  const plugin = await measureFirstAudio({ ...options.plugin, text, runs });
+  return formatFirstAudioTable([
+    { name: 'reference: an in-process engine', result: reference },
+    { name: options.plugin.name, result: plugin },
+  ]);
+}

@@ -48,6 +48,8 @@ export {
   type FirstAudioOptions,
   type FirstAudioResult,
   type FirstAudioRow,
+  type CompareFirstAudioOptions,
+  compareFirstAudio,
   formatFirstAudioTable,
   measureFirstAudio,
   type Span,

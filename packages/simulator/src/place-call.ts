@@ -1,12 +1,13 @@
-import { performance } from 'node:perf_hooks';
 import { type DecodeMode, EmulatedLine } from '@psrkit/line';
 import type { CallSide } from '@psrkit/pipeline';
 import { PSR_SAMPLE_RATE, type PsrChannel } from '@psrkit/protocol';
-import { connectAsPsr } from '@psrkit/transport/client';
-import { createActionJudge } from './action-judge.js';
-import type { CallEndRecord, CallReport, TimelineEntry } from './call-report.js';
+import { connectAsPsr, type ReceivedAction } from '@psrkit/transport/client';
+import type { Observable } from 'rxjs';
+import { ActionJudge } from './action-judge.js';
+import type { CallReport, TimelineEntry } from './call-report.js';
 import { summariseCall } from './call-summary.js';
-import { type CallerSegment, callerPiece, composeCaller } from './caller-track.js';
+import { type CallerSegment, composeCaller } from './caller-track.js';
+import { CallClock, type CallerTrack, EmulatedCaller } from './emulated-caller.js';
 import { checkRange, SimulatorError } from './errors.js';
 import { lineNoise } from './line-noise.js';
 
@@ -22,6 +23,8 @@ export interface PlaceCallOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** Extra upgrade headers (e.g. `authorization`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** For `wss://`: certificates to trust instead of the system's, PEM (a private CA, a self-signed server). */
+  readonly ca?: string | Buffer;
   /** Default: a fresh UUID. */
   readonly callId?: string;
   /**
@@ -78,27 +81,13 @@ const RATE = PSR_SAMPLE_RATE / 1000;
  * @throws {TransportError} `CONNECT_FAILED` when the server refuses or cannot be reached
  */
 export async function placeCall(options: PlaceCallOptions): Promise<CallReport> {
-  const pieceMs = checkRange(options.pieceMs ?? 20, 'pieceMs', 1, 10_000);
-  const speed = checkRange(options.speed ?? 1, 'speed', 0.1, 1000);
-  const tailMs = checkRange(options.tailMs ?? 5000, 'tailMs', 0, 3_600_000);
-  const pieceSamples = Math.round(pieceMs * RATE);
-  if (pieceSamples !== pieceMs * RATE)
-    throw new SimulatorError('INVALID_OPTION', 'must be a multiple of 0.125 ms (one sample)', {
-      path: 'pieceMs',
-    });
-  const channel = options.channel ?? 'mono_a';
-  const side = options.side ?? (channel === 'mono_b' ? 'b' : 'a');
-  const decode = options.decode ?? 'stream';
-  const caller = composeCaller(options.caller);
-  const totalSamples = caller.length + Math.round(tailMs * RATE);
-  const tail = options.tailNoise ? lineNoise() : undefined;
-
+  const { track, speed, decode } = planCall(options);
+  const { channel } = track;
   const line = new EmulatedLine({
     decode,
     ...(options.mediaCutsStream !== undefined && { mediaCutsStream: options.mediaCutsStream }),
   });
   const timeline: TimelineEntry[] = [];
-  let end: CallEndRecord | undefined;
   const note = (entry: TimelineEntry) => {
     timeline.push(entry);
     options.onTimeline?.(entry);
@@ -110,16 +99,87 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     ...(options.callId && { callId: options.callId }),
     ...(options.params && { params: options.params }),
     ...(options.headers && { headers: options.headers }),
+    ...(options.ca !== undefined && { ca: options.ca }),
   });
-  // The call's clock starts when the socket opens; actions racing the open are at 0.
-  let t0: number | undefined;
-  const nowMs = () => (t0 === undefined ? 0 : (performance.now() - t0) * speed);
+  const clock = new CallClock(speed);
+  const caller = new EmulatedCaller(client, line, track, clock);
+  const judge = new ActionJudge(line, note, (reason) => caller.finish('bot', 1000, reason));
+  const judged = judgeInOrder(client.actions$, judge, clock);
+  void client.closed.then(({ code, reason }) =>
+    caller.finish('server', code, reason || 'socket closed'),
+  );
+  const onAbort = () => caller.finish('caller', 1000, 'aborted');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const judge = createActionJudge(line, note, (reason) => finish('bot', 1000, reason));
+  await client.opened;
+  clock.start();
+  if (options.prompt?.length) line.playFile(options.prompt, true, 0, 'prompt');
+  client.sendConnected();
+  note({ atMs: 0, kind: 'connected', callId: client.callId });
+  caller.sendDue();
+
+  const finalEnd = await caller.ended;
+  await client.closed;
+  await judged.drained();
+  options.signal?.removeEventListener('abort', onAbort);
+  line.close();
+  note({ kind: 'closed', ...finalEnd });
+
+  return summariseCall({
+    callId: client.callId,
+    channel,
+    decode,
+    caller: track.caller,
+    line,
+    actions: judge.actions,
+    violations: judge.violations,
+    transfer: judge.transfer,
+    hangup: judge.hangup,
+    end: finalEnd,
+    timeline,
+    note,
+  });
+}
+
+/** A call's options, checked: the caller's track as PSR sends it, the clock's speed, the decoding. */
+function planCall(options: PlaceCallOptions): {
+  track: CallerTrack;
+  speed: number;
+  decode: DecodeMode;
+} {
+  const pieceMs = checkRange(options.pieceMs ?? 20, 'pieceMs', 1, 10_000);
+  const speed = checkRange(options.speed ?? 1, 'speed', 0.1, 1000);
+  const tailMs = checkRange(options.tailMs ?? 5000, 'tailMs', 0, 3_600_000);
+  const pieceSamples = Math.round(pieceMs * RATE);
+  if (pieceSamples !== pieceMs * RATE)
+    throw new SimulatorError('INVALID_OPTION', 'must be a multiple of 0.125 ms (one sample)', {
+      path: 'pieceMs',
+    });
+  const channel = options.channel ?? 'mono_a';
+  const caller = composeCaller(options.caller);
+  const track: CallerTrack = {
+    caller,
+    channel,
+    side: options.side ?? (channel === 'mono_b' ? 'b' : 'a'),
+    pieceSamples,
+    totalSamples: caller.length + Math.round(tailMs * RATE),
+    tail: options.tailNoise ? lineNoise() : undefined,
+  };
+  return { track, speed, decode: options.decode ?? 'stream' };
+}
+
+/**
+ * Judges the bot's actions one after another, in arrival order, each timed as it came;
+ * a failure of the emulator itself is a violation and never stalls the rest.
+ */
+function judgeInOrder(
+  actions$: Observable<ReceivedAction>,
+  judge: ActionJudge,
+  clock: CallClock,
+): { drained(): Promise<void> } {
   let queue = Promise.resolve();
-  client.actions$.subscribe((received) => {
-    const atMs = nowMs();
-    // A failure in the emulator itself is reported as such and never stalls the queue.
+  actions$.subscribe((received) => {
+    const atMs = clock.nowMs();
     queue = queue
       .then(() => judge.obey(received, atMs))
       .catch((error: unknown) =>
@@ -131,64 +191,5 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
         ),
       );
   });
-
-  let timer: NodeJS.Timeout | undefined;
-  let finishing: ((record: CallEndRecord) => void) | undefined;
-  const ended = new Promise<CallEndRecord>((resolve) => {
-    finishing = resolve;
-  });
-  /** Ends the call once: PSR sends `closed` and closes the socket. */
-  function finish(by: CallEndRecord['by'], code: number, reason: string): void {
-    if (end) return;
-    clearTimeout(timer);
-    end = { atMs: nowMs(), by, code, reason };
-    if (by !== 'server') {
-      client.sendClosed();
-      void client.close(1000, reason);
-    }
-    finishing!(end);
-  }
-  void client.closed.then(({ code, reason }) => finish('server', code, reason || 'socket closed'));
-  const onAbort = () => finish('caller', 1000, 'aborted');
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  await client.opened;
-  t0 = performance.now();
-  if (options.prompt?.length) line.playFile(options.prompt, true, 0, 'prompt');
-  client.sendConnected();
-  note({ atMs: 0, kind: 'connected', callId: client.callId });
-
-  let sent = 0;
-  const sendDue = () => {
-    if (end) return;
-    while (sent < totalSamples && (sent + pieceSamples) / RATE <= nowMs()) {
-      client.sendMedia(callerPiece(caller, line, { channel, side }, sent, pieceSamples, tail));
-      sent += pieceSamples;
-    }
-    if (sent >= totalSamples) return finish('caller', 1000, 'caller hung up');
-    timer = setTimeout(sendDue, Math.max(0, ((sent + pieceSamples) / RATE - nowMs()) / speed));
-  };
-  sendDue();
-
-  const finalEnd = await ended;
-  await client.closed;
-  await queue;
-  options.signal?.removeEventListener('abort', onAbort);
-  line.close();
-  note({ kind: 'closed', ...finalEnd });
-
-  return summariseCall({
-    callId: client.callId,
-    channel,
-    decode,
-    caller,
-    line,
-    actions: judge.actions,
-    violations: judge.violations,
-    transfer: judge.transfer,
-    hangup: judge.hangup,
-    end: finalEnd,
-    timeline,
-    note,
-  });
+  return { drained: () => queue };
 }

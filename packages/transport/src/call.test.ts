@@ -13,7 +13,7 @@ import {
   wavOf,
 } from './__fixtures__/loopback.js';
 import type { Bot } from './bot.js';
-import { createCall } from './call.js';
+import { createCall, socketEnd } from './call.js';
 import type { Call, CallEvent } from './call-types.js';
 import type { PsrConnection, PsrConnectionEvents } from './connection.js';
 import { silentLogger } from './logger.js';
@@ -441,4 +441,27 @@ describe('a peer that never reads again', () => {
     expect(server.activeCalls).toBe(0);
     psr.terminate();
   }, 30_000);
+});
+
+describe('socketEnd: why a call ends when its socket closed', () => {
+  it('is the socket’s close, or a frame over the size limit (by close code or carrier error)', () => {
+    expect(socketEnd(1006, '', undefined)).toEqual({
+      reason: 'socket-closed',
+      code: 1006,
+      detail: 'socket closed',
+    });
+    expect(socketEnd(1000, 'bye', undefined)).toMatchObject({
+      reason: 'socket-closed',
+      detail: 'bye',
+    });
+    expect(socketEnd(1009, '', undefined)).toEqual({
+      reason: 'payload-too-large',
+      code: 1009,
+      detail: 'frame over the size limit',
+    });
+    const tooLong = Object.assign(new Error('too long'), {
+      code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+    });
+    expect(socketEnd(1006, '', tooLong)).toMatchObject({ reason: 'payload-too-large', code: 1009 });
+  });
 });

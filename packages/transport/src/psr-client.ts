@@ -33,6 +33,11 @@ export interface ConnectAsPsrOptions {
   readonly handshakeTimeoutMs?: number;
   /** Answer pings (default true; false plays a dead peer in tests). */
   readonly autoPong?: boolean;
+  /**
+   * Certificates to trust for `wss://` instead of the system's, PEM: a private CA, or a
+   * server's self-signed certificate.
+   */
+  readonly ca?: string | Buffer;
 }
 
 /** One frame the server sent: a decoded action, or why it broke the contract. */
@@ -111,37 +116,10 @@ export function connectAsPsr(baseUrl: string, options: ConnectAsPsrOptions): Psr
     autoPong: options.autoPong ?? true,
     maxPayload: Math.ceil((maxPayloadBytes * 4) / 3) + 64 * 1024,
     ...(options.headers && { headers: { ...options.headers } }),
+    ...(options.ca !== undefined && { ca: options.ca }),
   });
   const actions = new Subject<ReceivedAction>();
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('unexpected-response', (_request, response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (piece: string) => {
-        body += piece;
-      });
-      response.on('end', () => {
-        reject(
-          new TransportError(
-            'CONNECT_FAILED',
-            `the server refused the upgrade: HTTP ${response.statusCode} ${body.trim()}`,
-            { callId, status: response.statusCode ?? 0 },
-          ),
-        );
-        socket.terminate();
-      });
-    });
-    socket.once('error', (error) =>
-      reject(
-        new TransportError('CONNECT_FAILED', `cannot connect to ${baseUrl}: ${error.message}`, {
-          callId,
-          cause: error,
-        }),
-      ),
-    );
-  });
-  opened.catch(() => undefined); // reported through `opened`; not an unhandled rejection
+  const opened = handshake(socket, baseUrl, callId);
   socket.on('error', () => undefined); // errors end in 'close'
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     socket.once('close', (code, reason) => {
@@ -150,31 +128,8 @@ export function connectAsPsr(baseUrl: string, options: ConnectAsPsrOptions): Psr
     });
   });
   socket.on('message', (data, isBinary) => {
-    const receivedAt = Date.now();
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (isBinary) {
-      actions.next({
-        ok: false,
-        error: new TransportError('BINARY_FRAME', 'binary frame: PSR expects JSON text', {
-          callId,
-        }),
-        frame: bytes,
-        receivedAt,
-      });
-      return;
-    }
-    const frame = bytes.toString('utf8');
-    try {
-      actions.next({
-        ok: true,
-        action: decodeAction(frame, { maxPayloadBytes }),
-        frame,
-        receivedAt,
-      });
-    } catch (error) {
-      if (!isProtocolError(error)) throw error;
-      actions.next({ ok: false, error, frame, receivedAt });
-    }
+    actions.next(receivedAction(bytes, isBinary, { callId, maxPayloadBytes }));
   });
 
   const send = (data: string | Uint8Array): boolean => {
@@ -206,4 +161,70 @@ export function connectAsPsr(baseUrl: string, options: ConnectAsPsrOptions): Psr
     terminate: () => socket.terminate(),
     socket,
   };
+}
+
+/**
+ * The client's handshake: resolves when the socket opens; rejects with `CONNECT_FAILED`,
+ * with the HTTP status and body of a refused upgrade, or the socket's error.
+ */
+function handshake(socket: WebSocket, baseUrl: string, callId: string): Promise<void> {
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (piece: string) => {
+        body += piece;
+      });
+      response.on('end', () => {
+        reject(
+          new TransportError(
+            'CONNECT_FAILED',
+            `the server refused the upgrade: HTTP ${response.statusCode} ${body.trim()}`,
+            { callId, status: response.statusCode ?? 0 },
+          ),
+        );
+        socket.terminate();
+      });
+    });
+    socket.once('error', (error) =>
+      reject(
+        new TransportError('CONNECT_FAILED', `cannot connect to ${baseUrl}: ${error.message}`, {
+          callId,
+          cause: error,
+        }),
+      ),
+    );
+  });
+  opened.catch(() => undefined); // reported through `opened`; not an unhandled rejection
+  return opened;
+}
+
+/**
+ * One frame the server sent, as the client reports it: a decoded action, or why it broke
+ * the contract (a binary frame, or one that does not decode).
+ */
+export function receivedAction(
+  bytes: Buffer,
+  isBinary: boolean,
+  { callId, maxPayloadBytes }: { readonly callId: string; readonly maxPayloadBytes: number },
+): ReceivedAction {
+  const receivedAt = Date.now();
+  if (isBinary) {
+    return {
+      ok: false,
+      error: new TransportError('BINARY_FRAME', 'binary frame: PSR expects JSON text', {
+        callId,
+      }),
+      frame: bytes,
+      receivedAt,
+    };
+  }
+  const frame = bytes.toString('utf8');
+  try {
+    return { ok: true, action: decodeAction(frame, { maxPayloadBytes }), frame, receivedAt };
+  } catch (error) {
+    if (!isProtocolError(error)) throw error;
+    return { ok: false, error, frame, receivedAt };
+  }
 }

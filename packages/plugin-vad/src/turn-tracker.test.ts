@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { TurnEvent } from './detect-turns.js';
+import { TurnTracker } from './turn-tracker.js';
+
+/** 10 ms frames at 8 kHz, each filled with its own index (to see which frames a turn kept). */
+const FRAME = 80;
+const rules = {
+  rate: 8000,
+  frameSamples: FRAME,
+  startMs: 30,
+  endSilenceMs: 50,
+  preRollMs: 20,
+  maxTurnMs: 1000,
+};
+
+/** Runs decisions (`1` voiced, `0` silent), one 10 ms frame each, through a tracker. */
+function track(decisions: string, overrides: Partial<typeof rules> = {}) {
+  const events: TurnEvent[] = [];
+  const tracker = new TurnTracker({ ...rules, ...overrides }, (event) => events.push(event));
+  [...decisions].forEach((d, i) => {
+    tracker.decide(new Int16Array(FRAME).fill(i), i * FRAME, d === '1');
+  });
+  return { events, tracker, frames: decisions.length };
+}
+const framesOf = (audio: Int16Array) =>
+  Array.from({ length: Math.ceil(audio.length / FRAME) }, (_, i) => audio[i * FRAME]);
+
+describe('TurnTracker: turns from a VAD’s decisions', () => {
+  it('starts a turn after startMs of voice in a row, at the onset, with the pre-roll', () => {
+    const { events } = track('0000111');
+    expect(events).toEqual([{ type: 'speech-start', atMs: 40 }]);
+  });
+
+  it('a voiced run too short to start a turn starts none', () => {
+    expect(track('0110110').events).toEqual([]);
+  });
+
+  it('ends a turn after endSilenceMs of silence, its audio from the pre-roll to 100 ms past the last voice', () => {
+    const { events } = track(`0000111${'0'.repeat(5)}`);
+    const end = events[1];
+    expect(end).toMatchObject({
+      type: 'speech-end',
+      atMs: 120,
+      startMs: 20,
+      reason: 'silence',
+      sampleRate: 8000,
+    });
+    // Frames 2–3 (pre-roll), 4–6 (voice), then what the 100 ms tail keeps of the silence (5 frames).
+    expect(framesOf((end as { audio: Int16Array }).audio)).toEqual([
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    ]);
+  });
+
+  it('ends a turn that goes on past maxTurnMs, and a new one can start after it', () => {
+    const { events } = track('1'.repeat(10), { maxTurnMs: 50 });
+    expect(events.map((e) => [e.type, e.atMs, e.type === 'speech-end' && e.reason])).toEqual([
+      ['speech-start', 0, false],
+      ['speech-end', 50, 'max-length'],
+      ['speech-start', 50, false],
+      ['speech-end', 100, 'max-length'],
+    ]);
+  });
+
+  it('ends the turn under way when told (the stream ended), and does nothing between turns', () => {
+    const { events, tracker } = track('111');
+    tracker.end(300, 'stream-end');
+    tracker.end(400, 'stream-end');
+    expect(events.map((e) => e.type)).toEqual(['speech-start', 'speech-end']);
+    expect(events[1]).toMatchObject({ atMs: 37.5, reason: 'stream-end' });
+  });
+});
