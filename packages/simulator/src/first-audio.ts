@@ -155,6 +155,7 @@ export function timedFirstAudio(tts: AnyTextToSpeech): {
 export interface FirstAudioRow {
   /** What was measured, e.g. `elevenlabs (fake, 150 ms service delay)`. */
   readonly name: string;
+  /** What {@link measureFirstAudio} measured for it. */
   readonly result: FirstAudioResult;
 }
 
@@ -182,7 +183,9 @@ export interface CompareFirstAudioOptions {
   readonly reference: AnyTextToSpeech;
   /** The plugin against its local stand-in, with when the stand-in sent its first audio. */
   readonly plugin: { readonly name: string } & Omit<FirstAudioOptions, 'text' | 'runs'>;
+  /** What the bot says on every call. */
   readonly text: string;
+  /** Calls to time, for each row. */
   readonly runs: number;
 }
 
