@@ -9,7 +9,11 @@ import { startFakeElevenLabs } from '../src/testing/index.js';
 const DELAY_MS = 150;
 const fake = await startFakeElevenLabs({ delayMs: DELAY_MS });
 try {
-  const tts = createElevenLabsTts({ apiKey: fake.apiKey, voiceId: fake.voices[0]!, baseUrl: fake.url });
+  const tts = createElevenLabsTts({
+    apiKey: fake.apiKey,
+    voiceId: fake.voices[0]!,
+    baseUrl: fake.url,
+  });
   const table = await compareFirstAudio({
     reference: createTestTts({ sampleRate: tts.sampleRate }),
     plugin: {
