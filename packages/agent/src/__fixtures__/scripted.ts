@@ -43,7 +43,11 @@ export interface ScriptedReply {
 }
 
 /** The AI SDK's mock model, answering each request with the next scripted reply (streamed a word at a time). */
-export function scriptedModel(replies: ScriptedReply[]) {
+export function scriptedModel(
+  replies: ScriptedReply[],
+  /** Between streamed parts, ms (`null`: none — a service that answers at once). */
+  { chunkDelayMs = 5 }: { readonly chunkDelayMs?: number | null } = {},
+) {
   const prompts: LanguageModelV3CallOptions['prompt'][] = [];
   const model = new MockLanguageModelV3({
     doStream: async (options) => {
@@ -74,7 +78,7 @@ export function scriptedModel(replies: ScriptedReply[]) {
           },
         },
       ];
-      return { stream: simulateReadableStream({ chunks, chunkDelayInMs: 5 }) };
+      return { stream: simulateReadableStream({ chunks, chunkDelayInMs: chunkDelayMs }) };
     },
   });
   return { model, prompts };
