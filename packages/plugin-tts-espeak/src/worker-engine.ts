@@ -12,9 +12,9 @@ import { startWorkerThread } from './worker-thread.js';
 
 /**
  * An engine in a worker thread of its own (`entry`: the worker module), holding its own
- * eSpeak NG (~60 MB resident with the thread). The thread keeps the process alive only while it loads or
- * synthesises: idle, it is unref'd. A thread that exits on its own (an uncaught error,
- * `process.exit`) reports `died`, never an error in the process.
+ * eSpeak NG (~60 MB resident with the thread). The thread keeps the process alive only
+ * while it loads or synthesises: idle, it is unref'd. A thread that exits on its own (an
+ * uncaught error, `process.exit`) reports `died`, never an error in the process.
  */
 export function workerEngine(entry: URL): StartEngine {
   return (died) => new WorkerEngine(startWorkerThread(entry), died);
