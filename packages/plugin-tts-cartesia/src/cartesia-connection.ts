@@ -1,6 +1,7 @@
 import { TtsError } from '@psrkit/pipeline';
+import { cutShort } from '@psrkit/protocol';
 import WebSocket from 'ws';
-import { type CartesiaFrame, cut, parseFrame, refusalError } from './cartesia-message.js';
+import { type CartesiaFrame, parseFrame, refusalError } from './cartesia-message.js';
 
 /** A context's side of the shared socket. */
 export interface ContextListener {
@@ -86,14 +87,14 @@ export class CartesiaConnection {
     );
     socket.on('close', (code, reason) =>
       this.#on(socket, () => {
-        const why = `${code}${reason.length > 0 ? `: ${cut(reason.toString())}` : ''}`;
+        const why = `${code}${reason.length > 0 ? `: ${cutShort(reason.toString())}` : ''}`;
         const message = `the connection to Cartesia closed (${why}) before the speech ended`;
         this.#failAll(new TtsError('NETWORK_ERROR', message));
       }),
     );
     socket.on('error', (error) =>
       this.#on(socket, () => {
-        const message = `the connection to Cartesia failed: ${cut(error.message)}`;
+        const message = `the connection to Cartesia failed: ${cutShort(error.message)}`;
         this.#failAll(new TtsError('NETWORK_ERROR', message, { cause: error }));
       }),
     );

@@ -146,7 +146,9 @@ describe('Cartesia failures, each a TtsError with its code', () => {
   it('garbage (not JSON) on the socket: INVALID_RESPONSE for every speech on it', async () => {
     const { error } = await when('garbage');
     expect(error.code).toBe('INVALID_RESPONSE');
-    expect(error.message).toBe('Cartesia sent what is not JSON: <html>502 Bad Gateway</html>');
+    expect(error.message).toBe(
+      'Cartesia sent what is not a JSON object: <html>502 Bad Gateway</html>',
+    );
   });
 
   it.each([

@@ -47,8 +47,11 @@ describe('Cartesia messages', () => {
   });
 
   it.each([
-    [() => parseFrame('<html>502</html>'), /^Cartesia sent what is not JSON: <html>502<\/html>$/],
-    [() => parseFrame('"chunk"'), /not an object/],
+    [
+      () => parseFrame('<html>502</html>'),
+      /^Cartesia sent what is not a JSON object: <html>502<\/html>$/,
+    ],
+    [() => parseFrame('"chunk"'), /^Cartesia sent what is not a JSON object: "chunk"$/],
     [() => readMessage({ type: 'chunk', data: 42 }), /chunk whose data is not base64/],
     [() => readMessage({ type: 'timestamps' }), /timestamps without words, start and end/],
     [

@@ -1,4 +1,5 @@
 import { TtsError, type WordTiming } from '@psrkit/pipeline';
+import { cutShort, parseJsonObject } from '@psrkit/protocol';
 
 /** A message from Cartesia's socket, before it is read: its context, and the rest. */
 export interface CartesiaFrame {
@@ -15,28 +16,20 @@ export type ContextMessage =
   /** `flush_done`, `phoneme_timestamps`, and types this plugin does not use. */
   | { readonly type: 'other' };
 
-const MAX_QUOTE = 200;
-
-/** Text from the service, cut short for an error message (it may be anything). */
-export const cut = (text: string) =>
-  text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
-
-const invalid = (why: string) => new TtsError('INVALID_RESPONSE', `Cartesia sent ${why}`);
+const invalid = (why: string, options?: ErrorOptions) =>
+  new TtsError('INVALID_RESPONSE', `Cartesia sent ${why}`, options);
 
 /**
  * One text frame from Cartesia: a JSON object, and the context it is about.
  * @throws {TtsError} `INVALID_RESPONSE` for what is not a JSON object
  */
 export function parseFrame(text: string): CartesiaFrame {
-  let value: unknown;
+  let body: Record<string, unknown>;
   try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalid(`what is not JSON: ${cut(text)}`);
+    body = parseJsonObject(text);
+  } catch (error) {
+    throw invalid(`what is not a JSON object: ${cutShort(text)}`, { cause: error });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw invalid(`JSON that is not an object: ${cut(text)}`);
-  const body = value as Record<string, unknown>;
   const contextId = typeof body['context_id'] === 'string' ? body['context_id'] : undefined;
   return { contextId, body };
 }
@@ -51,7 +44,7 @@ export function refusalError(body: Readonly<Record<string, unknown>>): TtsError 
     .filter((value): value is string => typeof value === 'string' && value !== '');
   const code = typeof body['error_code'] === 'string' ? body['error_code'] : undefined;
   const status = typeof body['status_code'] === 'number' ? body['status_code'] : undefined;
-  const text = `Cartesia refused: ${cut([code, ...said].filter(Boolean).join(': ') || 'error')}`;
+  const text = `Cartesia refused: ${cutShort([code, ...said].filter(Boolean).join(': ') || 'error')}`;
   if (code !== undefined && /voice/i.test(code)) return new TtsError('UNKNOWN_VOICE', text);
   return new TtsError('HTTP_ERROR', text, status === undefined ? {} : { status });
 }

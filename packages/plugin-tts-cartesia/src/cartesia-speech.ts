@@ -6,10 +6,10 @@ import {
   textPieces,
   type WordTiming,
 } from '@psrkit/pipeline';
+import { createPcm16Reader, decodeBase64 } from '@psrkit/protocol';
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import type { CartesiaConnection, ContextListener } from './cartesia-connection.js';
 import { type CartesiaFrame, type ContextMessage, readMessage } from './cartesia-message.js';
-import { PcmChunks } from './pcm-chunks.js';
 import { TimedWords } from './timed-words.js';
 
 /** How one speech's requests are made. */
@@ -48,7 +48,7 @@ export class CartesiaSpeech implements ContextListener {
   #requested = false; // Cartesia has heard of this context
   #heard = false; // and has answered about it
   #samples = 0;
-  readonly #pcm = new PcmChunks();
+  readonly #pcm = createPcm16Reader(); // a sample may be split across two chunks
   readonly #words = new TimedWords();
 
   constructor(
@@ -151,7 +151,7 @@ export class CartesiaSpeech implements ContextListener {
   #audio(data: string) {
     let samples: Int16Array;
     try {
-      samples = this.#pcm.push(data);
+      samples = this.#pcm.push(decodeBase64(data, '$.data'));
     } catch (error) {
       throw new TtsError('INVALID_RESPONSE', 'Cartesia sent a chunk that is not base64 PCM', {
         cause: error,

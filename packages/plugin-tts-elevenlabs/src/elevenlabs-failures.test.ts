@@ -127,7 +127,7 @@ describe('ElevenLabs failures, each a TtsError with its code', () => {
   });
 
   it.each([
-    ['garbage', /^ElevenLabs sent what is not JSON: <html>502 Bad Gateway<\/html>$/],
+    ['garbage', /^ElevenLabs sent what is not a JSON object: <html>502 Bad Gateway<\/html>$/],
     ['malformed', /^ElevenLabs sent audio that is not a base64 string/],
     ['disorder', /^ElevenLabs sent character timings out of order/],
     ['overrun', /^ElevenLabs sent character timings past the audio/],

@@ -34,8 +34,8 @@ describe('parseServerMessage', () => {
   });
 
   it.each([
-    ['<html>502</html>', /not JSON: <html>502<\/html>/],
-    ['[1,2]', /not an object/],
+    ['<html>502</html>', /^ElevenLabs sent what is not a JSON object: <html>502<\/html>$/],
+    ['[1,2]', /^ElevenLabs sent what is not a JSON object: \[1,2\]$/],
     ['{"audio":42}', /audio that is not a base64 string/],
     ['{"isFinal":"yes"}', /isFinal that is not a boolean/],
     ['{"alignment":{"chars":["a"]}}', /without chars/],

@@ -1,4 +1,5 @@
 import { TtsError } from '@psrkit/pipeline';
+import { cutShort, parseJsonObject } from '@psrkit/protocol';
 
 /** The timing of the characters spoken in one audio chunk, ms from the chunk's start. */
 export interface CharAlignment {
@@ -24,13 +25,8 @@ export type ServerMessage =
       readonly code: number | undefined;
     };
 
-const MAX_QUOTE = 200;
-
-/** Text from the service, cut short for an error message (it may be anything). */
-export const cut = (text: string) =>
-  text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
-
-const invalid = (why: string) => new TtsError('INVALID_RESPONSE', `ElevenLabs sent ${why}`);
+const invalid = (why: string, options?: ErrorOptions) =>
+  new TtsError('INVALID_RESPONSE', `ElevenLabs sent ${why}`, options);
 
 /**
  * One text frame from ElevenLabs, checked: an audio chunk (`audio`, `isFinal`, and the
@@ -38,15 +34,12 @@ const invalid = (why: string) => new TtsError('INVALID_RESPONSE', `ElevenLabs se
  * @throws {TtsError} `INVALID_RESPONSE` for anything else
  */
 export function parseServerMessage(text: string): ServerMessage {
-  let value: unknown;
+  let message: Record<string, unknown>;
   try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalid(`what is not JSON: ${cut(text)}`);
+    message = parseJsonObject(text);
+  } catch (error) {
+    throw invalid(`what is not a JSON object: ${cutShort(text)}`, { cause: error });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw invalid(`JSON that is not an object: ${cut(text)}`);
-  const message = value as Record<string, unknown>;
   if (typeof message['error'] === 'string')
     return {
       kind: 'refusal',
@@ -56,9 +49,9 @@ export function parseServerMessage(text: string): ServerMessage {
     };
   const { audio, isFinal } = message;
   if (audio !== undefined && audio !== null && typeof audio !== 'string')
-    throw invalid(`audio that is not a base64 string: ${cut(text)}`);
+    throw invalid(`audio that is not a base64 string: ${cutShort(text)}`);
   if (isFinal !== undefined && isFinal !== null && typeof isFinal !== 'boolean')
-    throw invalid(`an isFinal that is not a boolean: ${cut(text)}`);
+    throw invalid(`an isFinal that is not a boolean: ${cutShort(text)}`);
   return {
     kind: 'audio',
     audio: audio ?? undefined,

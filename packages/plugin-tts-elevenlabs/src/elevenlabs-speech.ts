@@ -1,9 +1,9 @@
 import { type SpeechPiece, sentences, TtsError, textPieces } from '@psrkit/pipeline';
+import { createPcm16Reader, cutShort, decodeBase64 } from '@psrkit/protocol';
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import WebSocket from 'ws';
 import { AlignmentWords } from './alignment-words.js';
-import { cut, parseServerMessage, type ServerMessage } from './elevenlabs-message.js';
-import { PcmChunks } from './pcm-chunks.js';
+import { parseServerMessage, type ServerMessage } from './elevenlabs-message.js';
 
 /** How one speech reaches ElevenLabs. */
 export interface SpeechSettings {
@@ -30,7 +30,7 @@ type Refusal = Extract<ServerMessage, { kind: 'refusal' }>;
 
 /** A refusal ElevenLabs sent in place of audio, as a typed error. */
 function refusalError(refusal: Refusal): TtsError {
-  const text = `ElevenLabs refused: ${cut(refusal.error)}${refusal.message ? `: ${cut(refusal.message)}` : ''}`;
+  const text = `ElevenLabs refused: ${cutShort(refusal.error)}${refusal.message ? `: ${cutShort(refusal.message)}` : ''}`;
   if (/voice/i.test(refusal.error)) return new TtsError('UNKNOWN_VOICE', text);
   return new TtsError(
     'HTTP_ERROR',
@@ -54,7 +54,7 @@ export class ElevenLabsSpeech {
   #timer: NodeJS.Timeout | undefined;
   #heard = false; // a message has come since the socket opened
   #samples = 0;
-  readonly #pcm = new PcmChunks();
+  readonly #pcm = createPcm16Reader(); // a sample may be split across two chunks
   readonly #words = new AlignmentWords();
 
   constructor(settings: SpeechSettings, subscriber: Subscriber<SpeechPiece>) {
@@ -104,7 +104,7 @@ export class ElevenLabsSpeech {
     socket.on('message', (data, isBinary) => this.#received(data, isBinary));
     socket.on('close', (code, reason) => this.#closed(code, reason.toString()));
     socket.on('error', (error) => {
-      const message = `the connection to ElevenLabs failed: ${cut(error.message)}`;
+      const message = `the connection to ElevenLabs failed: ${cutShort(error.message)}`;
       this.#fail(new TtsError('NETWORK_ERROR', message, { cause: error }));
     });
     this.#watch();
@@ -179,7 +179,7 @@ export class ElevenLabsSpeech {
 
   #decode(audio: string): Int16Array {
     try {
-      return this.#pcm.push(audio);
+      return this.#pcm.push(decodeBase64(audio, '$.audio'));
     } catch (error) {
       throw new TtsError('INVALID_RESPONSE', `ElevenLabs sent audio that is not base64 PCM`, {
         cause: error,
@@ -189,7 +189,7 @@ export class ElevenLabsSpeech {
 
   #closed(code: number, reason: string) {
     if (this.#over()) return;
-    const why = `${code}${reason ? `: ${cut(reason)}` : ''}`;
+    const why = `${code}${reason ? `: ${cutShort(reason)}` : ''}`;
     // 1008 (policy violation) is how ElevenLabs closes on a refusal: a key, a quota, a voice.
     this.#fail(
       code === 1008

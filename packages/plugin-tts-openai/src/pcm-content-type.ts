@@ -1,5 +1,5 @@
 import { TtsError } from '@psrkit/pipeline';
-import { cut } from './service-refusal.js';
+import { cutShort } from '@psrkit/protocol';
 
 /** Types that are not raw PCM: text, JSON, a web page, or a compressed or wrapped format. */
 const NOT_PCM =
@@ -16,7 +16,7 @@ export function pcmRate(contentType: string | null, fallback: number): number {
   if (NOT_PCM.test(type))
     throw new TtsError(
       'INVALID_RESPONSE',
-      `the service sent ${cut(type)}, not raw PCM (does it support response_format "pcm"?)`,
+      `the service sent ${cutShort(type)}, not raw PCM (does it support response_format "pcm"?)`,
     );
   const rate = /;\s*rate\s*=\s*"?(\d+)/i.exec(type)?.[1];
   if (rate === undefined) return fallback;

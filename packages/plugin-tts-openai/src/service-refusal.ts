@@ -1,13 +1,8 @@
 import { TtsError } from '@psrkit/pipeline';
+import { cutShort } from '@psrkit/protocol';
 
-/** What of a service's text goes into an error message: no more (it may be an attacker's). */
-export const MAX_MESSAGE = 200;
 /** How much of a refusal's body is read to find its message. */
 const MAX_BODY = 16_384;
-
-/** `text` cut to {@link MAX_MESSAGE} characters. */
-export const cut = (text: string) =>
-  text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 
 /** The first `limit` bytes of a body as text; the rest is not downloaded. */
 async function readSome(response: Response, limit: number): Promise<string> {
@@ -57,7 +52,7 @@ export async function refusal(response: Response, hint = ''): Promise<TtsError> 
   const message = refusalMessage(await readSome(response, MAX_BODY)) || response.statusText;
   return new TtsError(
     'HTTP_ERROR',
-    `the service answered ${response.status}: ${cut(message)}${hint}`,
+    `the service answered ${response.status}: ${cutShort(message)}${hint}`,
     { status: response.status },
   );
 }

@@ -1,8 +1,8 @@
 import { createResampler, TtsError } from '@psrkit/pipeline';
+import { createPcm16Reader, cutShort } from '@psrkit/protocol';
 import { Observable } from 'rxjs';
 import { pcmRate } from './pcm-content-type.js';
-import { createPcm16Reader } from './pcm16-reader.js';
-import { cut, refusal } from './service-refusal.js';
+import { refusal } from './service-refusal.js';
 import { createWatchdog, type Watchdog } from './watchdog.js';
 
 /** One `POST …/audio/speech` for one sentence. */
@@ -84,5 +84,7 @@ function asTtsError(error: unknown, signal: AbortSignal): TtsError {
   if (error instanceof TtsError) return error;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const message = cause instanceof Error ? cause.message : String(cause);
-  return new TtsError('NETWORK_ERROR', `the request failed: ${cut(message)}`, { cause: error });
+  return new TtsError('NETWORK_ERROR', `the request failed: ${cutShort(message)}`, {
+    cause: error,
+  });
 }

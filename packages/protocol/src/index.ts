@@ -14,6 +14,7 @@ export {
   type PsrApiErrorCode,
   type StreamApp,
 } from './create-stream.js';
+export { cutShort, MAX_QUOTED_CHARS } from './cut-short.js';
 export { isProtocolError, ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { checkExtension, checkIdentifier, MAX_IDENTIFIER_LENGTH } from './identifiers.js';
 export {
@@ -36,6 +37,7 @@ export {
   type PsrEventInit,
   type UnknownEvent,
 } from './inbound-event.js';
+export { type JsonObject, parseJsonObject } from './json-fields.js';
 export { type NumberRange, numberProblem } from './number-problem.js';
 export {
   CHUNK_FORMATS,
@@ -62,6 +64,7 @@ export {
   pcm16FromBytes,
   pcm16ToBytes,
 } from './pcm16.js';
+export { createPcm16Reader, type Pcm16Reader } from './pcm16-reader.js';
 export { PsrkitError } from './psrkit-error.js';
 export { VERSION } from './version.js';
 export {

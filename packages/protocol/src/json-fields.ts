@@ -3,7 +3,13 @@ import { ProtocolError } from './errors.js';
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
 
-/** Parses a text frame (string or UTF-8 bytes) that must hold a JSON object. */
+/**
+ * Parses a text frame (string or UTF-8 bytes) that must hold a JSON object: a PSR message,
+ * or a service's message on its WebSocket.
+ *
+ * @throws {ProtocolError} `INVALID_UTF8`, `INVALID_JSON` (quoting the frame's start) or
+ * `INVALID_FIELD` (JSON that is not an object), all at path `$`
+ */
 export function parseJsonObject(frame: string | Uint8Array): JsonObject {
   let text: string;
   if (typeof frame === 'string') {

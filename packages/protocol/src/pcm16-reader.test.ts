@@ -36,4 +36,11 @@ describe('createPcm16Reader', () => {
     expect([...reader.push(new Uint8Array(0))]).toEqual([]);
     expect(reader.pending).toBe(0);
   });
+
+  it('reads bytes at an odd offset, and never shares memory with them', () => {
+    const backing = Uint8Array.of(9, 0x02, 0x00, 0xfe, 0xff);
+    const samples = createPcm16Reader().push(backing.subarray(1));
+    expect([...samples]).toEqual([2, -2]);
+    expect(samples.buffer).not.toBe(backing.buffer);
+  });
 });
