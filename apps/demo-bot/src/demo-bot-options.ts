@@ -5,6 +5,7 @@ import {
   type AnswerMode,
   isAnswerMode,
 } from '@psrkit/plugin-answer-detect';
+import type { OpenVad } from '@psrkit/plugin-vad';
 
 export type DemoVad = 'silero' | 'webrtc';
 const VADS: readonly DemoVad[] = ['silero', 'webrtc'];
@@ -34,6 +35,13 @@ export interface DemoBotOptions {
   readonly turnsBeforeTransfer?: number;
   /** Where to transfer (default `101`; a call's `transfer_to` parameter wins). */
   readonly transferTo?: string;
+  /**
+   * Pause the bot's speech on the VAD's first voiced frame, stop it once the turn is
+   * confirmed, resume it when it was not (default true; `false`: stop on a confirmed turn
+   * only, as before). A false pause costs the caller a gap of at most ~240 ms less the
+   * audio in flight; see the README for the figures.
+   */
+  readonly pauseOnSuspicion?: boolean;
   /** Caller silence before the bot says goodbye and hangs up, ms (default 10 000). */
   readonly silenceHangupMs?: number;
   /** Text-to-speech engine (default: eSpeak NG). */
@@ -44,13 +52,16 @@ export interface DemoBotOptions {
    * costs ~35× less CPU — see `@psrkit/plugin-vad-silero`'s benchmark).
    */
   readonly vad?: DemoVad;
+  /** Another VAD engine (any `OpenVad`); wins over `vad`. */
+  readonly openVad?: OpenVad;
   /** Answer detection on calls that ask for it (`detect_answer=hold|speak`). */
   readonly answer?: DemoAnswerOptions;
 }
 
 /**
  * Reads the options from the environment (`DEMO_TURN_END_MS`, `DEMO_TURNS`,
- * `DEMO_TRANSFER_TO`, `DEMO_SILENCE_MS`, `DEMO_VAD`, `DEMO_DETECT_ANSWER`,
+ * `DEMO_TRANSFER_TO`, `DEMO_SILENCE_MS`, `DEMO_VAD`, `DEMO_PAUSE_ON_SUSPICION` (`0` for
+ * off), `DEMO_DETECT_ANSWER`,
  * `DEMO_DETECT_ANSWER_MAX_HOLD_MS`, `DEMO_VOICEMAIL_MESSAGE`).
  * @throws {RangeError} naming the variable of a bad value
  */
@@ -70,8 +81,12 @@ export function demoBotOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Dem
   if (vad !== undefined && !VADS.includes(vad as DemoVad))
     throw new RangeError(`DEMO_VAD must be ${VADS.join(' or ')}, got ${JSON.stringify(vad)}`);
   const answer = answerOptionsFromEnv(env, number);
+  const pause = env['DEMO_PAUSE_ON_SUSPICION'] || undefined;
+  if (pause !== undefined && pause !== '0' && pause !== '1')
+    throw new RangeError(`DEMO_PAUSE_ON_SUSPICION must be 0 or 1, got ${JSON.stringify(pause)}`);
   return {
     ...(vad !== undefined && { vad: vad as DemoVad }),
+    ...(pause !== undefined && { pauseOnSuspicion: pause === '1' }),
     ...(turnEndMs !== undefined && { turnEndMs }),
     ...(turns !== undefined && { turnsBeforeTransfer: turns }),
     ...(silence !== undefined && { silenceHangupMs: silence }),

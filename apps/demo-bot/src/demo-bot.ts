@@ -6,7 +6,13 @@ import {
   createAnswerDetector,
 } from '@psrkit/plugin-answer-detect';
 import { createEspeakTts } from '@psrkit/plugin-tts-espeak';
-import { detectTurns, loadWebRtcVad, type OpenVad, type TurnEvent } from '@psrkit/plugin-vad';
+import {
+  detectTurns,
+  loadWebRtcVad,
+  type OpenVad,
+  type SuspicionEvent,
+  type TurnEvent,
+} from '@psrkit/plugin-vad';
 import { checkExtension, concatPcm } from '@psrkit/protocol';
 import type { Bot, Call } from '@psrkit/transport';
 import {
@@ -87,7 +93,10 @@ export function createDemoBot(
   let engines: Promise<[TextToSpeech, OpenVad]> | undefined;
   let speech: TextToSpeech | undefined; // once prepared: what an operator's `say` speaks with
   const prepare = () => {
-    engines ??= Promise.all([(options.tts ?? createEspeakTts)(), loadVad(options.vad ?? 'silero')]);
+    engines ??= Promise.all([
+      (options.tts ?? createEspeakTts)(),
+      options.openVad ? Promise.resolve(options.openVad) : loadVad(options.vad ?? 'silero'),
+    ]);
     void engines.then(
       ([tts]) => {
         speech = tts;
@@ -145,6 +154,7 @@ export function createDemoBot(
       transferTo,
       turnEndMs: options.turnEndMs ?? 700,
       turnsBeforeTransfer: options.turnsBeforeTransfer ?? 3,
+      pauseOnSuspicion: options.pauseOnSuspicion ?? true,
       silenceHangupMs: options.silenceHangupMs ?? 10_000,
       takeover: answer.takeover,
     });
@@ -160,6 +170,7 @@ interface Conversation {
   readonly transferTo: string;
   readonly turnEndMs: number;
   readonly turnsBeforeTransfer: number;
+  readonly pauseOnSuspicion: boolean;
   readonly silenceHangupMs: number;
   /** Aborted when a machine answered: answer detection has the call, the bot says no more. */
   readonly takeover: AbortSignal;
@@ -179,15 +190,11 @@ async function converse(
     ending = true;
   });
 
-  const onTurn = (turn: TurnEvent) => {
+  const onTurn = (turn: TurnEvent | SuspicionEvent) => {
     lastActivity = Date.now();
-    if (turn.type === 'speech-start') {
-      callerSpeaking = true;
-      // 3. Barge-in: stop talking at once.
-      if (call.speaking && !ending) {
-        logger.info({ at_ms: Math.round(turn.atMs) }, 'caller barged in');
-        call.interrupt();
-      }
+    if (turn.type !== 'speech-end') {
+      callerSpeaking = turn.type === 'speech-start' || callerSpeaking;
+      if (!ending) giveWay(call, logger, turn);
       return;
     }
     callerSpeaking = false;
@@ -215,7 +222,15 @@ async function converse(
   };
   const turnsSubscription = call
     .audio()
-    .pipe(detectTurns({ openVad: c.openVad, endSilenceMs: c.turnEndMs, trace: call.trace }))
+    .pipe(
+      detectTurns({
+        openVad: c.openVad,
+        endSilenceMs: c.turnEndMs,
+        trace: call.trace,
+        // Off: no suspicion events, barge-in on `speech-start` only.
+        ...(c.pauseOnSuspicion ? { suspectMs: 0 } : {}),
+      }),
+    )
     .subscribe({
       next: onTurn,
       error: (error: unknown) => logger.error({ err: error }, 'turn detection failed'),
@@ -235,6 +250,24 @@ async function converse(
   await call.closed;
   clearInterval(silenceTimer);
   turnsSubscription.unsubscribe();
+}
+
+/**
+ * 3. Barge-in: on the first voiced frame (`speech-suspected`) the bot's speech pauses, on a
+ * confirmed turn (`speech-start`) it stops, and when the turn never came
+ * (`suspicion-cleared`: a cough, a click) it resumes where it paused.
+ */
+function giveWay(
+  call: Call,
+  logger: Parameters<Bot>[1]['logger'],
+  turn: Exclude<TurnEvent | SuspicionEvent, { type: 'speech-end' }>,
+): void {
+  if (turn.type === 'speech-suspected') call.pauseSpeech();
+  else if (turn.type === 'suspicion-cleared') call.resumeSpeech();
+  else if (call.speaking) {
+    logger.info({ at_ms: Math.round(turn.atMs) }, 'caller barged in');
+    call.interrupt();
+  }
 }
 
 /** The longest name the greeting says (`danh_xung` is the caller's data: bound it). */

@@ -22,6 +22,8 @@ export interface LineContext {
   drained(item: LineItem, busyUntil: number): void;
   /** At its source's end: the stream queued right after `item` that goes on with its encoder, if any. */
   continuationOf(item: LineItem): LineItem | undefined;
+  /** True while the line is paused: a stream that starts now starts paused. */
+  paused(): boolean;
 }
 
 /** A file or a stream on the line. */
@@ -35,6 +37,10 @@ export interface LineItem {
   stop(reason: InterruptReason, error?: Error, successor?: LineItem): void;
   /** Streams: true while it can still go on with the previous stream's encoder. */
   readonly takesContinuation?: () => boolean;
+  /** Streams: stops sending at a chunk boundary, keeping everything not sent. Idempotent. */
+  pause?(): void;
+  /** Streams: goes on sending from where `pause` stopped. Idempotent. */
+  resume?(): void;
   /** Streams: goes on with the previous stream's encoder and unencoded tail. */
   adopt?(continuation: Continuation): void;
   /**

@@ -51,6 +51,7 @@ export function createPlayoutLine(
     outcomes: new Map(),
     current: undefined,
     closed: false,
+    paused: false,
     nextId: 1,
     stale: new StaleAudio(scheduler, options.onTiming),
   };
@@ -72,6 +73,11 @@ export function createPlayoutLine(
       );
     },
     interrupt: () => interruptAll(line),
+    pause: () => pauseLine(line),
+    resume: () => resumeLine(line),
+    get paused() {
+      return line.paused;
+    },
     get busy() {
       return line.current !== undefined || line.queue.length > 0;
     },
@@ -98,6 +104,8 @@ interface LineState {
   current: LineItem | undefined;
   /** Closed: nothing is sent or started any more. */
   closed: boolean;
+  /** Paused: the stream on the line sends nothing, and no queued item starts. */
+  paused: boolean;
   nextId: number;
   readonly stale: StaleAudio;
 }
@@ -119,6 +127,7 @@ function lineContext(line: LineState): LineContext {
       const next = successorOf(line, item);
       if (next?.kind === 'stream' && !line.closed) next.start(busyUntil);
     },
+    paused: () => line.paused,
     continuationOf(item) {
       const next = successorOf(line, item);
       return next?.takesContinuation?.() ? next : undefined;
@@ -139,6 +148,7 @@ function itemEnded(
   const at = line.queue.indexOf(item);
   if (at >= 0) line.queue.splice(at, 1);
   if (line.current === item) line.current = undefined;
+  if (!line.current && line.queue.length === 0) line.paused = false; // nothing left to hold
   line.events.next(outcome);
   line.outcomes.get(item)?.(outcome);
   line.outcomes.delete(item);
@@ -147,7 +157,7 @@ function itemEnded(
 
 /** Starts the next item when the line is free; the one after it gets its audio ready meanwhile. */
 function advance(line: LineState): void {
-  if (line.closed) return;
+  if (line.closed || line.paused) return;
   if (!line.current) {
     line.current = line.queue.shift();
     line.current?.start(line.stale.startAfter());
@@ -157,15 +167,23 @@ function advance(line: LineState): void {
   if (line.current) line.queue[0]?.prefetch?.();
 }
 
+/** The item on the line, then the queued ones. */
+const itemsOf = (line: LineState): LineItem[] =>
+  line.current ? [line.current, ...line.queue] : line.queue;
+
 /** The item queued right after `from`, while `from` is on the line. */
 function successorOf(line: LineState, from: LineItem): LineItem | undefined {
-  const items = line.current ? [line.current, ...line.queue] : line.queue;
+  const items = itemsOf(line);
   const at = items.indexOf(from);
   return at >= 0 ? items[at + 1] : undefined;
 }
 
-/** Stops every item, the queued ones first; `successor`: the item that interrupts them. */
+/**
+ * Stops every item, the queued ones first; `successor`: the item that interrupts them.
+ * A pause ends with them: nothing is left to resume, and what comes next plays at once.
+ */
 function interruptAll(line: LineState, successor?: LineItem): void {
+  line.paused = false;
   line.stale.cut(line.current?.id, () => {
     for (const item of [...line.queue].reverse()) item.stop('interrupted');
     line.current?.stop('interrupted', undefined, successor);
@@ -190,6 +208,28 @@ function enqueue(line: LineState, make: (id: string) => LineItem, mode: PlayMode
     },
     interrupt: () => line.stale.cut(item.id, () => item.stop('interrupted')),
   };
+}
+
+/**
+ * Pauses the line: the stream on it stops sending at a chunk boundary (the audio already
+ * sent plays out: PSR has no pause), and no queued item starts. A file already sent plays
+ * on. Nothing is dropped. Idempotent; a no-op on an idle or closed line. The pause ends
+ * on `resume`, on an interruption, or when the line runs out of items.
+ */
+function pauseLine(line: LineState): void {
+  if (line.closed || line.paused || itemsOf(line).length === 0) return;
+  line.paused = true;
+  for (const item of itemsOf(line)) item.pause?.();
+}
+
+/** Resumes the line: the stream goes on from the chunk after the last one sent, or the next item starts. */
+function resumeLine(line: LineState): void {
+  if (!line.paused) return;
+  line.paused = false;
+  if (line.closed) return;
+  // The stream queued next may have started already, as the continuation of the current one.
+  for (const item of itemsOf(line)) item.resume?.();
+  advance(line);
 }
 
 /** Closes the line: every item ends (`closed`, or `error` with the error), nothing more goes out. */

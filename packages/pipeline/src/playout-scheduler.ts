@@ -48,6 +48,11 @@ export function createPlayoutScheduler(options: PlayoutSchedulerOptions = {}): P
     play: (audio, playOptions) => line.play(audio, playOptions),
     stream: (pcm$, streamOptions) => line.stream(pcm$, streamOptions),
     interrupt: () => line.interrupt(),
+    pause: () => line.pause(),
+    resume: () => line.resume(),
+    get paused() {
+      return line.paused;
+    },
     get busy() {
       return line.busy;
     },

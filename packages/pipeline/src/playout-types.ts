@@ -156,8 +156,27 @@ export interface PlayoutLine {
       readonly id?: string;
     },
   ): PlaybackHandle;
-  /** Stops the playing item and drops the queued ones. */
+  /** Stops the playing item and drops the queued ones; ends a pause (see {@link PlayoutLine.pause}). */
   interrupt(): void;
+  /**
+   * Holds the bot's speech without discarding anything — for a caller who may be starting
+   * to speak. The stream on the line stops sending at a chunk boundary (an MP3 stream on
+   * a frame boundary, its encoder kept); the audio already sent (at most `leadMs`) still
+   * plays, since PSR cannot pause. Queued items do not start. A file already sent (one
+   * `media` action) cannot be paused and plays on; a file queued waits.
+   *
+   * Ends with {@link PlayoutLine.resume} (the same stream goes on with its next chunk,
+   * after a gap of silence as long as the pause less what was in flight; nothing is sent
+   * to "catch up"), or with {@link PlayoutLine.interrupt} or an item played with
+   * `mode: 'interrupt'` (everything held is dropped, the new item plays at once), or
+   * when the line runs out of items (a file that was playing ended). Idempotent; a no-op
+   * on an idle or closed line. No timer ends a pause: whoever pauses resumes.
+   */
+  pause(): void;
+  /** Ends a pause: the held stream goes on where it stopped, queued items start. Idempotent. */
+  resume(): void;
+  /** True between `pause()` and `resume()` (or an interruption). */
+  readonly paused: boolean;
   /**
    * True while an item is playing or queued; false by the time the last item's
    * `playback-end` or `playback-interrupted` is delivered.

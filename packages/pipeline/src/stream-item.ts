@@ -143,7 +143,7 @@ class StreamItem implements LineItem {
   pause(): void {
     const phase = this.phase;
     if (!isSending(phase)) return;
-    // Between two sends: the chunk in hand stays in the chunk source, so nothing is lost.
+    // Between two sends: what is not sent stays in the chunk source (the MP3 encoder too).
     phase.pacer.stop();
     this.phase = { name: 'paused', from: phase.name, announce: phase.announce };
   }

@@ -158,3 +158,58 @@ describe('detectTurns', () => {
     expect(turns).toEqual(['a:speech-start', 'a:speech-end']);
   });
 });
+
+describe('detectTurns: suspicions', () => {
+  it('off by default; with suspectMs the turns are the same, each announced by a suspicion at or before its onset', async () => {
+    const recording = callerRecording();
+    const plain = await turnsOf(recording);
+    const suspicion = (e: { type: string }) =>
+      e.type === 'speech-suspected' || e.type === 'suspicion-cleared';
+    expect(plain.some(suspicion)).toBe(false);
+    const events = await lastValueFrom(
+      from(framesOf(recording)).pipe(detectTurns({ openVad, suspectMs: 0 }), toArray()),
+    );
+    const turns = events.filter((e) => e.type === 'speech-start' || e.type === 'speech-end');
+    expect(turns.map((e) => [e.type, e.atMs])).toEqual(plain.map((e) => [e.type, e.atMs]));
+    events.forEach((event, i) => {
+      if (event.type !== 'speech-start') return;
+      // The last suspicion before it is still up (no clear in between), at or before its onset.
+      const before = events.slice(0, i).filter((e) => suspicion(e) || e.type === 'speech-end');
+      expect(before.at(-1)).toMatchObject({ type: 'speech-suspected' });
+      expect(before.at(-1)!.atMs).toBeLessThanOrEqual(event.atMs);
+    });
+  });
+
+  it('a click the VAD hears for one frame raises a suspicion and clears it; no turn', async () => {
+    // A scripted VAD: 20 ms frames, voiced only at 500–520 ms.
+    const clickVad: OpenVad = ({ sampleRate }) => {
+      let at = 0;
+      return {
+        sampleRate,
+        frameSamples: 160,
+        isSpeech: () => at++ === 25,
+        reset() {},
+        close() {},
+      };
+    };
+    const events = await lastValueFrom(
+      from(framesOf(new Int16Array(8000))).pipe(
+        detectTurns({ openVad: clickVad, suspectMs: 0, suspicionMs: 100 }),
+        toArray(),
+      ),
+    );
+    expect(events).toEqual([
+      { type: 'speech-suspected', atMs: 500 },
+      { type: 'suspicion-cleared', atMs: 600, suspectedAtMs: 500 },
+    ]);
+  });
+
+  it('refuses a suspectMs not below startMs', () => {
+    expect(() => detectTurns({ openVad, startMs: 40, suspectMs: 40 })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining('suspectMs'),
+      }),
+    );
+  });
+});

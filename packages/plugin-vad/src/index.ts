@@ -1,4 +1,9 @@
-export { type DetectTurnsOptions, detectTurns, type TurnEvent } from './detect-turns.js';
+export {
+  type DetectTurnsOptions,
+  detectTurns,
+  type SuspicionEvent,
+  type TurnEvent,
+} from './detect-turns.js';
 export { VadError, type VadErrorCode } from './errors.js';
 export { type TurnTrace, traceTurns } from './trace-turns.js';
 export type { OpenVad, OpenVadOptions, Vad, VadMode } from './vad.js';

@@ -1,6 +1,6 @@
 import { type Attributes, type Context, diag, type Span, trace } from '@opentelemetry/api';
 import { type MonoTypeOperatorFunction, tap } from 'rxjs';
-import type { TurnEvent } from './detect-turns.js';
+import type { SuspicionEvent, TurnEvent } from './detect-turns.js';
 
 /** Where turn spans hang: a call's `call.trace` (`@psrkit/transport`) fits. */
 export interface TurnTrace {
@@ -13,10 +13,12 @@ export interface TurnTrace {
 /**
  * A `psr.caller_turn` span per turn, through `@opentelemetry/api` (no-op until a tracer
  * provider is registered): from `speech-start` to `speech-end`, with the turn's times on
- * the call's clock and why it ended, under the call's span. The events pass unchanged;
- * tracing never fails the stream.
+ * the call's clock and why it ended, under the call's span. The events pass unchanged
+ * (suspicions too, untraced); tracing never fails the stream.
  */
-export function traceTurns(parent: TurnTrace): MonoTypeOperatorFunction<TurnEvent> {
+export function traceTurns<T extends TurnEvent | SuspicionEvent = TurnEvent>(
+  parent: TurnTrace,
+): MonoTypeOperatorFunction<T> {
   return (source) => {
     let open: Span | undefined;
     const guarded = (work: () => void) => {
@@ -44,6 +46,7 @@ export function traceTurns(parent: TurnTrace): MonoTypeOperatorFunction<TurnEven
               );
               return;
             }
+            if (event.type !== 'speech-end') return;
             open?.setAttributes({
               'psr.turn.start_ms': Math.round(event.startMs),
               'psr.turn.end_ms': Math.round(event.atMs),

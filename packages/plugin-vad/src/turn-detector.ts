@@ -1,8 +1,8 @@
 import { type AudioFrame, PcmFifo } from '@psrkit/pipeline';
 import type { Subscriber } from 'rxjs';
-import type { DetectTurnsOptions, TurnEvent } from './detect-turns.js';
+import type { DetectTurnsOptions } from './detect-turns.js';
 import { VadError } from './errors.js';
-import { type TurnRules, TurnTracker } from './turn-tracker.js';
+import { type TrackedEvent, type TurnRules, TurnTracker } from './turn-tracker.js';
 import type { Vad } from './vad.js';
 
 /** A frame of the VAD's length, and where it starts in the stream, in samples. */
@@ -44,7 +44,7 @@ export class TurnDetector {
   constructor(
     private readonly options: DetectTurnsOptions,
     private readonly rules: Omit<TurnRules, 'rate' | 'frameSamples'>,
-    private readonly subscriber: Subscriber<TurnEvent>,
+    private readonly subscriber: Subscriber<TrackedEvent>,
   ) {}
 
   /** A frame of the caller's audio (any length); the first opens the VAD at its rate. */

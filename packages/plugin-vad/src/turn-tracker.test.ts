@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TurnEvent } from './detect-turns.js';
-import { TurnTracker } from './turn-tracker.js';
+import { type TrackedEvent, TurnTracker } from './turn-tracker.js';
 
 /** 10 ms frames at 8 kHz, each filled with its own index (to see which frames a turn kept). */
 const FRAME = 80;
@@ -11,11 +10,21 @@ const rules = {
   endSilenceMs: 50,
   preRollMs: 20,
   maxTurnMs: 1000,
+  suspicionMs: 50,
+} as {
+  rate: number;
+  frameSamples: number;
+  startMs: number;
+  endSilenceMs: number;
+  preRollMs: number;
+  maxTurnMs: number;
+  suspicionMs: number;
+  suspectMs?: number;
 };
 
 /** Runs decisions (`1` voiced, `0` silent), one 10 ms frame each, through a tracker. */
 function track(decisions: string, overrides: Partial<typeof rules> = {}) {
-  const events: TurnEvent[] = [];
+  const events: TrackedEvent[] = [];
   const tracker = new TurnTracker({ ...rules, ...overrides }, (event) => events.push(event));
   [...decisions].forEach((d, i) => {
     tracker.decide(new Int16Array(FRAME).fill(i), i * FRAME, d === '1');
@@ -67,5 +76,48 @@ describe('TurnTracker: turns from a VAD’s decisions', () => {
     tracker.end(400, 'stream-end');
     expect(events.map((e) => e.type)).toEqual(['speech-start', 'speech-end']);
     expect(events[1]).toMatchObject({ atMs: 37.5, reason: 'stream-end' });
+  });
+});
+
+describe('TurnTracker: suspicions (suspectMs)', () => {
+  const suspect = { suspectMs: 0 }; // the first voiced frame
+
+  it('none without suspectMs', () => {
+    expect(track('0100000').events).toEqual([]);
+  });
+
+  it('a turn confirms a suspicion: speech-suspected, then speech-start at the same onset, nothing cleared', () => {
+    const { events } = track(`0011100000${'0'.repeat(5)}`, suspect);
+    expect(events.map((e) => `${e.type}@${e.atMs}`)).toEqual([
+      'speech-suspected@20',
+      'speech-start@20',
+      'speech-end@100',
+    ]);
+  });
+
+  it('a click is cleared at the first silent frame suspicionMs after its onset', () => {
+    const { events } = track('00100000000', suspect);
+    expect(events).toEqual([
+      { type: 'speech-suspected', atMs: 20 },
+      { type: 'suspicion-cleared', atMs: 70, suspectedAtMs: 20 },
+    ]);
+  });
+
+  it('a silent frame inside suspicionMs does not clear it; each run of suspectMs after a clear raises a new one', () => {
+    const { events } = track('0110110110000001110', { ...rules, suspectMs: 20, suspicionMs: 50 });
+    expect(events.map((e) => `${e.type}@${e.atMs}`)).toEqual([
+      'speech-suspected@10',
+      'suspicion-cleared@70', // the silent frame 60–70 ms: 60 ms after the onset
+      'speech-suspected@70',
+      'suspicion-cleared@120',
+      'speech-suspected@150',
+      'speech-start@150',
+    ]);
+  });
+
+  it('the stream ending clears a suspicion that is up', () => {
+    const { events, tracker, frames } = track('001', suspect);
+    tracker.end(frames * FRAME, 'stream-end');
+    expect(events.at(-1)).toEqual({ type: 'suspicion-cleared', atMs: 30, suspectedAtMs: 20 });
   });
 });

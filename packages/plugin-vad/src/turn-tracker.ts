@@ -1,10 +1,13 @@
-import type { TurnEvent } from './detect-turns.js';
+import type { SuspicionEvent, TurnEvent } from './detect-turns.js';
 
 /** Audio kept after a turn's last voiced frame, ms. */
 const TAIL_MS = 100;
 
 /** What ends a turn. */
 export type TurnEndReason = Extract<TurnEvent, { type: 'speech-end' }>['reason'];
+
+/** What the tracker emits: turns, and with `suspectMs`, suspicions. */
+export type TrackedEvent = TurnEvent | SuspicionEvent;
 
 /** How turns are found in the VAD's decisions: its frames, and the thresholds, ms. */
 export interface TurnRules {
@@ -16,15 +19,24 @@ export interface TurnRules {
   readonly endSilenceMs: number;
   readonly preRollMs: number;
   readonly maxTurnMs: number;
+  /** Voice in a row that raises a suspicion, ms (shorter than `startMs`); none when undefined. */
+  readonly suspectMs?: number | undefined;
+  /** A suspicion not confirmed by a turn is cleared at the first silent frame after this, ms. */
+  readonly suspicionMs: number;
 }
 
 /**
  * Where the caller is. `listening`: between turns, keeping the pre-roll and the voiced
- * run so far. `in-turn`: a turn's frames from its pre-roll on, the end of its last voiced
+ * run so far, and since when (sample) a suspicion is up, if one is. `in-turn`: a turn's frames from its pre-roll on, the end of its last voiced
  * frame, and the silence since.
  */
 export type TurnState =
-  | { readonly phase: 'listening'; readonly recent: Int16Array[]; readonly run: number }
+  | {
+      readonly phase: 'listening';
+      readonly recent: Int16Array[];
+      readonly run: number;
+      readonly suspectedAt?: number;
+    }
   | {
       readonly phase: 'in-turn';
       readonly startSample: number;
@@ -36,8 +48,11 @@ export type TurnState =
 /**
  * Turn-taking over a VAD's decisions, one frame at a time: `speech-start` once `startMs`
  * of voice in a row is heard, `speech-end` (with the turn's audio) after `endSilenceMs` of
- * silence, after `maxTurnMs`, or when told (the stream's end). A class: the turn state is
- * its one field, and a decision and an end are the two ways it changes.
+ * silence, after `maxTurnMs`, or when told (the stream's end). With `suspectMs`, a shorter
+ * run first raises `speech-suspected`; a turn confirms it (`speech-start`), else it ends
+ * with `suspicion-cleared` at the first silent frame `suspicionMs` after its onset, or at
+ * the stream's end. A class: the turn state is its one field, and a decision and an end
+ * are the two ways it changes.
  */
 export class TurnTracker {
   private state: TurnState = { phase: 'listening', recent: [], run: 0 };
@@ -45,7 +60,7 @@ export class TurnTracker {
 
   constructor(
     private readonly rules: TurnRules,
-    private readonly emit: (event: TurnEvent) => void,
+    private readonly emit: (event: TrackedEvent) => void,
   ) {
     this.frameMs = (rules.frameSamples * 1000) / rules.rate;
   }
@@ -59,7 +74,10 @@ export class TurnTracker {
   /** Ends the turn under way, if any, at `atSample`. */
   end(atSample: number, reason: TurnEndReason): void {
     const turn = this.state;
-    if (turn.phase !== 'in-turn') return;
+    if (turn.phase !== 'in-turn') {
+      if (reason === 'stream-end') this.clear(turn, atSample);
+      return;
+    }
     const { rate, frameSamples } = this.rules;
     const kept = Math.min(
       turn.frames.length * frameSamples,
@@ -97,7 +115,7 @@ export class TurnTracker {
     const keep = Math.ceil(preRollMs / this.frameMs) + run;
     while (recent.length > keep) recent.shift();
     if (!voiced || run * this.frameMs < startMs) {
-      this.state = { phase: 'listening', recent, run };
+      this.state = { ...this.suspicion(state, run, endSample), phase: 'listening', recent, run };
       return;
     }
     const onset = endSample - run * frameSamples;
@@ -109,6 +127,39 @@ export class TurnTracker {
       silenceMs: 0,
     };
     this.emit({ type: 'speech-start', atMs: this.toMs(onset) });
+  }
+
+  /**
+   * Whether a suspicion is up after this frame (`suspectedAt`): raised by a voiced run of
+   * `suspectMs`, cleared by a silent frame `suspicionMs` after its onset (emitting each).
+   */
+  private suspicion(
+    state: Extract<TurnState, { phase: 'listening' }>,
+    run: number,
+    endSample: number,
+  ): { suspectedAt?: number } {
+    const { suspectMs, suspicionMs, frameSamples } = this.rules;
+    const { suspectedAt } = state;
+    if (suspectMs === undefined) return {};
+    if (suspectedAt === undefined) {
+      if (run === 0 || run * this.frameMs < suspectMs) return {};
+      const onset = endSample - run * frameSamples;
+      this.emit({ type: 'speech-suspected', atMs: this.toMs(onset) });
+      return { suspectedAt: onset };
+    }
+    if (run > 0 || this.toMs(endSample - suspectedAt) < suspicionMs) return { suspectedAt };
+    this.clear(state, endSample);
+    return {};
+  }
+
+  /** Emits `suspicion-cleared` for a suspicion that is up. */
+  private clear(state: Extract<TurnState, { phase: 'listening' }>, atSample: number): void {
+    if (state.suspectedAt === undefined) return;
+    this.emit({
+      type: 'suspicion-cleared',
+      atMs: this.toMs(atSample),
+      suspectedAtMs: this.toMs(state.suspectedAt),
+    });
   }
 
   private inTurn(

@@ -4,7 +4,7 @@ import { type DetectTurnsOptions, detectTurns, type TurnEvent } from './detect-t
 import type { OpenVad } from './vad.js';
 import { loadWebRtcVad } from './webrtc-vad.js';
 
-/** Options of a VAD stage: {@link detectTurns}'s, and where each side's turn events go. */
+/** Options of a VAD stage: `detectTurns`'s, and where each side's turn events go. */
 export interface VadStageOptions extends Omit<DetectTurnsOptions, 'openVad'> {
   /** Each side's turn events. */
   readonly onTurn: (event: TurnEvent & { readonly channel: CallSide }) => void;

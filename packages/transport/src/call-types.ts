@@ -219,8 +219,27 @@ export interface Call {
     pcm$: Observable<Int16Array>,
     options: { sampleRate: number; mode?: PlayMode; format?: ChunkFormat; id?: string },
   ): PlaybackHandle;
-  /** Stops what plays and drops what is queued (barge-in). */
+  /** Stops what plays and drops what is queued (barge-in); ends a pause. */
   interrupt(): void;
+  /**
+   * Holds the bot's speech without dropping anything — e.g. on the VAD's
+   * `speech-suspected`, before the caller's turn is confirmed. The stream playing stops
+   * sending at a chunk boundary (an MP3 stream on a frame boundary, its encoder kept); the
+   * audio already sent (at most the line's `leadMs`, 200 ms by default) still plays, as PSR
+   * cannot pause. Queued files and streams do not start. A file (`media`) already sent
+   * cannot be paused and plays on.
+   *
+   * Ends with {@link Call.resumeSpeech} (the same stream goes on with its next chunk: the
+   * caller hears all of it, with a gap), or {@link Call.interrupt} / an item with
+   * `mode: 'interrupt'` (dropped as today; what comes next plays at once), or when nothing
+   * is left to hold. Idempotent; a no-op when nothing plays or the call has ended. No
+   * timer ends a pause: whoever pauses resumes (the VAD's `suspicion-cleared` is bounded).
+   */
+  pauseSpeech(): void;
+  /** Ends a pause (see {@link Call.pauseSpeech}): the held stream goes on where it stopped. Idempotent. */
+  resumeSpeech(): void;
+  /** True between `pauseSpeech()` and `resumeSpeech()` (or an interruption). */
+  readonly speechPaused: boolean;
   /**
    * Adds stages to this call, after the server's: `outbound` ones apply to the files and
    * streams the bot starts from now on, `inbound` ones from the next caller frame (the

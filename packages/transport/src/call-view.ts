@@ -76,6 +76,11 @@ export function callView(parts: CallViewParts): Call {
       return line.stream(pcm$, streamOptions);
     },
     interrupt: () => line.interrupt(),
+    pauseSpeech: () => line.pause(),
+    resumeSpeech: () => line.resume(),
+    get speechPaused() {
+      return line.paused;
+    },
     addStages: (more) => stages.add(more),
     get speaking() {
       return line.busy;
