@@ -124,11 +124,26 @@ describe('the agent from the environment', () => {
   it('prepare() fails with the setting, and nothing loads before it', async () => {
     const bot = agentFromEnv({
       PSRKIT_LLM_MODEL: 'm',
+      PSRKIT_LLM_API_KEY: 'k',
       PSRKIT_AGENT_INSTRUCTIONS: '/nonexistent/prompt.txt',
       PSRKIT_AGENT_VAD: 'webrtc',
+      PSRKIT_TTS_CACHE: 'off',
     });
     await expect(bot.prepare()).rejects.toThrow(
       /^PSRKIT_AGENT_INSTRUCTIONS: cannot read \/nonexistent\/prompt.txt/,
     );
+    // OpenAI's own speech endpoint needs a key: said before anything is asked of it.
+    const keyless = agentFromEnv({ PSRKIT_LLM_MODEL: 'm', PSRKIT_AGENT_VAD: 'webrtc' });
+    await expect(keyless.prepare()).rejects.toThrow(/^PSRKIT_TTS_API_KEY: is required/);
+    // A setting the engine refuses names PSRKIT_TTS and the engine.
+    const slow = agentFromEnv({
+      PSRKIT_LLM_MODEL: 'm',
+      PSRKIT_AGENT_VAD: 'webrtc',
+      PSRKIT_TTS: 'elevenlabs',
+      PSRKIT_TTS_API_KEY: 'k',
+      PSRKIT_TTS_VOICE: 'v',
+      PSRKIT_TTS_BASE_URL: 'http://127.0.0.1:9/',
+    });
+    await expect(slow.prepare()).rejects.toThrow(/^PSRKIT_TTS: elevenlabs: /);
   });
 });

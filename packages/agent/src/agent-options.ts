@@ -102,6 +102,12 @@ export interface AgentOptions {
    * (default: it ends a sentence and has two words or more; `() => false` always waits).
    */
   readonly turnComplete?: (text: string) => boolean;
+  /**
+   * `true` (default): the agent's speech pauses on the first voiced frame of the caller
+   * (`call.pauseSpeech()`), is cut off once a turn starts, and resumes where it paused when it
+   * was not one (a cough, a click); `false`: it speaks on until a turn starts.
+   */
+  readonly pauseOnSuspicion?: boolean;
   /** Each turn's events (turns, transcripts, latencies, tool calls, errors), for logs and metrics. */
   readonly onEvent?: (event: AgentEvent, call: Call) => void;
   /** Answer detection on outbound calls that ask for it (`detect_answer=hold|speak`). */

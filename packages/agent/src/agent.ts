@@ -70,6 +70,7 @@ export function createAgent(options: AgentOptions): Bot {
     turnEndMs: options.turnEndMs ?? 700,
     earlyTurnEndMs: Math.min(options.earlyTurnEndMs ?? 250, options.turnEndMs ?? 700),
     turnComplete: options.turnComplete ?? readsComplete,
+    pauseOnSuspicion: options.pauseOnSuspicion ?? true,
   };
   return async (call, { logger }) => {
     const detected = answerFor(call, options, logger, setup);

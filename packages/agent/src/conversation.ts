@@ -25,6 +25,8 @@ export interface ConversationSetup {
   readonly turnEndMs: number;
   /** A transcript that ends the turn without waiting out `turnEndMs`. */
   readonly turnComplete: (text: string) => boolean;
+  /** The agent's speech pauses on the first sign of the caller's voice, resumes if it was not a turn. */
+  readonly pauseOnSuspicion: boolean;
 }
 
 /** What the caller heard of a speech, as the history keeps it (nothing when they heard nothing). */
@@ -237,9 +239,13 @@ export class Conversation {
           openVad: this.setup.options.openVad,
           endSilenceMs: this.listening.earlyMs,
           trace: this.call.trace,
+          suspectMs: 0, // a suspicion from the first voiced frame
         }),
       )
       .subscribe((turn) => {
+        const pauses = this.setup.pauseOnSuspicion;
+        if (turn.type === 'speech-suspected') return void (pauses && this.call.pauseSpeech());
+        if (turn.type === 'suspicion-cleared') return void (pauses && this.call.resumeSpeech());
         if (turn.type === 'speech-start') return this.bargeIn();
         this.onPause(turn).catch((error: unknown) =>
           this.logger.warn({ err: error }, 'the caller’s turn could not be answered'),

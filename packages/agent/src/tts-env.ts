@@ -1,7 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AnyTextToSpeech } from '@psrkit/pipeline';
+import { type AnyTextToSpeech, TtsError } from '@psrkit/pipeline';
 import { AgentConfigError, type EnvReader } from './env-reader.js';
+
+const OPENAI = 'https://api.openai.com/v1';
 
 /** The voice engines `PSRKIT_TTS` names. */
 export const TTS_KINDS = ['openai', 'elevenlabs', 'cartesia', 'fpt', 'espeak'] as const;
@@ -46,7 +48,7 @@ export function ttsConfigFromEnv(read: EnvReader): TtsEnvConfig {
     : read.value('PSRKIT_TTS_VOICE');
   const baseUrl =
     kind === 'openai'
-      ? read.url('PSRKIT_TTS_BASE_URL', 'https://api.openai.com/v1')
+      ? read.url('PSRKIT_TTS_BASE_URL', OPENAI)
       : read.value('PSRKIT_TTS_BASE_URL') &&
         read.url('PSRKIT_TTS_BASE_URL', '', kind === 'fpt' ? undefined : 'ws');
   const cacheOn = read.oneOf('PSRKIT_TTS_CACHE', ['on', 'off'] as const, 'on') === 'on';
@@ -78,11 +80,30 @@ export async function optional<T>(name: string, why: string, variable: string): 
   }
 }
 
-/** The engine `config` names, for a conversation in `language`. */
+/**
+ * The engine `config` names, for a conversation in `language`.
+ * @throws {AgentConfigError} naming the variable when the engine refuses its settings
+ */
 export async function ttsFromConfig(
   config: TtsEnvConfig,
   language: string,
 ): Promise<AnyTextToSpeech> {
+  if (config.kind === 'openai' && !config.apiKey && config.baseUrl === OPENAI)
+    throw new AgentConfigError(
+      'PSRKIT_TTS_API_KEY',
+      'is required for OpenAI’s speech endpoint (or PSRKIT_LLM_API_KEY; or PSRKIT_TTS_BASE_URL for a server of your own)',
+    );
+  try {
+    return await engineOf(config, language);
+  } catch (error) {
+    if (error instanceof TtsError && error.code === 'INVALID_OPTION')
+      throw new AgentConfigError('PSRKIT_TTS', `${config.kind}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The plugin for `config.kind`, loaded and made. */
+async function engineOf(config: TtsEnvConfig, language: string): Promise<AnyTextToSpeech> {
   const { apiKey, model, voice, baseUrl } = config;
   switch (config.kind) {
     case 'openai': {
