@@ -287,7 +287,7 @@ for (const [kind, snr] of conditions) {
     });
     const utterances = SENTENCES.en.length + SENTENCES.vi.length;
     console.log(
-      `| ${kind} | ${kind === 'clean' ? '—' : `${snr} dB`} | ${engine.name} | ${pct(precision)} | ${pct(recall)} | ${delays.map((d) => (Number.isNaN(d) ? '—' : d.toFixed(0))).concatPcm(' / ')} | ${missed} of ${utterances} | ${kind === 'clean' ? '—' : falseStarts} | ${kind === 'clean' ? '—' : pct(falseTurnMs / 60_000)} |`,
+      `| ${kind} | ${kind === 'clean' ? '—' : `${snr} dB`} | ${engine.name} | ${pct(precision)} | ${pct(recall)} | ${delays.map((d) => (Number.isNaN(d) ? '—' : d.toFixed(0))).join(' / ')} | ${missed} of ${utterances} | ${kind === 'clean' ? '—' : falseStarts} | ${kind === 'clean' ? '—' : pct(falseTurnMs / 60_000)} |`,
     );
   }
 }

@@ -1,3 +1,4 @@
+export type { SileroBatchOptions } from './silero-batcher.js';
 export {
   bundledModelPath,
   loadSileroVad,

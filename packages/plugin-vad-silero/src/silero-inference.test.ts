@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeWav } from '@psrkit/protocol';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { SHAPES, SileroInference } from './silero-inference.js';
+import { SHAPES, SileroInference, SileroModel } from './silero-inference.js';
 import { bundledModelPath } from './silero-vad.js';
 
 const session = await ort.InferenceSession.create(bundledModelPath());
@@ -15,9 +15,9 @@ const frame = (i: number) => recording.slice(8000 + i * 256, 8000 + (i + 1) * 25
 
 describe('SileroInference: the model’s state on one stream', () => {
   it('carries context and state from frame to frame; reset starts again as a fresh stream', async () => {
-    const fresh = new SileroInference(session, SHAPES[8000]!, 8000);
+    const fresh = new SileroInference(new SileroModel(session, SHAPES[8000]!, 8000));
     const first = [await fresh.run(frame(0)), await fresh.run(frame(1)), await fresh.run(frame(2))];
-    const again = new SileroInference(session, SHAPES[8000]!, 8000);
+    const again = new SileroInference(new SileroModel(session, SHAPES[8000]!, 8000));
     await again.run(frame(5));
     const second = await again.run(frame(1));
     again.reset();
@@ -37,7 +37,7 @@ describe('SileroInference: the model’s state on one stream', () => {
       run: () => Promise.reject(new Error('no memory')),
     } as unknown as ort.InferenceSession;
     await expect(
-      new SileroInference(broken, SHAPES[8000]!, 8000).run(frame(0)),
+      new SileroInference(new SileroModel(broken, SHAPES[8000]!, 8000)).run(frame(0)),
     ).rejects.toMatchObject({
       code: 'ENGINE_FAILED',
       message: 'Silero inference failed: no memory',

@@ -69,6 +69,14 @@ describe('Silero VAD', () => {
     await expect(loadSileroVad({ threshold: 0.3, negThreshold: 0.6 })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
     });
+    await expect(loadSileroVad({ batch: { windowMs: -1 } })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/^batch\.windowMs: /),
+    });
+    await expect(loadSileroVad({ batch: { maxSize: 2.5 } })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/^batch\.maxSize: /),
+    });
     expect(() => openVad({ sampleRate: 8000, mode: 3 })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/WebRTC/) }),
     );
