@@ -208,9 +208,7 @@ describe('FPT.AI text-to-speech: options', () => {
       voice: 'ngoclam',
     });
     expect(fpt.voices).toEqual(['banmai', 'ngoclam']);
-    expect(fpt.settingsKey).toBe(
-      '["fpt","https://api.fpt.ai/hmi/tts/v5","ngoclam",0,"mp3",8000]',
-    );
+    expect(fpt.settingsKey).toBe('["fpt","https://api.fpt.ai/hmi/tts/v5","ngoclam",0,"mp3",8000]');
     expect(fpt.capabilities).toEqual({
       streamingInput: false,
       wordTimings: false,

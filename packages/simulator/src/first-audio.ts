@@ -203,7 +203,12 @@ export interface CompareFirstAudioOptions {
 export async function compareFirstAudio(options: CompareFirstAudioOptions): Promise<string> {
   const { text, runs } = options;
   const timed = timedFirstAudio(options.reference);
-  const reference = await measureFirstAudio({ tts: timed.tts, text, runs, referenceAt: timed.take });
+  const reference = await measureFirstAudio({
+    tts: timed.tts,
+    text,
+    runs,
+    referenceAt: timed.take,
+  });
   const plugin = await measureFirstAudio({ ...options.plugin, text, runs });
   return formatFirstAudioTable([
     { name: 'reference: an in-process engine', result: reference },

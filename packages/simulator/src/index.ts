@@ -45,11 +45,11 @@ export { loadCallerAudio } from './caller-audio-file.js';
 export { SimulatorError, type SimulatorErrorCode } from './errors.js';
 export { type FindUtterancesOptions, findUtterances, type Utterance } from './find-utterances.js';
 export {
+  type CompareFirstAudioOptions,
+  compareFirstAudio,
   type FirstAudioOptions,
   type FirstAudioResult,
   type FirstAudioRow,
-  type CompareFirstAudioOptions,
-  compareFirstAudio,
   formatFirstAudioTable,
   measureFirstAudio,
   type Span,
