@@ -22,11 +22,18 @@
 //   LOAD_PROFILE=1                     --cpu-prof the server; hot spots in the summary
 //   LOAD_PROFILE_KEEP=/tmp/p           also keep each configuration's profile (p-<encoder>-<workers>.cpuprofile)
 //   LOAD_ENCODE_AHEAD=on|off           the server's --encode-ahead (default off)
+//   LOAD_VAD=off,silero                each configuration with the agent's VAD off and on
+//                                      (scripts/load-vad-bot.mjs: silero, silero-one-by-one,
+//                                      webrtc); calls per core as a ratio to `off` (default off)
 //   LOAD_WIRE_CALLS=100                calls for the wire floor (scripts/wire-floor-server.mjs)
+//   LOAD_SCENARIO=espeak               instead: calls speaking long eSpeak NG prompts beside
+//                                      streaming calls, synthesis in worker threads against
+//                                      on the main thread (scripts/load-espeak.mjs)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { espeakScenario } from './load-espeak.mjs';
 import {
   emulatedLoad,
   exited,
@@ -38,13 +45,14 @@ import {
   usage,
 } from './load-processes.mjs';
 import { analyseProfile } from './load-profile.mjs';
-import { markdown, plot } from './load-report.mjs';
+import { markdown, plot, readinessText } from './load-report.mjs';
 import { measureWireFloor } from './wire-floor.mjs';
 
 const steps = (process.env.LOAD_STEPS ?? '25,50,100,200,400,800').split(',').map(Number);
-const configs = (process.env.LOAD_CONFIGS ?? 'lamejs:1,wasm:1,wasm:2').split(',').map((c) => {
+const vads = (process.env.LOAD_VAD ?? 'off').split(',');
+const configs = (process.env.LOAD_CONFIGS ?? 'lamejs:1,wasm:1,wasm:2').split(',').flatMap((c) => {
   const [encoder, workers = '1'] = c.split(':');
-  return { encoder, workers: Number(workers) };
+  return vads.map((vad) => ({ encoder, workers: Number(workers), vad }));
 });
 const steadyS = Number(process.env.LOAD_STEADY_S ?? 30);
 const refine = Number(process.env.LOAD_REFINE ?? 2);
@@ -119,12 +127,35 @@ function histogram(pairs, name, label) {
   };
 }
 
+// --- what the node says of itself: /readyz over the steady window ----------------------
+/**
+ * Polls `/readyz` every 2 s (the node's measuring interval) for `ms`: how many answers said
+ * not ready, and the node's own CPU share and event-loop lag p99 (p50 and max of the answers).
+ */
+async function pollReadiness(url, ms) {
+  const answers = [];
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await sleep(Math.min(2000, Math.max(0, end - Date.now())));
+    try {
+      answers.push(JSON.parse(await getFresh(url)));
+    } catch {}
+  }
+  const spread = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { p50: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1) };
+  };
+  return {
+    polls: answers.length,
+    notReady: answers.filter((a) => !a.ready).length,
+    cpu: spread(answers.map((a) => a.cpu)),
+    lagMs: spread(answers.map((a) => a.eventLoopLagMs)),
+  };
+}
+
 // --- one step ---------------------------------------------------------------------------
-async function runStep({ encoder, workers }, calls) {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const serverCores = workers > 1 ? `0-${Math.min(cores, workers) - 1}` : '0';
-  const clientCores = workers > 1 ? `0-${cores - 1}` : String(Math.min(1, cores - 1));
+/** The server of a step, pinned to `serverCores`; resolves once it is warm. */
+async function startServer({ encoder, workers, vad }, port, serverCores) {
   const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const server = spawnPinned(
     serverCores,
@@ -136,27 +167,107 @@ async function runStep({ encoder, workers }, calls) {
       '--port',
       String(port),
       '--bot',
-      '@psrkit/server/load-test-bot',
+      vad === 'off' ? '@psrkit/server/load-test-bot' : './scripts/load-vad-bot.mjs',
       '--mp3-encoder',
       encoder,
       '--workers',
       String(workers),
       '--encode-ahead',
       encodeAhead,
+      '--drain-grace-ms',
+      '0',
       '--log-format',
       'json',
       '--log-level',
       'warn',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOAD_VAD_ENGINE: vad } },
   );
+  // Warm: /readyz no longer says `warming-up` (a busy machine may make it say `overloaded`).
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
+      if (JSON.parse(await getFresh(`http://127.0.0.1:${port}/readyz`)).reason !== 'warming-up')
+        break;
     } catch {}
     if (i > 200 || server.exitCode !== null) throw new Error('the server did not become ready');
     await sleep(100);
   }
+  return server;
+}
+
+/**
+ * A step's figures from the server's scrapes (`atIdle`, `before` and `after` the steady
+ * window, by worker), its process usage, and the emulator's summary.
+ */
+function stepOf({ calls, workers }, scrapes, use, summary, readiness) {
+  const { atIdle, before, after } = scrapes;
+  const wall = (use.serverEnd.at - use.serverStart.at) / 1000;
+  const between = (from) =>
+    [...after.entries()].flatMap(([id, a]) => (from.has(id) ? [[from.get(id), a]] : []));
+  const pairs = between(before);
+  // Streams start on an idle line mostly as calls begin (the ramp): those over the whole run.
+  const wholeRun = between(atIdle);
+  const worst = (name) =>
+    Math.round(Math.max(...pairs.map(([, a]) => a.get(name) ?? Number.NaN)) * 100000) / 100;
+  const total = (name) =>
+    pairs.reduce((sum, [b, a]) => sum + (a.get(name) ?? 0) - (b.get(name) ?? 0), 0);
+  const cpuPct = (end, start) => Math.round(((end.cpu - start.cpu) / wall) * 1000) / 10;
+  const step = {
+    calls,
+    activeCalls: [...after.values()].reduce(
+      (sum, m) => sum + (m.get('psrkit_active_calls') ?? 0),
+      0,
+    ),
+    workersMeasured: pairs.length,
+    serverCpuPct: cpuPct(use.serverEnd, use.serverStart),
+    clientCpuPct: cpuPct(use.clientEnd, use.clientStart),
+    rssMb: Math.round(use.serverEnd.rss / 2 ** 20),
+    rssPerCallKb: Math.round((use.serverEnd.rss - use.idle.rss) / calls / 1024),
+    eventLoopLagMs: {
+      p50: worst('psrkit_nodejs_eventloop_lag_p50_seconds'),
+      p99: worst('psrkit_nodejs_eventloop_lag_p99_seconds'),
+    },
+    pacingLagMs: histogram(pairs, 'psrkit_pacing_send_lag_seconds'),
+    firstChunkMs: histogram(wholeRun, 'psrkit_first_chunk_seconds', 'part="total"'),
+    firstChunkProcessingMs: histogram(wholeRun, 'psrkit_first_chunk_seconds', 'part="processing"'),
+    bargeInStopMs: histogram(pairs, 'psrkit_barge_in_stop_seconds'),
+    bargeInStaleAudioMs: histogram(pairs, 'psrkit_barge_in_stale_audio_seconds'),
+    sendsPerTimerWake:
+      Math.round((total('psrkit_timer_runs_total') / total('psrkit_timer_wakes_total')) * 100) /
+      100,
+    clientJitterMs: summary.chunkJitterMs,
+    // As the caller hears it (the emulator's line): stale audio from the caller's speech
+    // onset to the bot's last sound, and the audio queued at the caller as each chunk came.
+    heardStaleMs: summary.bargeInStopMs,
+    marginMs: summary.marginMs,
+    underruns: summary.underruns,
+    underrunMs: Math.round(summary.underrunMs),
+    callsWithUnderruns: summary.callsWithUnderruns,
+    failures: summary.connectFailures + summary.endedEarly,
+    violations: summary.violations,
+    emulatorLoopDelayMs: summary.emulatorLoopDelayMs,
+    readiness,
+  };
+  step.passed =
+    pairs.length === workers &&
+    step.marginMs !== undefined &&
+    step.marginMs.p1 >= MIN_MARGIN_P1_MS &&
+    step.serverCpuPct <= MAX_SERVER_CPU_PCT * workers &&
+    step.underruns === 0 &&
+    step.failures === 0 &&
+    step.violations === 0;
+  // An emulator that could not keep up makes the step say nothing about the server.
+  step.emulatorBound = (summary.emulatorLoopDelayMs?.p99 ?? 0) > 50 || step.clientCpuPct > 95;
+  return step;
+}
+
+async function runStep(config, calls) {
+  const { workers } = config;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const serverCores = workers > 1 ? `0-${Math.min(cores, workers) - 1}` : '0';
+  const clientCores = workers > 1 ? `0-${cores - 1}` : String(Math.min(1, cores - 1));
+  const server = await startServer(config, port, serverCores);
   // /metrics answers for the worker that takes the connection: fresh connections are
   // spread over the workers, and each answer is told apart by its pid (psrkit_server_info).
   // The first answer of each worker is kept: a second scrape would reset its event-loop window.
@@ -182,70 +293,19 @@ async function runStep({ encoder, workers }, calls) {
   const before = await scrape(); // also resets the event-loop lag window
   const serverStart = usage(server.pid);
   const clientStart = usage(client.pid);
-  await sleep(steadyS * 1000);
+  const readiness = await pollReadiness(`${base}/readyz`, steadyS * 1000);
   const after = await scrape();
-  const serverEnd = usage(server.pid);
-  const clientEnd = usage(client.pid);
+  const use = {
+    idle,
+    serverStart,
+    clientStart,
+    serverEnd: usage(server.pid),
+    clientEnd: usage(client.pid),
+  };
   const summary = await loadSummary;
   server.kill('SIGTERM');
   await exited(server);
-
-  const wall = (serverEnd.at - serverStart.at) / 1000;
-  const between = (from) =>
-    [...after.entries()].flatMap(([id, a]) => (from.has(id) ? [[from.get(id), a]] : []));
-  const pairs = between(before);
-  // Streams start on an idle line mostly as calls begin (the ramp): those over the whole run.
-  const wholeRun = between(atIdle);
-  const worst = (name) =>
-    Math.round(Math.max(...pairs.map(([, a]) => a.get(name) ?? Number.NaN)) * 100000) / 100;
-  const total = (name) =>
-    pairs.reduce((sum, [b, a]) => sum + (a.get(name) ?? 0) - (b.get(name) ?? 0), 0);
-  const step = {
-    calls,
-    activeCalls: [...after.values()].reduce(
-      (sum, m) => sum + (m.get('psrkit_active_calls') ?? 0),
-      0,
-    ),
-    workersMeasured: pairs.length,
-    serverCpuPct: Math.round(((serverEnd.cpu - serverStart.cpu) / wall) * 1000) / 10,
-    clientCpuPct: Math.round(((clientEnd.cpu - clientStart.cpu) / wall) * 1000) / 10,
-    rssMb: Math.round(serverEnd.rss / 2 ** 20),
-    rssPerCallKb: Math.round((serverEnd.rss - idle.rss) / calls / 1024),
-    eventLoopLagMs: {
-      p50: worst('psrkit_nodejs_eventloop_lag_p50_seconds'),
-      p99: worst('psrkit_nodejs_eventloop_lag_p99_seconds'),
-    },
-    pacingLagMs: histogram(pairs, 'psrkit_pacing_send_lag_seconds'),
-    firstChunkMs: histogram(wholeRun, 'psrkit_first_chunk_seconds', 'part="total"'),
-    firstChunkProcessingMs: histogram(wholeRun, 'psrkit_first_chunk_seconds', 'part="processing"'),
-    bargeInStopMs: histogram(pairs, 'psrkit_barge_in_stop_seconds'),
-    bargeInStaleAudioMs: histogram(pairs, 'psrkit_barge_in_stale_audio_seconds'),
-    sendsPerTimerWake:
-      Math.round((total('psrkit_timer_runs_total') / total('psrkit_timer_wakes_total')) * 100) /
-      100,
-    clientJitterMs: summary.chunkJitterMs,
-    // As the caller hears it (the emulator's line): stale audio from the caller's speech
-    // onset to the bot's last sound, and the audio queued at the caller as each chunk came.
-    heardStaleMs: summary.bargeInStopMs,
-    marginMs: summary.marginMs,
-    underruns: summary.underruns,
-    underrunMs: Math.round(summary.underrunMs),
-    callsWithUnderruns: summary.callsWithUnderruns,
-    failures: summary.connectFailures + summary.endedEarly,
-    violations: summary.violations,
-    emulatorLoopDelayMs: summary.emulatorLoopDelayMs,
-  };
-  step.passed =
-    pairs.length === workers &&
-    step.marginMs !== undefined &&
-    step.marginMs.p1 >= MIN_MARGIN_P1_MS &&
-    step.serverCpuPct <= MAX_SERVER_CPU_PCT * workers &&
-    step.underruns === 0 &&
-    step.failures === 0 &&
-    step.violations === 0;
-  // An emulator that could not keep up makes the step say nothing about the server.
-  step.emulatorBound = (summary.emulatorLoopDelayMs?.p99 ?? 0) > 50 || step.clientCpuPct > 95;
-  return step;
+  return stepOf({ calls, workers }, { atIdle, before, after }, use, summary, readiness);
 }
 
 function formatStep(s) {
@@ -265,10 +325,15 @@ function formatStep(s) {
     `margin ${s.marginMs ? `${Math.round(s.marginMs.p1)}/${Math.round(s.marginMs.p50)}` : '–'}`,
     `failures ${s.failures}`,
     `client cpu ${s.clientCpuPct}%`,
+    `readyz ${readinessText(s.readiness)}`,
   ].join('  ');
 }
 
 // --- main ---------------------------------------------------------------------------------
+if (process.env.LOAD_SCENARIO === 'espeak') {
+  await espeakScenario();
+  process.exit(0);
+}
 // LOAD_REPORT=<results json>: only writes that run's Markdown and plot again.
 const report = process.env.LOAD_REPORT
   ? JSON.parse(readFileSync(process.env.LOAD_REPORT, 'utf8'))
@@ -291,6 +356,25 @@ if (kind === 'load') {
   writeFileSync(join(results, 'load-latest.svg'), plot(report.runs));
 }
 console.log(`\n${md}`);
+
+/**
+ * The VAD's own cost, from the server's CPU at the largest step both runs measured: ms of
+ * CPU per call-second, and CPU without it over CPU with it (calls per core when CPU is
+ * what decides; steady on a busy machine, where underruns may decide the capacity first).
+ */
+function vadCost(run, off) {
+  const calls = Math.max(
+    ...run.steps.filter((s) => off.steps.some((o) => o.calls === s.calls)).map((s) => s.calls),
+  );
+  if (!Number.isFinite(calls)) return undefined;
+  const cpu = (r) => r.steps.find((s) => s.calls === calls).serverCpuPct;
+  const round = (x) => Math.round(x * 100) / 100;
+  return {
+    calls,
+    msPerCallSecond: round(((cpu(run) - cpu(off)) * 10) / calls),
+    cpuRatio: round(cpu(off) / cpu(run)),
+  };
+}
 
 /** The encoders' own ceiling, measured on the server's core (scripts/encoder-ceiling.mjs). */
 function encoderCeiling() {
@@ -323,7 +407,7 @@ async function measure() {
   );
   const runs = [];
   for (const config of configs) {
-    const name = `${config.encoder}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`;
+    const name = `${config.encoder}, ${config.workers} worker${config.workers > 1 ? 's' : ''}${config.vad === 'off' ? '' : `, VAD ${config.vad}`}`;
     console.log(`\n${name}`);
     const run = { name, ...config, steps: [], capacity: 0 };
     runs.push(run);
@@ -371,9 +455,17 @@ async function measure() {
     }
     console.log(`→ ${name}: ${lastPass} calls${firstFail ? ` (${firstFail} failed)` : ''}`);
   }
-  const one = (encoder) => runs.find((r) => r.encoder === encoder && r.workers === 1);
+  const one = (encoder) =>
+    runs.find((r) => r.encoder === encoder && r.workers === 1 && r.vad === 'off');
   for (const run of runs) {
-    if (run.workers > 1 && one(run.encoder)?.capacity)
+    const off = runs.find(
+      (r) => r.encoder === run.encoder && r.workers === run.workers && r.vad === 'off',
+    );
+    // Calls per core with the agent's VAD on, against the same configuration without it.
+    if (run.vad !== 'off' && off?.capacity)
+      run.ratioToVadOff = Math.round((run.capacity / off.capacity) * 100) / 100;
+    if (run.vad !== 'off' && off) run.vadCost = vadCost(run, off);
+    if (run.workers > 1 && run.vad === 'off' && one(run.encoder)?.capacity)
       run.ratioToOneWorker = Math.round((run.capacity / one(run.encoder).capacity) * 100) / 100;
     const ceiling = encoders[run.encoder]?.realTime;
     // Calls per core against the calls per core the encoder alone could serve.
@@ -381,6 +473,11 @@ async function measure() {
       run.ratioToEncoder =
         Math.round((run.capacity / Math.min(run.workers, cores) / ceiling) * 100) / 100;
   }
+  for (const { name, ratioToVadOff, vadCost } of runs)
+    if (ratioToVadOff !== undefined)
+      console.log(
+        `${name}: ${ratioToVadOff} × the calls per core without the VAD${vadCost ? `; at ${vadCost.calls} calls the VAD costs ${vadCost.msPerCallSecond} ms of CPU per call-second, server CPU ${vadCost.cpuRatio} × (calls per core when CPU decides)` : ''}`,
+      );
   return {
     date: started.toISOString(),
     encoders,

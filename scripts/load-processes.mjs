@@ -76,8 +76,9 @@ export function usage(pid) {
 /**
  * `psr-sim load` on `cpuList` against the server on `port`: `calls` calls ramped in, then a
  * 3 s warm-up and the steady window (`steadyS`). Its JSON summary once it is done.
+ * `extraArgs` go to `psr-sim load` as they are (`['--tenant', 'espeak']`).
  */
-export function emulatedLoad(cpuList, port, calls, steadyS) {
+export function emulatedLoad(cpuList, port, calls, steadyS, extraArgs = []) {
   const rampMs = Math.min(10_000, calls * 25);
   const warmMs = 3000;
   const client = spawnPinned(
@@ -93,6 +94,7 @@ export function emulatedLoad(cpuList, port, calls, steadyS) {
       '--duration',
       String(rampMs + warmMs + steadyS * 1000 + 2000),
       '--json',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

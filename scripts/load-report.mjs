@@ -152,13 +152,13 @@ export function markdown(r) {
       '',
       "Latencies are p50 / p99 in ms, over the steady window (first chunks: over the whole run, as streams start on an idle line mostly when calls begin); pacing lag and arrival jitter also give the maximum (the server keeps a histogram: its bucket bound). The event-loop lag includes the monitor's 10 ms resolution. `*`: the emulator was saturated (its figures then describe it, not the server).",
       '',
-      '| calls | verdict | server CPU % | RSS MB | RSS/call KB | loop lag | pacing lag | arrival jitter | underruns | first chunk | first-chunk processing | barge-in stop | stale audio after barge-in (server) | stale audio heard p50/p95/max (from the caller’s onset) | margin p1/p50 | sends per timer wake | failures | emulator CPU % |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| calls | verdict | server CPU % | RSS MB | RSS/call KB | loop lag | pacing lag | arrival jitter | underruns | first chunk | first-chunk processing | barge-in stop | stale audio after barge-in (server) | stale audio heard p50/p95/max (from the caller’s onset) | margin p1/p50 | sends per timer wake | failures | emulator CPU % | /readyz: not ready / answers (its CPU share, lag p99 ms: p50 / max) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...[...run.steps]
         .sort((a, b) => a.calls - b.calls)
         .map(
           (s) =>
-            `| ${s.calls} | ${s.passed ? 'pass' : 'fail'}${s.emulatorBound ? ' *' : ''} | ${s.serverCpuPct} | ${s.rssMb} | ${s.rssPerCallKb} | ${p(s.eventLoopLagMs)} | ${p(s.pacingLagMs)}${s.pacingLagMs?.maxAtMost ? ` / ≤ ${s.pacingLagMs.maxAtMost}` : ''} | ${s.clientJitterMs ? `${Math.round(s.clientJitterMs.p50)} / ${Math.round(s.clientJitterMs.p99)} / ${Math.round(s.clientJitterMs.max)}` : '–'} | ${s.underruns} (${s.underrunMs} ms) | ${p(s.firstChunkMs)} | ${p(s.firstChunkProcessingMs)} | ${p(s.bargeInStopMs)} | ${p(s.bargeInStaleAudioMs)} | ${s.heardStaleMs ? `${Math.round(s.heardStaleMs.p50)} / ${Math.round(s.heardStaleMs.p95)} / ${Math.round(s.heardStaleMs.max)}` : '–'} | ${s.marginMs ? `${Math.round(s.marginMs.p1)} / ${Math.round(s.marginMs.p50)}` : '–'} | ${s.sendsPerTimerWake ?? '–'} | ${s.failures} | ${s.clientCpuPct} |`,
+            `| ${s.calls} | ${s.passed ? 'pass' : 'fail'}${s.emulatorBound ? ' *' : ''} | ${s.serverCpuPct} | ${s.rssMb} | ${s.rssPerCallKb} | ${p(s.eventLoopLagMs)} | ${p(s.pacingLagMs)}${s.pacingLagMs?.maxAtMost ? ` / ≤ ${s.pacingLagMs.maxAtMost}` : ''} | ${s.clientJitterMs ? `${Math.round(s.clientJitterMs.p50)} / ${Math.round(s.clientJitterMs.p99)} / ${Math.round(s.clientJitterMs.max)}` : '–'} | ${s.underruns} (${s.underrunMs} ms) | ${p(s.firstChunkMs)} | ${p(s.firstChunkProcessingMs)} | ${p(s.bargeInStopMs)} | ${p(s.bargeInStaleAudioMs)} | ${s.heardStaleMs ? `${Math.round(s.heardStaleMs.p50)} / ${Math.round(s.heardStaleMs.p95)} / ${Math.round(s.heardStaleMs.max)}` : '–'} | ${s.marginMs ? `${Math.round(s.marginMs.p1)} / ${Math.round(s.marginMs.p50)}` : '–'} | ${s.sendsPerTimerWake ?? '–'} | ${s.failures} | ${s.clientCpuPct} | ${readinessText(s.readiness)} |`,
         ),
       '',
     );
@@ -175,4 +175,10 @@ export function markdown(r) {
       );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A step's `/readyz` answers: `2 / 10 (0.71 / 0.8, 12 / 30)`; `–` when not measured. */
+export function readinessText(r) {
+  if (!r?.polls) return '–';
+  return `${r.notReady} / ${r.polls} (${r.cpu.p50} / ${r.cpu.max}, ${r.lagMs.p50} / ${r.lagMs.max})`;
 }

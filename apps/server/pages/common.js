@@ -32,6 +32,11 @@ const addFact = (list, name, value) => {
   dd.dataset.fact = name;
   list.append(dt, dd);
 };
+/**
+ * A call's one string: tenant and id, each URI-encoded, joined by `/` (two tenants may use
+ * the same call id); its page is `/calls/<key>`, its API `/api/calls/<key>`.
+ */
+const callKey = (call) => `${encodeURIComponent(call.tenant)}/${encodeURIComponent(call.id)}`;
 /** A call's age, `m:ss`, up to its end. */
 const age = (call) => {
   const s = Math.max(
@@ -56,17 +61,17 @@ const batched = (render) => {
   };
 };
 /**
- * Keeps `calls` (call id → listed call) up to date from the event stream's `call` and `gone`
+ * Keeps `calls` (call key → listed call) up to date from the event stream's `call` and `gone`
  * events, asking `changed` after each, and says in `status` when the stream drops.
  */
 const followCalls = (events, calls, changed, status) => {
   events.addEventListener('call', (e) => {
     const call = JSON.parse(e.data);
-    calls.set(call.id, call);
+    calls.set(callKey(call), call);
     changed();
   });
   events.addEventListener('gone', (e) => {
-    calls.delete(JSON.parse(e.data).id);
+    calls.delete(callKey(JSON.parse(e.data)));
     changed();
   });
   events.onerror = () => {

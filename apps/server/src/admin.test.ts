@@ -3,12 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { decodeWav } from '@psrkit/protocol';
 import { placeCall } from '@psrkit/simulator';
-import type { Bot, TextToSpeech } from '@psrkit/transport';
-import pino from 'pino';
-import { of } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserIt,
@@ -17,35 +13,18 @@ import {
   withBrowser,
 } from '../../../tests/fixtures/browser.js';
 import { recordRow } from '../../../tests/fixtures/reliability-rows.js';
+import {
+  capturedLogger,
+  startAdminServer,
+  ADMIN_TOKEN as token,
+  tone,
+} from './__fixtures__/admin-server.js';
 import { until } from './__fixtures__/until.js';
 import type { LiveCall } from './call-directory.js';
-import { parseConfig } from './config.js';
-import { type ReferenceServer, startReferenceServer } from './reference-server.js';
+import type { ReferenceServer } from './reference-server.js';
 
-const tone = (ms: number, hz = 440) =>
-  Int16Array.from({ length: ms * 8 }, (_, i) => 6000 * Math.sin((2 * Math.PI * hz * i) / 8000));
-/** Speaks 100 ms of tone per character. */
-const toneTts: TextToSpeech = {
-  specificationVersion: 1,
-  name: 'tone',
-  sampleRate: 8000,
-  voices: ['low', 'high'],
-  synthesize: (text) => of(tone(100 * text.length, 550)),
-};
-/** Says nothing until told: the operator drives the call. */
-const quietBot: Bot = async (call) => void (await call.closed);
-const ADMIN = 'ops:adm1n-secret';
-
-const logLines: Record<string, unknown>[] = [];
-const logger = pino(
-  { level: 'info' },
-  new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  }),
-);
+const ADMIN = `ops:${token}`;
+const { logger, lines: logLines } = capturedLogger();
 const servers: ReferenceServer[] = [];
 let recordings: string;
 beforeAll(async () => {
@@ -59,31 +38,10 @@ afterAll(async () => {
 });
 
 async function start(argv: string[]) {
-  const config = parseConfig(['--host', '127.0.0.1', '--port', '0', ...argv], {});
-  const server = await startReferenceServer(config, quietBot, logger, { tts: () => toneTts });
-  servers.push(server);
-  const base = `http://127.0.0.1:${server.address.port}`;
-  const api = async (
-    path: string,
-    init: { token?: string; method?: string; body?: string } = {},
-  ) => {
-    const response = await fetch(`${base}${path}`, {
-      method: init.method ?? 'GET',
-      headers: init.token ? { authorization: `Bearer ${init.token}` } : {},
-      ...(init.body !== undefined && { body: init.body }),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // HTML or WAV
-    }
-    return { status: response.status, body: body as Record<string, unknown>, response };
-  };
-  return { server, base, api };
+  const started = await startAdminServer(argv, logger);
+  servers.push(started.server);
+  return started;
 }
-const token = 'adm1n-secret';
 
 describe('the operator routes: live calls and call control', () => {
   it('are off without --admin-tokens, and need an admin token (not a PSR call token)', async () => {

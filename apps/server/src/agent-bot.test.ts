@@ -1,10 +1,16 @@
 // `psrkit-server --bot @psrkit/agent`, configured by the environment, against a local
-// OpenAI-compatible service (streamed chat completions with a tool call; transcriptions)
-// and the emulator: the caller's words reach the model, the reply is heard, and the model's
-// `transfer` transfers. A missing setting is one line and exit code 2.
+// OpenAI-compatible service (streamed chat completions with a tool call; transcriptions),
+// a local OpenAI-compatible speech endpoint (the agent's default voice) and the emulator:
+// the caller's words reach the model, the reply is heard, and the model's `transfer`
+// transfers; a greeting is synthesised once per distinct text, whatever the number of calls.
+// A missing setting is one line and exit code 2.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startOpenAiSpeechServer } from '@psrkit/plugin-tts-openai/testing';
 import { createStream } from '@psrkit/protocol';
 import {
   type CallReport,
@@ -16,10 +22,54 @@ import { describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer } from '../../../packages/agent/src/__fixtures__/openai-compatible-server.js';
 import { root, spawnServer } from './__fixtures__/spawn-server.js';
 
+type ChatService = Awaited<ReturnType<typeof startOpenAiCompatibleServer>>;
+
+/**
+ * The agent on a server of its own, its chat model and recogniser `service`, its voice a
+ * local speech endpoint, its prompt cache in a folder of its own; `stop()` stops all three.
+ */
+async function startAgent(service: ChatService, env: Record<string, string>) {
+  const speech = await startOpenAiSpeechServer();
+  const cache = mkdtempSync(join(tmpdir(), 'psrkit-tts-cache-'));
+  const stopSpeech = async () => {
+    await speech.close();
+    rmSync(cache, { recursive: true, force: true });
+  };
+  try {
+    const server = await spawnServer(['--bot', '@psrkit/agent'], {
+      env: {
+        PSRKIT_LLM_BASE_URL: `${service.url}/v1`,
+        PSRKIT_LLM_MODEL: 'local-chat',
+        PSRKIT_STT_BASE_URL: service.url,
+        PSRKIT_AGENT_VAD: 'webrtc',
+        PSRKIT_TTS_BASE_URL: speech.url,
+        PSRKIT_TTS_CACHE_DIR: cache,
+        ...env,
+      },
+    });
+    return {
+      server,
+      speech,
+      async stop() {
+        try {
+          await server.stop();
+        } finally {
+          await stopSpeech();
+          await service.close();
+        }
+      },
+    };
+  } catch (error) {
+    await stopSpeech();
+    await service.close();
+    throw error;
+  }
+}
+
 const sample = (name: string) =>
   fileURLToPath(import.meta.resolve(`@psrkit/simulator/samples/${name}`));
 
-describe('psrkit-server --bot @psrkit/agent', () => {
+describe.concurrent('psrkit-server --bot @psrkit/agent', () => {
   it('talks with the caller through a chat model and transfers when the model calls the tool', async () => {
     const service = await startOpenAiCompatibleServer({
       transcripts: ['I would like to speak to a person please.'],
@@ -30,15 +80,9 @@ describe('psrkit-server --bot @psrkit/agent', () => {
         },
       ],
     });
-    const server = await spawnServer(['--bot', '@psrkit/agent'], {
-      env: {
-        PSRKIT_LLM_BASE_URL: `${service.url}/v1`,
-        PSRKIT_LLM_API_KEY: 'sk-local',
-        PSRKIT_LLM_MODEL: 'local-chat',
-        PSRKIT_STT_BASE_URL: service.url,
-        PSRKIT_AGENT_GREETING: 'Hello {danh_xung}, how can I help?',
-        PSRKIT_AGENT_VAD: 'webrtc',
-      },
+    const { server, speech, stop } = await startAgent(service, {
+      PSRKIT_LLM_API_KEY: 'sk-local',
+      PSRKIT_AGENT_GREETING: 'Hello {danh_xung}, how can I help?',
     });
     try {
       const hello = await loadCallerAudio(
@@ -65,6 +109,11 @@ describe('psrkit-server --bot @psrkit/agent', () => {
       expect(report.summary.violations).toBe(0);
       expect(report.summary.firstReplyMs).toHaveLength(1); // the reply was heard
       expect(report.transfer?.extension).toBe('101');
+      // Its voice: the speech endpoint, with the LLM's key (no PSRKIT_TTS_API_KEY given).
+      expect(speech.requests.map((r) => [r.input, r.authorization])).toEqual([
+        ['Hello anh Nam, how can I help?', 'Bearer sk-local'],
+        ['Of course, I am transferring you now.', 'Bearer sk-local'],
+      ]);
       // The agent's per-turn latencies, on the server's /metrics.
       const metrics = await (
         await fetch(server.url.replace(/^ws/, 'http').replace(/\/$/, '/metrics'))
@@ -72,8 +121,7 @@ describe('psrkit-server --bot @psrkit/agent', () => {
       for (const name of ['stt', 'first_token', 'voice_to_voice'])
         expect(metrics).toMatch(new RegExp(`^psrkit_bot_agent_${name}_seconds_count 1$`, 'm'));
     } finally {
-      await server.stop();
-      await service.close();
+      await stop();
     }
   }, 60_000);
 
@@ -84,14 +132,7 @@ describe('psrkit-server --bot @psrkit/agent', () => {
       transcripts: ['Tell me about your plans.', 'Wait, how much is it?'],
       replies: [{ text: long }, { text: 'It is ten dollars a month.' }],
     });
-    const server = await spawnServer(['--bot', '@psrkit/agent'], {
-      env: {
-        PSRKIT_LLM_BASE_URL: `${service.url}/v1`,
-        PSRKIT_LLM_MODEL: 'local-chat',
-        PSRKIT_STT_BASE_URL: service.url,
-        PSRKIT_AGENT_VAD: 'webrtc',
-      },
-    });
+    const { server, stop } = await startAgent(service, {});
     try {
       const sample = (name: string) =>
         loadCallerAudio(
@@ -119,24 +160,17 @@ describe('psrkit-server --bot @psrkit/agent', () => {
         content: 'Wait, how much is it?',
       });
     } finally {
-      await server.stop();
-      await service.close();
+      await stop();
     }
   }, 60_000);
 
   it('PSRKIT_DETECT_ANSWER=hold: a voicemail hears PSRKIT_VOICEMAIL_MESSAGE after its beep, never the greeting', async () => {
     const service = await startOpenAiCompatibleServer({ transcripts: [], replies: [] });
-    const server = await spawnServer(['--bot', '@psrkit/agent'], {
-      env: {
-        PSRKIT_LLM_BASE_URL: `${service.url}/v1`,
-        PSRKIT_LLM_MODEL: 'local-chat',
-        PSRKIT_STT_BASE_URL: service.url,
-        PSRKIT_AGENT_VAD: 'webrtc',
-        PSRKIT_AGENT_GREETING: 'Hello {danh_xung}, this is Acme.',
-        PSRKIT_DETECT_ANSWER: 'hold',
-        PSRKIT_DETECT_ANSWER_USE: 'cadence',
-        PSRKIT_VOICEMAIL_MESSAGE: 'Hello {danh_xung}, please call Acme back.',
-      },
+    const { server, stop } = await startAgent(service, {
+      PSRKIT_AGENT_GREETING: 'Hello {danh_xung}, this is Acme.',
+      PSRKIT_DETECT_ANSWER: 'hold',
+      PSRKIT_DETECT_ANSWER_USE: 'cadence',
+      PSRKIT_VOICEMAIL_MESSAGE: 'Hello {danh_xung}, please call Acme back.',
     });
     const api = await startPsrApiEmulator({
       tokens: ['t'],
@@ -164,10 +198,39 @@ describe('psrkit-server --bot @psrkit/agent', () => {
       expect(verdict).toMatchObject({ answered_by: 'voicemail', mode: 'hold' });
     } finally {
       await api.close({ hangUp: true });
-      await server.stop();
-      await service.close();
+      await stop();
     }
   }, 60_000);
+
+  it('a voice with two variables, its greeting synthesised once per distinct text over many calls', async () => {
+    const service = await startOpenAiCompatibleServer({ transcripts: [], replies: [] });
+    const { server, speech, stop } = await startAgent(service, {
+      PSRKIT_TTS: 'openai',
+      PSRKIT_TTS_API_KEY: 'tts-key',
+      PSRKIT_AGENT_LANGUAGE: 'vi',
+      PSRKIT_AGENT_GREETING: 'Xin chào {danh_xung}, em gọi từ ACME.',
+    });
+    try {
+      const reports = [];
+      for (const name of ['anh Nam', 'anh Nam', 'chị Lan', 'anh Nam'])
+        reports.push(
+          await placeCall({
+            url: server.url,
+            params: { danh_xung: name },
+            caller: new Int16Array(0),
+            tailMs: 4000,
+          }),
+        );
+      expect(speech.requests.map((r) => [r.input, r.authorization])).toEqual([
+        ['Xin chào anh Nam, em gọi từ ACME.', 'Bearer tts-key'],
+        ['Xin chào chị Lan, em gọi từ ACME.', 'Bearer tts-key'],
+      ]);
+      // Every caller heard the whole greeting (65 ms a character from the speech endpoint).
+      for (const report of reports) expect(report.summary.botAudioMs).toBeGreaterThan(2000);
+    } finally {
+      await stop();
+    }
+  }, 90_000);
 
   it('a missing setting is one line naming the variable, exit code 2', async () => {
     const result = await promisify(execFile)(

@@ -16,9 +16,9 @@ const replies: number[] = [];
 
 beforeAll(async () => {
   server = await spawnServer([], { env: { DEMO_VAD: 'webrtc' } });
-  // Calls from the moment it is ready (its warm-up done), as PSR's would be.
-  const ready = server.url.replace(/^ws/, 'http').replace(/\/$/, '/readyz');
-  await until(async () => (await fetch(ready)).ok);
+  // Calls from the moment its warm-up is done, as PSR's would be (its /readyz may also say
+  // `overloaded` while the tier takes a core away).
+  await until(() => server.logs.some((l) => l['msg'] === 'warm: ready for calls'));
   const alo = await loadCallerAudio(
     fileURLToPath(import.meta.resolve('@psrkit/simulator/samples/answers/alo-vi.wav')),
   );

@@ -37,8 +37,8 @@ describe('DirectoryBook', () => {
       ['c', 'closed'],
       ['a', 'closed'],
     ]);
-    expect(book.get('b')?.state).toBe('open');
-    expect(book.get('a')?.state).toBe('closed');
+    expect(book.get({ tenant: 't', id: 'b' })?.state).toBe('open');
+    expect(book.get({ tenant: 't', id: 'a' })?.state).toBe('closed');
     expect(changes).toHaveLength(5);
   });
 
@@ -64,14 +64,66 @@ describe('the local directory', () => {
       asked.push(`${command.type} by ${by}`);
       return { ok: true, detail: 'done' };
     });
-    expect(await directory.send('x', { type: 'hangup' }, 'ops@127.0.0.1')).toEqual({
+    const x = { tenant: 't', id: 'x' };
+    expect(await directory.send(x, { type: 'hangup' }, 'ops@127.0.0.1')).toEqual({
       ok: true,
       detail: 'done',
     });
     expect(asked).toEqual(['hangup by ops@127.0.0.1']);
     directory.update(ended('x', Date.now()));
-    expect(await directory.send('x', { type: 'hangup' }, 'ops')).toMatchObject({ status: 409 });
-    expect(await directory.send('y', { type: 'hangup' }, 'ops')).toMatchObject({ status: 404 });
+    expect(await directory.send(x, { type: 'hangup' }, 'ops')).toMatchObject({ status: 409 });
+    expect(await directory.send({ tenant: 't', id: 'y' }, { type: 'hangup' }, 'ops')).toMatchObject(
+      { status: 404 },
+    );
+    // The same id in another tenant is another call.
+    expect(await directory.send({ tenant: 'u', id: 'x' }, { type: 'hangup' }, 'ops')).toMatchObject(
+      { status: 404 },
+    );
+    directory.close();
+  });
+});
+
+describe('calls are known by tenant and id', () => {
+  it('two tenants with one call id are two calls: listed both, each ended alone', () => {
+    const book = new DirectoryBook();
+    book.apply({ type: 'call', call: call('same', { tenant: 'a' }) });
+    book.apply({ type: 'call', call: call('same', { tenant: 'b' }) });
+    expect(book.list().map((c) => c.tenant)).toEqual(['a', 'b']);
+    book.apply({
+      type: 'call',
+      call: call('same', {
+        tenant: 'a',
+        state: 'closed',
+        end: { reason: 'x', durationMs: 1, at: Date.now() },
+      }),
+    });
+    expect(book.get({ tenant: 'b', id: 'same' })?.state).toBe('open');
+    expect(book.get({ tenant: 'a', id: 'same' })?.state).toBe('closed');
+    book.apply({ type: 'gone', tenant: 'a', id: 'same' });
+    expect(book.list().map((c) => [c.tenant, c.state])).toEqual([['b', 'open']]);
+  });
+
+  it('a replaced call (same tenant and id, started earlier) ending leaves the newer one live and held', async () => {
+    const directory = createLocalDirectory();
+    const older = call('r', { startedAt: 100 });
+    const newer = call('r', { startedAt: 200 });
+    const ran: string[] = [];
+    directory.register(older, async () => {
+      ran.push('older');
+      return { ok: true, detail: 'older' };
+    });
+    directory.register(newer, async () => {
+      ran.push('newer');
+      return { ok: true, detail: 'newer' };
+    });
+    directory.update({
+      ...older,
+      state: 'closed',
+      end: { reason: 'replaced', durationMs: 1, at: 1 },
+    });
+    expect(directory.get(newer)?.state).toBe('open');
+    expect(await directory.send(newer, { type: 'hangup' }, 'ops')).toMatchObject({ ok: true });
+    expect(ran).toEqual(['newer']);
     directory.close();
   });
 });

@@ -9,12 +9,29 @@ export interface CallLogEntry {
   readonly detail?: string;
 }
 
-/** A call as the live calls page and `/api/calls` show it. */
-export interface LiveCall {
-  readonly id: string;
+/**
+ * Which call: PSR's `call_id` is unique within a tenant only, so a call is always named by
+ * both (two tenants may use the same id at once).
+ */
+export interface CallRef {
   readonly tenant: string;
+  readonly id: string;
+}
+
+/**
+ * A call's one string: its tenant and id, each URI-encoded, joined by `/` — the key of every
+ * map and Redis key, and the tail of its paths (`/calls/<tenant>/<id>`).
+ */
+export function callKey({ tenant, id }: CallRef): string {
+  return `${encodeURIComponent(tenant)}/${encodeURIComponent(id)}`;
+}
+
+/** A call as the live calls page and `/api/calls` show it. */
+export interface LiveCall extends CallRef {
   /** The process that holds the call. */
   readonly pid: number;
+  /** The node that holds the call, with a directory shared by several nodes (Redis). */
+  readonly node?: string;
   /** Epoch ms when the call was accepted. */
   readonly startedAt: number;
   readonly state: 'open' | 'ending' | 'closed';
@@ -67,7 +84,7 @@ export type CommandResult =
 /** A change to the directory: a call appeared or changed, or was forgotten. */
 export type DirectoryChange =
   | { readonly type: 'call'; readonly call: LiveCall }
-  | { readonly type: 'gone'; readonly id: string };
+  | { readonly type: 'gone'; readonly tenant: string; readonly id: string };
 
 /** Runs a command on a call this process holds; `by` says who asked (for the log). */
 export type CommandHandler = (command: CallCommand, by: string) => Promise<CommandResult>;
@@ -82,16 +99,21 @@ export type CommandHandler = (command: CallCommand, by: string) => Promise<Comma
 export interface CallDirectory {
   /** The holder of a call announces it, with what runs commands on it. */
   register(call: LiveCall, handler: CommandHandler): void;
-  /** The holder's newer view of a call; `state: 'closed'` ends it (kept a while as ended). */
+  /**
+   * The holder's newer view of a call; `state: 'closed'` ends it (kept a while as ended). A
+   * view older than the call listed under the same tenant and id (`startedAt`: a call that
+   * was replaced) changes nothing.
+   */
   update(call: LiveCall): void;
   /** Live calls, then recently ended ones (newest first). */
   list(): readonly LiveCall[];
-  get(id: string): LiveCall | undefined;
+  get(call: CallRef): LiveCall | undefined;
   /** Every change from now on; returns the way to stop. */
   watch(listener: (change: DirectoryChange) => void): () => void;
   /** Runs a command on the process that holds the call. */
-  send(id: string, command: CallCommand, by: string): Promise<CommandResult>;
-  close(): void;
+  send(call: CallRef, command: CallCommand, by: string): Promise<CommandResult>;
+  /** Stops; a directory shared over the network resolves once it has left it. */
+  close(): void | Promise<void>;
 }
 
 /** How many ended calls are kept, and for how long. */
@@ -115,27 +137,35 @@ export class DirectoryBook {
     private readonly now: () => number = Date.now,
   ) {}
 
-  apply(change: DirectoryChange): void {
+  /**
+   * Applies a change and tells the listeners; returns false for one that changes nothing: an
+   * unknown call gone, or a view of a call older than the one listed under its tenant and id
+   * (a call replaced by a newer one with the same id: its end must not end the newer one).
+   */
+  apply(change: DirectoryChange): boolean {
     if (change.type === 'gone') {
-      if (!this.live.delete(change.id) && !this.ended.delete(change.id)) return;
-    } else if (change.call.state === 'closed') {
-      this.live.delete(change.call.id);
-      this.ended.delete(change.call.id); // re-inserted: newest last
-      this.ended.set(change.call.id, change.call);
+      const key = callKey(change);
+      if (!this.live.delete(key) && !this.ended.delete(key)) return false;
     } else {
-      this.ended.delete(change.call.id); // a call id that came back
-      this.live.set(change.call.id, change.call);
+      const key = callKey(change.call);
+      const listed = this.live.get(key) ?? this.ended.get(key);
+      if (listed && listed.startedAt > change.call.startedAt) return false;
+      this.live.delete(key);
+      this.ended.delete(key); // re-inserted: newest last
+      if (change.call.state === 'closed') this.ended.set(key, change.call);
+      else this.live.set(key, change.call);
     }
     for (const listener of this.listeners) listener(change);
     if (change.type === 'call' && change.call.state === 'closed') this.prune();
+    return true;
   }
 
   /** Drops ended calls past the retention (oldest first). */
   prune(): void {
     const cutoff = this.now() - this.retention.endedForMs;
-    for (const [id, call] of this.ended) {
+    for (const call of this.ended.values()) {
       if (this.ended.size <= this.retention.maxEnded && (call.end?.at ?? 0) >= cutoff) break;
-      this.apply({ type: 'gone', id });
+      this.apply({ type: 'gone', tenant: call.tenant, id: call.id });
     }
   }
 
@@ -143,8 +173,9 @@ export class DirectoryBook {
     return [...this.live.values(), ...[...this.ended.values()].reverse()];
   }
 
-  get(id: string): LiveCall | undefined {
-    return this.live.get(id) ?? this.ended.get(id);
+  get(call: CallRef): LiveCall | undefined {
+    const key = callKey(call);
+    return this.live.get(key) ?? this.ended.get(key);
   }
 
   watch(listener: (change: DirectoryChange) => void): () => void {
@@ -157,36 +188,73 @@ export class DirectoryBook {
   }
 }
 
+/**
+ * The calls a process holds, each with what runs commands on it. A call replaced by a newer
+ * one with the same tenant and id (`--duplicate-call-id replace`) ends after the newer one
+ * registered: its end forgets nothing of the newer one's.
+ */
+export class HeldCalls {
+  private readonly held = new Map<string, { call: LiveCall; handler: CommandHandler }>();
+
+  hold(call: LiveCall, handler: CommandHandler): void {
+    this.held.set(callKey(call), { call, handler });
+  }
+
+  /** Forgets `call` if it is the one held under its tenant and id. */
+  release(call: LiveCall): void {
+    const key = callKey(call);
+    if (this.held.get(key)?.call.startedAt === call.startedAt) this.held.delete(key);
+  }
+
+  handler(call: CallRef): CommandHandler | undefined {
+    return this.held.get(callKey(call))?.handler;
+  }
+
+  /** Every held call, as it was registered. */
+  calls(): LiveCall[] {
+    return [...this.held.values()].map((entry) => entry.call);
+  }
+
+  clear(): void {
+    this.held.clear();
+  }
+}
+
+/** A call as messages and logs name it: `<id> (tenant <tenant>)`, each cut short. */
+export function callName({ tenant, id }: CallRef): string {
+  return `${id.slice(0, 80)} (tenant ${tenant.slice(0, 80)})`;
+}
+
 /** Why a command reached no call: unknown, or ended. */
-export function noHolder(book: DirectoryBook, id: string): CommandResult {
-  return book.get(id)
-    ? { ok: false, status: 409, error: `call ${id} has ended` }
-    : { ok: false, status: 404, error: `no call ${id}` };
+export function noHolder(book: DirectoryBook, call: CallRef): CommandResult {
+  return book.get(call)
+    ? { ok: false, status: 409, error: `call ${callName(call)} has ended` }
+    : { ok: false, status: 404, error: `no call ${callName(call)}` };
 }
 
 /** The directory of one process: the calls it holds, commands run in place. */
 export function createLocalDirectory(retention?: Retention): CallDirectory {
   const book = new DirectoryBook(retention);
-  const handlers = new Map<string, CommandHandler>();
+  const held = new HeldCalls();
   return {
     register(call, handler) {
-      handlers.set(call.id, handler);
+      held.hold(call, handler);
       book.apply({ type: 'call', call });
     },
     update(call) {
-      if (call.state === 'closed') handlers.delete(call.id);
+      if (call.state === 'closed') held.release(call);
       book.apply({ type: 'call', call });
     },
     list: () => book.list(),
-    get: (id) => book.get(id),
+    get: (call) => book.get(call),
     watch: (listener) => book.watch(listener),
-    async send(id, command, by) {
-      const handler = handlers.get(id);
-      return handler ? handler(command, by) : noHolder(book, id);
+    async send(call, command, by) {
+      const handler = held.handler(call);
+      return handler ? handler(command, by) : noHolder(book, call);
     },
     close() {
       book.clear();
-      handlers.clear();
+      held.clear();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { CampaignError, type CampaignErrorCode } from '@psrkit/campaign';
 import { CampaignBodyProblems, campaignOfBody } from './campaigns-body.js';
 import type { CampaignRequest, CampaignRoutesOptions } from './campaigns-routes.js';
+import { hideCredentials } from './credential-text.js';
 import { BadRequest, readJsonBody, replyJson } from './http-replies.js';
 
 /** The most a create request's body may hold, bytes (its contacts' text with it). */
@@ -48,7 +49,7 @@ function answer(
       command: what.command,
       by: request.by,
       status,
-      ...(error && { error }),
+      ...(error && { error: hideCredentials(error) }),
     },
     'campaign command',
   );

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CampaignEngine, CampaignInfo } from '@psrkit/campaign';
-import { type CallDirectory, type LiveCall, listedCall } from './call-directory.js';
+import { type CallDirectory, callKey, type LiveCall, listedCall } from './call-directory.js';
 import { campaignDetail } from './campaigns-view.js';
 import { openEventStream, type SendEvent } from './event-stream.js';
 
@@ -43,19 +43,20 @@ export async function streamCampaign(
       refresh.soon();
     }),
   );
-  const shown = new Set<string>();
+  const shown = new Set<string>(); // call keys
   stops.push(
     directory.watch((change) => {
       if (change.type === 'gone') {
-        if (shown.delete(change.id)) emit('gone', { id: change.id });
+        const { tenant, id: callId } = change;
+        if (shown.delete(callKey(change))) emit('gone', { tenant, id: callId });
       } else if (ofCampaign(change.call, id)) {
-        shown.add(change.call.id);
+        shown.add(callKey(change.call));
         emit('call', listedCall(change.call));
       }
     }),
   );
   const calls = directory.list().filter((call) => ofCampaign(call, id));
-  for (const call of calls) shown.add(call.id);
+  for (const call of calls) shown.add(callKey(call));
   try {
     const campaign = await campaignDetail(engine, (await engine.get(id)) ?? info);
     send('snapshot', { campaign, calls: calls.map(listedCall) });

@@ -2,10 +2,12 @@ import type { Cluster, Worker } from 'node:cluster';
 import {
   type CallCommand,
   type CallDirectory,
-  type CommandHandler,
+  type CallRef,
   type CommandResult,
+  callKey,
   DirectoryBook,
   type DirectoryChange,
+  HeldCalls,
   type LiveCall,
   noHolder,
   type Retention,
@@ -17,7 +19,7 @@ type ToPrimary =
   | {
       readonly op: 'send';
       readonly req: number;
-      readonly id: string;
+      readonly call: CallRef;
       readonly command: CallCommand;
       readonly by: string;
     }
@@ -28,7 +30,7 @@ type ToWorker =
   | {
       readonly op: 'run';
       readonly req: number;
-      readonly id: string;
+      readonly call: CallRef;
       readonly command: CallCommand;
       readonly by: string;
     }
@@ -49,7 +51,7 @@ export const COMMAND_TIMEOUT_MS = 10_000;
  */
 export function hostCallDirectory(cluster: Cluster, retention?: Retention): () => void {
   const book = new DirectoryBook(retention);
-  const owners = new Map<string, number>(); // call id → worker id
+  const owners = new Map<string, { worker: number; call: CallRef }>(); // by call key
   const waiting = new Map<number, { from: Worker; req: number; holder: number }>();
   let nextReq = 1;
   const post = (worker: Worker | undefined, message: ToWorker) => {
@@ -65,18 +67,18 @@ export function hostCallDirectory(cluster: Cluster, retention?: Retention): () =
     const m = message.psrkitDirectory;
     switch (m.op) {
       case 'call':
-        if (m.call.state === 'closed') owners.delete(m.call.id);
-        else owners.set(m.call.id, worker.id);
-        book.apply({ type: 'call', call: m.call });
+        if (!book.apply({ type: 'call', call: m.call })) return;
+        if (m.call.state === 'closed') owners.delete(callKey(m.call));
+        else owners.set(callKey(m.call), { worker: worker.id, call: m.call });
         return;
       case 'send': {
-        const holder = owners.get(m.id);
+        const holder = owners.get(callKey(m.call))?.worker;
         const target = holder === undefined ? undefined : cluster.workers?.[holder];
         if (holder === undefined || !target?.isConnected())
-          return post(worker, { op: 'result', req: m.req, result: noHolder(book, m.id) });
+          return post(worker, { op: 'result', req: m.req, result: noHolder(book, m.call) });
         const req = nextReq++;
         waiting.set(req, { from: worker, req: m.req, holder });
-        return post(target, { op: 'run', req, id: m.id, command: m.command, by: m.by });
+        return post(target, { op: 'run', req, call: m.call, command: m.command, by: m.by });
       }
       case 'ran': {
         const asked = waiting.get(m.req);
@@ -88,10 +90,10 @@ export function hostCallDirectory(cluster: Cluster, retention?: Retention): () =
   };
   const onOnline = (worker: Worker) => post(worker, { op: 'snapshot', calls: book.list() });
   const onExit = (worker: Worker) => {
-    for (const [id, holder] of owners) {
-      if (holder !== worker.id) continue;
-      owners.delete(id);
-      const call = book.get(id);
+    for (const [key, owner] of owners) {
+      if (owner.worker !== worker.id) continue;
+      owners.delete(key);
+      const call = book.get(owner.call);
       if (call)
         book.apply({
           type: 'call',
@@ -138,7 +140,7 @@ export function createWorkerDirectory(
   retention?: Retention,
 ): CallDirectory {
   const book = new DirectoryBook(retention);
-  const handlers = new Map<string, CommandHandler>();
+  const held = new HeldCalls();
   const pending = new Map<number, (result: CommandResult) => void>();
   let nextReq = 1;
   const post = (message: ToPrimary) => {
@@ -154,7 +156,7 @@ export function createWorkerDirectory(
         for (const call of m.calls) book.apply({ type: 'call', call });
         return;
       case 'run': {
-        const handler = handlers.get(m.id);
+        const handler = held.handler(m.call);
         const ran = handler
           ? handler(m.command, m.by).catch(
               (error: unknown): CommandResult => ({
@@ -163,7 +165,7 @@ export function createWorkerDirectory(
                 error: (error as Error).message,
               }),
             )
-          : Promise.resolve(noHolder(book, m.id));
+          : Promise.resolve(noHolder(book, m.call));
         void ran.then((result) => post({ op: 'ran', req: m.req, result }));
         return;
       }
@@ -176,17 +178,17 @@ export function createWorkerDirectory(
   channel.on('message', onMessage);
   return {
     register(call, handler) {
-      handlers.set(call.id, handler);
+      held.hold(call, handler);
       post({ op: 'call', call });
     },
     update(call) {
-      if (call.state === 'closed') handlers.delete(call.id);
+      if (call.state === 'closed') held.release(call);
       post({ op: 'call', call });
     },
     list: () => book.list(),
-    get: (id) => book.get(id),
+    get: (call) => book.get(call),
     watch: (listener) => book.watch(listener),
-    send(id, command, by) {
+    send(call, command, by) {
       const req = nextReq++;
       return new Promise<CommandResult>((resolve) => {
         const timer = setTimeout(() => {
@@ -197,7 +199,7 @@ export function createWorkerDirectory(
           clearTimeout(timer);
           resolve(result);
         });
-        post({ op: 'send', req, id, command, by });
+        post({ op: 'send', req, call, command, by });
       });
     },
     close() {
@@ -205,7 +207,7 @@ export function createWorkerDirectory(
       for (const resolve of pending.values())
         resolve({ ok: false, status: 503, error: 'the server is stopping' });
       pending.clear();
-      handlers.clear();
+      held.clear();
       book.clear();
     },
   };

@@ -121,6 +121,16 @@ describe('parseConfig', () => {
     expect(readme).toContain(settingsMarkdown()); // after a change: pnpm --filter @psrkit/server docs
   });
 
+  it('takes --redis-url (PSRKIT_REDIS_URL) for the call directory, with or without campaigns', () => {
+    const url = 'rediss://user:pw@redis.example:6380/1';
+    expect(parseConfig([], { PSRKIT_REDIS_URL: url })).toMatchObject({ redisUrl: url });
+    expect(parseConfig([], { PSRKIT_REDIS_URL: url }).campaigns).toBeUndefined();
+    expect(parseConfig([], {}).redisUrl).toBeUndefined();
+    expect(() => parseConfig([], { PSRKIT_REDIS_URL: 'http://redis' })).toThrow(
+      /^PSRKIT_REDIS_URL: /,
+    );
+  });
+
   it('does not change the process environment', () => {
     const before = { ...process.env };
     parseConfig(['--port', '1234'], { PSRKIT_HOST: '::1' });

@@ -1,6 +1,7 @@
 import type { TenantToken } from '@psrkit/transport';
 import { Command, Option } from 'commander';
 import { type ServerCampaignConfig, serverCampaignsOf } from './server-campaign-config.js';
+import { ConfigError } from './setting-values.js';
 import { SERVER_CAMPAIGN_SETTINGS, SETTINGS, type Setting } from './settings.js';
 import { VERSION } from './version.js';
 
@@ -37,7 +38,18 @@ export interface ServerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly logFormat: 'json' | 'pretty';
   readonly workers: number;
+  /** After SIGTERM, new calls are still accepted this long (readiness already off), ms. */
+  readonly drainGraceMs: number;
+  /** Live calls may go on this long after SIGTERM or SIGINT (the grace included), ms. */
   readonly drainTimeoutMs: number;
+  /** `/readyz` answers 503 above these (`--ready-max-cpu`, `--ready-max-lag-ms`). */
+  readonly readyMaxCpu: number;
+  readonly readyMaxLagMs: number;
+  /** … and with this many calls live (`--ready-max-calls`). */
+  readonly readyMaxCalls: number | undefined;
+  /** PEM files: the one port serves `wss://` and `https://` (both or neither). */
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
   readonly duplicateCallId: 'reject' | 'replace';
   /** What a call does when its bot fails: hang up, or transfer to an extension. */
   readonly onBotError:
@@ -62,6 +74,8 @@ export interface ServerConfig {
   readonly warnings: readonly string[];
   /** `psrkit-server --psr-url … --campaign-db|--redis-url`: it runs campaigns itself. */
   readonly campaigns?: ServerCampaignConfig;
+  /** `--redis-url`: the call directory every node shares (and the campaigns' store, if any). */
+  readonly redisUrl?: string;
 }
 
 /** The command line, made from the settings table: every flag, its variable and default (`--help`). */
@@ -141,9 +155,11 @@ export function parseConfig(
   const config = serverConfigOf(command, env, isTty, SERVER_CAMPAIGN_SETTINGS);
   const { values, fromFlag } = readSettings(command, SERVER_CAMPAIGN_SETTINGS, env);
   const { campaigns, warnings } = serverCampaignsOf(values, fromFlag, config);
+  const redisUrl = values['redisUrl'] as string | undefined;
   return {
     ...config,
     ...(campaigns && { campaigns }),
+    ...(redisUrl && { redisUrl }),
     warnings: [
       ...config.warnings,
       ...secretFlagWarnings(SERVER_CAMPAIGN_SETTINGS, fromFlag),
@@ -167,6 +183,11 @@ export function serverConfigOf(
     ...values,
     logFormat: values['logFormat'] ?? (isTty ? 'pretty' : 'json'),
   } as Omit<ServerConfig, 'warnings'>;
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined))
+    throw new ConfigError(
+      config.tlsKey === undefined ? '--tls-key' : '--tls-cert',
+      'give --tls-cert and --tls-key together (PSRKIT_TLS_CERT, PSRKIT_TLS_KEY)',
+    );
   return { ...config, warnings: warningsFor(config, env, fromFlag, alsoKnown) };
 }
 
@@ -206,5 +227,11 @@ function warningsFor(
           `--lead-ms ${config.leadMs} is less than one chunk (${chunkMs} ms) and a 40 ms margin: streams will run dry between chunks`,
         ]
       : [];
-  return [...unknownVariables, ...secretFlags, ...shortLead];
+  const longGrace =
+    config.drainGraceMs > config.drainTimeoutMs
+      ? [
+          `--drain-grace-ms ${config.drainGraceMs} is longer than --drain-timeout-ms ${config.drainTimeoutMs}: after SIGTERM new calls are refused (and live ones ended) at ${config.drainTimeoutMs} ms`,
+        ]
+      : [];
+  return [...unknownVariables, ...secretFlags, ...shortLead, ...longGrace];
 }

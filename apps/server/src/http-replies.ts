@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { text } from 'node:stream/consumers';
+import { quoteRefused } from './credential-text.js';
 
 /**
  * What the operator pages may load: their own inline script and style, the server's own
@@ -40,7 +40,10 @@ export class BadRequest extends Error {
 
 /**
  * Reads a request's body as a JSON object (an empty body is `{}`), at most `maxBytes`: a
- * longer one is cut off as it arrives, never held whole.
+ * longer one is not kept (what comes past the limit is read and dropped, so the answer
+ * reaches the client instead of a reset connection; the server's request timeout bounds a
+ * body that never ends). Text that is not JSON is quoted in the error only when it does not
+ * look like a credential (else its size and shape).
  * @throws {BadRequest} 413 over the size, 400 for what is not a JSON object
  */
 export async function readJsonBody(
@@ -49,28 +52,37 @@ export async function readJsonBody(
 ): Promise<Record<string, unknown>> {
   const tooLarge = () => new BadRequest(`the body is over ${maxBytes} bytes`, 413);
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
-  let size = 0;
-  let over = false;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= maxBytes) return;
-    over = true;
-    req.destroy();
-  });
-  let body: string;
-  try {
-    body = await text(req);
-  } catch {
-    throw over ? tooLarge() : new BadRequest('the body was cut off');
-  }
+  const body = await readBodyText(req, maxBytes);
+  if (body === undefined) throw tooLarge();
   if (body.trim() === '') return {};
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    throw new BadRequest(`the body is not JSON: ${JSON.stringify(body.slice(0, 60))}`);
+    throw new BadRequest(`the body is not JSON: ${quoteRefused(body, 60)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new BadRequest('the body must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+/** The whole body as text, or undefined when it is over `maxBytes` (the rest read and dropped). */
+function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return new Promise((resolve, reject) => {
+    const cutOff = () => reject(new BadRequest('the body was cut off'));
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.once('end', () =>
+      resolve(size > maxBytes ? undefined : Buffer.concat(chunks).toString('utf8')),
+    );
+    req.once('error', cutOff);
+    req.once('close', () => {
+      if (!req.complete) cutOff();
+    });
+  });
 }

@@ -1,19 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearerTokenCheck, type PsrServer } from '@psrkit/transport';
+import { bearerTokenCheck } from '@psrkit/transport';
 import type { Registry } from 'prom-client';
+import type { NodeLoad } from './node-load.js';
 
 /**
- * `GET /healthz` (alive), `GET /readyz` (warm and accepting calls), `GET /metrics`
- * (Prometheus). `warm()` is false until the hot paths have run (see `warmUp`). With
- * `metricsToken`, /readyz and /metrics answer 401 without `Authorization: Bearer <token>`
- * (/healthz stays open: it says only that the process is alive).
+ * `GET /healthz` (alive), `GET /readyz` (ready for calls: warm, not draining, under the
+ * load thresholds — the node's load as JSON, 200 or 503), `GET /metrics` (Prometheus).
+ * With `metricsToken`, /readyz and /metrics answer 401 without `Authorization: Bearer
+ * <token>` (/healthz stays open: it says only that the process is alive).
  */
-export function healthRoutes(
-  psr: () => PsrServer | undefined,
-  registry: Registry,
-  warm: () => boolean = () => true,
-  metricsToken?: string,
-) {
+export function healthRoutes(load: () => NodeLoad, registry: Registry, metricsToken?: string) {
   const authorized = metricsToken ? bearerTokenCheck([metricsToken]) : () => true;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -30,13 +26,8 @@ export function healthRoutes(
       case '/healthz':
         return reply(200, 'ok\n');
       case '/readyz': {
-        const server = psr();
-        if (server?.isAccepting === true && !warm()) return reply(503, 'warming up\n');
-        const ready = server?.isAccepting === true;
-        return reply(
-          ready ? 200 : 503,
-          ready ? `ready: ${server!.activeCalls} active calls\n` : 'not accepting calls\n',
-        );
+        const now = load();
+        return reply(now.ready ? 200 : 503, `${JSON.stringify(now)}\n`, 'application/json');
       }
       case '/metrics':
         return reply(200, await registry.metrics(), registry.contentType);

@@ -1,4 +1,5 @@
-import type { TextToSpeech } from '@psrkit/pipeline';
+import type { AnyTextToSpeech } from '@psrkit/pipeline';
+import type { PsrAction } from '@psrkit/protocol';
 import type { Call, CallEvent, PsrServer } from '@psrkit/transport';
 import {
   CALL_LOG_LENGTH,
@@ -6,8 +7,10 @@ import {
   type CallDirectory,
   type CallLogEntry,
   type CommandResult,
+  callKey,
   type LiveCall,
 } from './call-directory.js';
+import { runCommand } from './run-call-command.js';
 
 /** How often a live call's figures (level, frames, actions) are sent to the directory. */
 export const LIVE_UPDATE_MS = 1000;
@@ -15,147 +18,55 @@ const LEVEL_FRAMES = 10; // 200 ms of 20 ms frames
 
 export interface PublishCallsOptions {
   /** The TTS that `say` speaks with (the bot module's), if any. */
-  readonly tts: () => TextToSpeech | undefined;
+  readonly tts: () => AnyTextToSpeech | undefined;
+}
+
+/** A call this server holds, as the directory is kept told of it. */
+interface TrackedCall {
+  /** The call as the directory lists it now. */
+  readonly view: () => LiveCall;
+  /** Something changed that waits for the next periodic update (level, frames, chunks). */
+  dirty: boolean;
 }
 
 /**
  * Puts every call of this server in the directory and keeps it current: state, whether
  * the bot speaks, the remote party's level, frames and actions so far, an event log; and
- * runs the directory's commands on it (hangup, transfer, say). Returns how to attach a
- * call's recording once it is on disk, and how to stop.
+ * runs the directory's commands on it (hangup, transfer, say). Calls are known by tenant
+ * and id. Returns how to attach a call's recording once it is on disk (given the call the
+ * server opened), and how to stop.
  */
 export function publishCalls(
   server: PsrServer,
   directory: CallDirectory,
   { tts }: PublishCallsOptions,
-): { recorded(callId: string, file: string): void; close(): void } {
-  const tracked = new Map<string, { view: () => LiveCall; dirty: boolean }>();
-  const ended = new Map<string, LiveCall>(); // the last view of calls whose recording may follow
+): { recorded(call: Call, file: string): void; close(): void } {
+  const tracked = new Map<string, TrackedCall>(); // by call key
+  // The last view of each ended call, whose recording may follow (by the call itself: a
+  // replaced call and the one that replaced it share a key).
+  const ended = new WeakMap<Call, LiveCall>();
 
   server.on('call-open', (call) => {
-    const startedAt = Date.now();
-    const log: CallLogEntry[] = [];
-    const energy = new Float64Array(LEVEL_FRAMES);
-    let frames = 0;
-    const note = (event: string, detail?: string) => {
-      log.push({ atMs: Date.now() - startedAt, event, ...(detail !== undefined && { detail }) });
-      if (log.length > CALL_LOG_LENGTH) log.shift();
-    };
-    const campaign = campaignOf(call.params);
-    const view = (): LiveCall => {
-      const heard = Math.min(frames, LEVEL_FRAMES);
-      let sum = 0;
-      for (let i = 0; i < heard; i++) sum += energy[i]!;
-      return {
-        id: call.id,
-        tenant: call.tenant,
-        pid: process.pid,
-        startedAt,
-        state: call.state,
-        botSpeaking: call.speaking,
-        callerLevelDbfs: heard === 0 ? null : dbfs(sum / heard),
-        framesIn: call.stats.framesIn,
-        actionsSent: Object.values(call.stats.actionsSent).reduce((a, b) => a + b, 0),
-        log: [...log],
-        ...(campaign && { campaign }),
-        ...answeredByOf(call.result),
-      };
-    };
-    const entry = { view, dirty: false };
-    tracked.set(call.id, entry);
-    const publishNow = () => {
-      entry.dirty = false;
-      directory.update(view());
-    };
-
-    call.audio().subscribe((frame) => {
-      let sum = 0;
-      for (const s of frame.samples) sum += s * s;
-      energy[frames++ % LEVEL_FRAMES] = sum / Math.max(1, frame.samples.length);
-      entry.dirty = true;
-    });
-    call.events$.subscribe((event) => {
-      const line = logLine(event);
-      if (!line) return;
-      note(line.event, line.detail);
-      if (event.type !== 'call-closed') publishNow();
-    });
-    call.actionsSent$.subscribe(({ action }) => {
-      if (action.type === 'chunk') {
+    const key = callKey(call);
+    const entry = trackCall(call, directory, (command) =>
+      runCommand(call, command, tts, () => {
         entry.dirty = true;
-        return;
-      }
-      note(
-        `action ${action.type}`,
-        action.type === 'transfer'
-          ? `to ${action.extension}`
-          : action.type === 'media'
-            ? `is_sync=${action.isSync}`
-            : undefined,
-      );
-      publishNow();
-    });
-    directory.register(view(), (command, by) => {
-      note(`command ${command.type}`, `by ${by}`);
-      publishNow();
-      return run(call, command);
-    });
+      }),
+    );
+    tracked.set(key, entry);
     void call.closed.then((end) => {
-      tracked.delete(call.id);
+      // A call replaced by a newer one with the same id leaves the newer one tracked.
+      if (tracked.get(key) === entry) tracked.delete(key);
       const last: LiveCall = {
-        ...view(),
+        ...entry.view(),
         state: 'closed',
         botSpeaking: false,
         end: { reason: end.reason, durationMs: Math.round(end.durationMs), at: Date.now() },
       };
-      ended.set(call.id, last);
-      if (ended.size > 1000) ended.delete(ended.keys().next().value!);
+      ended.set(call, last);
       directory.update(last);
     });
   });
-
-  const run = async (call: Call, command: CallCommand): Promise<CommandResult> => {
-    const entry = tracked.get(call.id);
-    if (!entry || call.state !== 'open')
-      return { ok: false, status: 409, error: `call ${call.id} is ${call.state}` };
-    const done = (detail: string): CommandResult => {
-      entry.dirty = true;
-      return { ok: true, detail };
-    };
-    switch (command.type) {
-      case 'hangup':
-      case 'transfer': {
-        const sent = command.type === 'hangup' ? call.hangup() : call.transfer(command.extension);
-        return sent.sent
-          ? done(command.type === 'hangup' ? 'hung up' : `transferred to ${command.extension}`)
-          : { ok: false, status: 409, error: sent.error.message };
-      }
-      case 'say': {
-        const engine = tts();
-        if (!engine)
-          return {
-            ok: false,
-            status: 503,
-            error: 'the bot module exports no TTS (`export const tts = () => engine`)',
-          };
-        if (command.voice !== undefined && !engine.voices.includes(command.voice))
-          return {
-            ok: false,
-            status: 400,
-            error: `$.voice: ${JSON.stringify(command.voice.slice(0, 40))} is not one of ${engine.name}'s voices (${engine.voices.slice(0, 20).join(', ')}${engine.voices.length > 20 ? ', …' : ''})`,
-          };
-        const speech = engine.synthesize(
-          command.text,
-          command.voice === undefined ? undefined : { voice: command.voice },
-        );
-        const handle = call.stream(speech, {
-          sampleRate: engine.sampleRate,
-          mode: command.mode,
-        });
-        return done(`saying (${command.mode}) as ${handle.id}`);
-      }
-    }
-  };
 
   const timer = setInterval(() => {
     for (const entry of tracked.values()) {
@@ -166,14 +77,106 @@ export function publishCalls(
   }, LIVE_UPDATE_MS);
   timer.unref();
   return {
-    recorded(callId, file) {
-      const last = ended.get(callId);
+    recorded(call, file) {
+      const last = ended.get(call);
       if (last) directory.update({ ...last, recording: file });
     },
     close() {
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Follows one call: its level, its events and actions (in its log), and registers it with
+ * the directory, whose commands go to `run`.
+ */
+function trackCall(
+  call: Call,
+  directory: CallDirectory,
+  run: (command: CallCommand) => Promise<CommandResult>,
+): TrackedCall {
+  const startedAt = Date.now();
+  const log: CallLogEntry[] = [];
+  const level = new CallerLevel();
+  const note = (event: string, detail?: string) => {
+    log.push({ atMs: Date.now() - startedAt, event, ...(detail !== undefined && { detail }) });
+    if (log.length > CALL_LOG_LENGTH) log.shift();
+  };
+  const campaign = campaignOf(call.params);
+  const entry: TrackedCall = {
+    view: () => ({
+      id: call.id,
+      tenant: call.tenant,
+      pid: process.pid,
+      startedAt,
+      state: call.state,
+      botSpeaking: call.speaking,
+      callerLevelDbfs: level.dbfs(),
+      framesIn: call.stats.framesIn,
+      actionsSent: Object.values(call.stats.actionsSent).reduce((a, b) => a + b, 0),
+      log: [...log],
+      ...(campaign && { campaign }),
+      ...answeredByOf(call.result),
+    }),
+    dirty: false,
+  };
+  const publishNow = () => {
+    entry.dirty = false;
+    directory.update(entry.view());
+  };
+  call.audio().subscribe((frame) => {
+    level.add(frame.samples);
+    entry.dirty = true;
+  });
+  call.events$.subscribe((event) => {
+    const line = logLine(event);
+    if (!line) return;
+    note(line.event, line.detail);
+    if (event.type !== 'call-closed') publishNow();
+  });
+  call.actionsSent$.subscribe(({ action }) => {
+    if (action.type === 'chunk') {
+      entry.dirty = true;
+      return;
+    }
+    note(`action ${action.type}`, actionDetail(action));
+    publishNow();
+  });
+  directory.register(entry.view(), (command, by) => {
+    note(`command ${command.type}`, `by ${by}`);
+    publishNow();
+    return run(command);
+  });
+  return entry;
+}
+
+/** The remote party's level over its last {@link LEVEL_FRAMES} frames. */
+class CallerLevel {
+  private readonly energy = new Float64Array(LEVEL_FRAMES);
+  private frames = 0;
+
+  add(samples: Int16Array): void {
+    let sum = 0;
+    for (const s of samples) sum += s * s;
+    this.energy[this.frames++ % LEVEL_FRAMES] = sum / Math.max(1, samples.length);
+  }
+
+  /** dBFS, or null before any audio. */
+  dbfs(): number | null {
+    const heard = Math.min(this.frames, LEVEL_FRAMES);
+    if (heard === 0) return null;
+    let sum = 0;
+    for (let i = 0; i < heard; i++) sum += this.energy[i]!;
+    return dbfs(sum / heard);
+  }
+}
+
+/** What a call's log says of an action beside its type. */
+function actionDetail(action: PsrAction): string | undefined {
+  if (action.type === 'transfer') return `to ${action.extension}`;
+  if (action.type === 'media') return `is_sync=${action.isSync}`;
+  return undefined;
 }
 
 /** The campaign a call's parameters name, if any. */

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Bot, BotMeter, TextToSpeech } from '@psrkit/transport';
+import type { AnyTextToSpeech } from '@psrkit/pipeline';
+import type { Bot, BotMeter } from '@psrkit/transport';
 import { ConfigError, DEFAULT_BOT } from './config.js';
 
 /** Whether the server can resolve a package (the optional default bot). */
@@ -22,7 +23,7 @@ export interface BotModule {
   /** Gets the server's meter once at start, to create the bot's own histograms. */
   readonly metrics?: (meter: BotMeter) => void;
   /** The bot's TTS (after `prepare()`), for the `say` call command. */
-  readonly tts?: () => TextToSpeech | undefined;
+  readonly tts?: () => AnyTextToSpeech | undefined;
 }
 
 /**
@@ -54,12 +55,16 @@ export async function loadBot(spec: string, cwd = process.cwd()): Promise<BotMod
   };
 }
 
-/** A value that keeps the TTS contract (v1), else undefined. */
-function asTts(value: unknown): TextToSpeech | undefined {
-  const candidate = value as Partial<TextToSpeech> | undefined;
-  return candidate?.specificationVersion === 1 && typeof candidate.synthesize === 'function'
-    ? (candidate as TextToSpeech)
-    : undefined;
+/** A value that keeps the TTS contract (version 1 or 2), else undefined. */
+function asTts(value: unknown): AnyTextToSpeech | undefined {
+  const candidate = value as
+    | { specificationVersion?: unknown; synthesize?: unknown; speak?: unknown }
+    | undefined;
+  if (candidate?.specificationVersion === 1 && typeof candidate.synthesize === 'function')
+    return candidate as AnyTextToSpeech;
+  if (candidate?.specificationVersion === 2 && typeof candidate.speak === 'function')
+    return candidate as AnyTextToSpeech;
+  return undefined;
 }
 
 /**

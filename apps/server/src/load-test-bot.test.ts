@@ -1,5 +1,6 @@
 import { placeCall } from '@psrkit/simulator';
 import pino from 'pino';
+import { of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 import { loadBot } from './load-bot.js';
@@ -47,6 +48,34 @@ describe('the load-test bot', () => {
     // "thought"), so the first sentence and both answers are timed.
     expect(metrics).toMatch(/psrkit_first_chunk_seconds_count\{part="processing"\} 3\n/);
   }, 15_000);
+
+  it('says what its speech source gives, utterance after utterance', async () => {
+    const asked: number[] = [];
+    const server = await startReferenceServer(
+      parseConfig(['--host', '127.0.0.1', '--port', '0'], {}),
+      createLoadTestBot({
+        speech: {
+          sampleRate: 16_000,
+          utterance: (index) => {
+            asked.push(index);
+            return of(
+              Int16Array.from(
+                { length: 8000 },
+                (_, i) => 6000 * Math.sin((2 * Math.PI * 440 * i) / 16_000),
+              ),
+            );
+          },
+        },
+      }),
+      pino({ level: 'silent' }),
+    );
+    servers.push(server);
+    const report = await placeCall({ url: server.url, caller: tone(20), tailMs: 3000 });
+    expect(report.violations).toEqual([]);
+    // Half-second utterances back to back, one queued behind the one heard.
+    expect(asked.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(report.summary.botAudioMs).toBeGreaterThan(1000);
+  });
 
   it('is the module the server loads by name, configured from the environment', async () => {
     const module = await loadBot('@psrkit/server/load-test-bot');

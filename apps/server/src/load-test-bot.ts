@@ -21,6 +21,15 @@ export interface LoadTestBotOptions {
    * and the silence for a 1 s underrun (at 1200 ms it was, now and then). 0 answers at once.
    */
   readonly answerAfterMs?: number;
+  /**
+   * What the bot says instead of its synthetic speech: the `index`-th utterance as a TTS
+   * engine gives it, at `sampleRate` (the eSpeak scenario of `pnpm bench:load` puts a
+   * real engine here). Default: slices of speech-like noise, made at once.
+   */
+  readonly speech?: {
+    readonly sampleRate: number;
+    utterance(index: number): Observable<Int16Array>;
+  };
 }
 
 /** Reads the options from `LOAD_BOT_RATE`, `LOAD_BOT_SENTENCE_MS`, `LOAD_BOT_SPEECH_DBFS`, `LOAD_BOT_BARGE_IN_MS`, `LOAD_BOT_ANSWER_AFTER_MS`. */
@@ -65,7 +74,7 @@ const PIECE_MS = 20;
 export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
   prepare(): Promise<void>;
 } {
-  const sampleRate = options.sampleRate ?? 24_000;
+  const sampleRate = options.speech?.sampleRate ?? options.sampleRate ?? 24_000;
   const sentenceSamples = Math.round(((options.sentenceMs ?? 3000) * sampleRate) / 1000);
   const pieceSamples = (sampleRate * PIECE_MS) / 1000;
   // Mean square of a frame at the speech threshold (full scale = 32 768).
@@ -75,7 +84,7 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
   const answerAfterMs = options.answerAfterMs ?? 1500;
   let voice: Int16Array | undefined;
   const prepare = async () => {
-    voice ??= speechLike(sampleRate, 10, 3);
+    if (!options.speech) voice ??= speechLike(sampleRate, 10, 3);
   };
 
   /** The `index`-th sentence: a slice of the voice, emitted in 20 ms pieces at once. */
@@ -94,7 +103,7 @@ export function createLoadTestBot(options: LoadTestBotOptions = {}): Bot & {
     await prepare();
     let said = 0;
     const say = (mode: 'queue' | 'interrupt') =>
-      call.stream(sentence(said++), { sampleRate, mode });
+      call.stream((options.speech?.utterance ?? sentence)(said++), { sampleRate, mode });
     // Keep one sentence queued behind the one being heard: the line never runs dry.
     const talking = call.events$.subscribe((event) => {
       if (event.type === 'playback-start' && event.kind === 'stream') say('queue');

@@ -1,44 +1,58 @@
 import { mkdir } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import type { CampaignEngine } from '@psrkit/campaign';
-import { lameJsBackend, type TextToSpeech } from '@psrkit/pipeline';
-import { createWasmMp3Backend } from '@psrkit/plugin-mp3-wasm';
-import {
-  type AuthHook,
-  allOf,
-  type Bot,
-  type BotMeter,
-  type Call,
-  type CallStages,
-  createPsrServer,
-  type PsrServer,
-  tenantAllowList,
-  tokenAuth,
-} from '@psrkit/transport';
+import type { AnyTextToSpeech } from '@psrkit/pipeline';
+import type { Bot, BotMeter, Call, CallStages, PsrServer } from '@psrkit/transport';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin-routes.js';
-import { type CallDirectory, createLocalDirectory } from './call-directory.js';
+import type { CallDirectory } from './call-directory.js';
+import { createCallServer } from './call-server.js';
 import { CAMPAIGN_SETTINGS } from './campaign-settings.js';
 import { campaignRoutes } from './campaigns-routes.js';
 import type { ServerConfig } from './config.js';
-import { limitConnections } from './connection-limits.js';
+import { callUrl, createListener, listen } from './http-listener.js';
 import { healthRoutes } from './http-routes.js';
 import { publishCalls } from './live-calls.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import { drainCalls } from './node-drain.js';
+import {
+  createNodeStatus,
+  type LoadThresholds,
+  type NodeLoad,
+  type NodeStatus,
+  type SiblingLoads,
+} from './node-load.js';
 import { recordCalls } from './recording.js';
+import { openCallDirectory } from './server-directory.js';
 import { warmUp } from './warm-up.js';
+
+/** How {@link ReferenceServer.shutdown} drains. */
+export interface ShutdownOptions {
+  /**
+   * New calls are still accepted this long (readiness is off at once), ms; default 0. The
+   * drain timeout counts from the shutdown, this grace included.
+   */
+  readonly graceMs?: number;
+  /** Ends the grace early (SIGINT after SIGTERM). */
+  readonly endGrace?: AbortSignal;
+}
 
 export interface ReferenceServer {
   readonly psr: PsrServer;
   readonly http: Server;
   readonly metrics: ServerMetrics;
-  /** `ws://host:port/path`. */
+  /** `ws://host:port/path` (`wss://` with TLS). */
   readonly url: string;
   readonly address: AddressInfo;
-  /** Graceful shutdown: not ready at once, new calls refused, live calls drain up to the timeout, then end. */
-  shutdown(): Promise<void>;
+  /** The node's load and whether it is ready for calls: what `/readyz` answers. */
+  load(): NodeLoad;
+  /**
+   * Graceful shutdown: not ready at once; new calls accepted for the grace, then refused;
+   * live calls drain up to the drain timeout, then end.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void>;
 }
 
 /** What else the server runs with, beside its configuration and bot. */
@@ -48,14 +62,17 @@ export interface ReferenceServerExtras {
   /** The bot module's histograms, created once on the server's meter. */
   readonly botMetrics?: (meter: BotMeter) => void;
   /** The TTS the `say` call command speaks with (the bot module's `tts`). */
-  readonly tts?: () => TextToSpeech | undefined;
+  readonly tts?: () => AnyTextToSpeech | undefined;
   /**
-   * Where live calls are listed and commands routed, when admin tokens are set: this
-   * process's own by default; under `--workers`, the one shared through the primary.
+   * Where live calls are listed and commands routed: by default the one every node shares
+   * on Redis with `--redis-url`, else (with admin tokens) this process's own; under
+   * `--workers` without Redis, the one shared through the primary.
    */
   readonly directory?: CallDirectory;
   /** Campaigns to show and control over HTTP (`/campaigns`, `/api/campaigns`), with admin tokens. */
   readonly campaigns?: ServerCampaigns;
+  /** Under `--workers`: the other workers' load, so that readiness judges the whole node. */
+  readonly siblings?: SiblingLoads;
 }
 
 /**
@@ -77,9 +94,161 @@ const CAMPAIGN_CHANNEL = CAMPAIGN_SETTINGS.find((s) => s.key === 'channel')?.def
   | 'mono_a'
   | 'mono_b';
 
+/** The readiness thresholds of `--ready-max-*`. */
+export function thresholdsOf(config: ServerConfig): LoadThresholds {
+  return {
+    maxCpu: config.readyMaxCpu,
+    maxEventLoopLagMs: config.readyMaxLagMs,
+    ...(config.readyMaxCalls !== undefined && { maxCalls: config.readyMaxCalls }),
+  };
+}
+
+/**
+ * The live calls pages, `/api/calls` and call control (with the campaigns' pages when
+ * there are campaigns), with admin tokens: answers a request it serves and resolves true,
+ * else false. None without admin tokens.
+ */
+async function operatorRoutes(
+  config: ServerConfig,
+  directory: CallDirectory | undefined,
+  extras: ReferenceServerExtras,
+  context: { logger: Logger; metrics: ServerMetrics; url: () => string },
+) {
+  if (!directory || config.adminTokens.length === 0) return undefined;
+  const { logger, metrics } = context;
+  const campaigns = extras.campaigns
+    ? await campaignRoutes({
+        engine: extras.campaigns.engine,
+        directory,
+        logger,
+        count: metrics.countAdminRequest,
+        callDefaults: () => ({
+          botUrl: extras.campaigns?.botUrl ?? context.url(),
+          channel: CAMPAIGN_CHANNEL,
+        }),
+      })
+    : undefined;
+  return adminRoutes({
+    directory,
+    tokens: config.adminTokens,
+    logger,
+    count: metrics.countAdminRequest,
+    ...(config.recordings && { recordings: config.recordings }),
+    ...(campaigns && { campaigns }),
+  });
+}
+
+/**
+ * Where the server lists its calls (see `openCallDirectory`; its node's record says where
+ * it listens and its load) and, with admin tokens, the operator routes on it.
+ */
+async function callDirectory(
+  config: ServerConfig,
+  extras: ReferenceServerExtras,
+  context: { logger: Logger; metrics: ServerMetrics; status: NodeStatus; url: () => string },
+) {
+  const { logger, metrics, status, url } = context;
+  const directory = openCallDirectory(config, extras.directory, {
+    logger,
+    metrics,
+    report: () => ({ ...(url() && { url: url() }), load: status.load() }),
+  });
+  const admin = await operatorRoutes(config, directory, extras, { logger, metrics, url });
+  return { directory, admin };
+}
+
+/** With `--recordings`: each call's stereo WAV (its file name published to the directory). */
+async function startRecordings(
+  config: ServerConfig,
+  psr: PsrServer,
+  metrics: ServerMetrics,
+  published: ReturnType<typeof publishCalls> | undefined,
+  logger: Logger,
+) {
+  if (!config.recordings) return undefined;
+  await mkdir(config.recordings, { recursive: true });
+  return recordCalls(
+    psr,
+    {
+      dir: config.recordings,
+      maxBytes: config.recordingMaxMb * 1024 * 1024,
+      onOutcome: metrics.countRecording,
+      ...(published && {
+        onFinished: (call: Call, file: string) => published.recorded(call, basename(file)),
+      }),
+    },
+    logger,
+  );
+}
+
+/** Runs every hot path once (readiness waits for it), then says the node serves. */
+async function warmUpNode(
+  config: ServerConfig,
+  parts: Pick<Awaited<ReturnType<typeof createCallServer>>, 'psr' | 'mp3Backend'>,
+  status: NodeStatus,
+  logger: Logger,
+): Promise<void> {
+  const warmUpMs = await warmUp({
+    mp3Backend: parts.mp3Backend,
+    format: config.chunkFormat,
+    bitrateKbps: config.bitrateKbps,
+    framesPerChunk: config.framesPerChunk,
+    work: parts.psr.work,
+  });
+  if (status.phase === 'warming-up') status.enter('serving');
+  logger.info({ warm_up_ms: Math.round(warmUpMs) }, 'warm: ready for calls');
+}
+
+/** The parts of a running server its shutdown stops, in order. */
+interface RunningNode {
+  readonly config: ServerConfig;
+  readonly psr: PsrServer;
+  readonly http: Server;
+  readonly status: NodeStatus;
+  readonly recordings: Awaited<ReturnType<typeof startRecordings>>;
+  readonly published: ReturnType<typeof publishCalls> | undefined;
+  readonly directory: CallDirectory | undefined;
+  readonly logger: Logger;
+}
+
+/** Not ready at once; the calls drain (see `drainCalls`); recordings finish; the port closes. */
+async function stopNode(node: RunningNode, options: ShutdownOptions): Promise<void> {
+  const { config, psr, logger } = node;
+  node.status.enter('draining');
+  const graceMs = options.graceMs ?? 0;
+  logger.info(
+    {
+      active_calls: psr.activeCalls,
+      drain_grace_ms: graceMs,
+      drain_timeout_ms: config.drainTimeoutMs,
+    },
+    'shutting down',
+  );
+  await drainCalls(
+    psr,
+    {
+      graceMs,
+      drainTimeoutMs: config.drainTimeoutMs,
+      ...(options.endGrace && { endGrace: options.endGrace }),
+    },
+    logger,
+  );
+  // Every ended call's recording finished under its name before the process goes.
+  await node.recordings?.settled();
+  node.published?.close();
+  await node.directory?.close();
+  node.status.stop();
+  await new Promise<void>((resolve) => {
+    node.http.close(() => resolve());
+    node.http.closeAllConnections();
+  });
+  logger.info('stopped');
+}
+
 /**
  * Starts the reference server: the bot on PSR calls, with health, readiness and metrics on
  * the same port, and — with admin tokens — the live calls pages and call control.
+ * @throws {ConfigError} when a `--tls-*` file cannot be read or used
  */
 export async function startReferenceServer(
   config: ServerConfig,
@@ -90,175 +259,72 @@ export async function startReferenceServer(
   const metrics = createServerMetrics();
   extras.botMetrics?.(metrics.meter);
   let psr: PsrServer | undefined;
-  let warm = false;
-  const health = healthRoutes(
-    () => psr,
-    metrics.registry,
-    () => warm,
-    config.metricsToken,
-  );
-  const directory =
-    config.adminTokens.length > 0 ? (extras.directory ?? createLocalDirectory()) : undefined;
+  const status = createNodeStatus({
+    calls: () => psr?.activeCalls ?? 0,
+    thresholds: thresholdsOf(config),
+    ...(extras.siblings && { siblings: extras.siblings }),
+  });
+  const health = healthRoutes(status.load, metrics.registry, config.metricsToken);
   let url = ''; // once it listens
-  const campaigns =
-    directory && extras.campaigns
-      ? await campaignRoutes({
-          engine: extras.campaigns.engine,
-          directory,
-          logger,
-          count: metrics.countAdminRequest,
-          callDefaults: () => ({
-            botUrl: extras.campaigns?.botUrl ?? url,
-            channel: CAMPAIGN_CHANNEL,
-          }),
-        })
-      : undefined;
-  const admin = directory
-    ? await adminRoutes({
-        directory,
-        tokens: config.adminTokens,
-        logger,
-        count: metrics.countAdminRequest,
-        ...(config.recordings && { recordings: config.recordings }),
-        ...(campaigns && { campaigns }),
-      })
-    : undefined;
+  const { directory, admin } = await callDirectory(config, extras, {
+    logger,
+    metrics,
+    status,
+    url: () => url,
+  });
   const routes = async (req: IncomingMessage, res: ServerResponse) => {
     if (!(await admin?.(req, res))) await health(req, res);
   };
-  // Slow or half-open requests (and upgrades) are cut: headers must arrive within the timeout.
-  const http = createServer(
-    {
-      headersTimeout: config.handshakeTimeoutMs,
-      requestTimeout: config.handshakeTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, config.handshakeTimeoutMs),
-    },
-    (req, res) => {
-      routes(req, res).catch((error: unknown) => {
-        logger.error({ err: error }, 'http route failed');
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-    },
-  );
-  // Once a second per address and reason: a flood of refusals is counted, not logged line by line.
-  const lastLogged = new Map<string, number>();
-  limitConnections(
-    http,
-    {
-      maxConnections: config.maxConnections,
-      maxPerAddress: config.maxConnectionsPerAddress,
-      maxNewPerSecond: config.maxNewConnectionsPerSecond,
-    },
-    (reason, address) => {
-      metrics.countRefusedConnection(reason);
-      const key = `${reason} ${address}`;
-      if (Date.now() - (lastLogged.get(key) ?? 0) < 1000) return;
-      if (lastLogged.size > 10_000) lastLogged.clear();
-      lastLogged.set(key, Date.now());
-      logger.warn({ reason, address }, 'connection refused by a cap');
-    },
-  );
-  const hooks: AuthHook[] = [];
-  if (config.tokens.length > 0) hooks.push(tokenAuth({ tokens: config.tokens }));
-  if (config.tenants.length > 0) hooks.push(tenantAllowList(config.tenants));
-  if (hooks.length === 0) logger.warn('no --tokens: any client can place calls');
-  const wasmBackend = config.mp3Encoder === 'wasm' ? await createWasmMp3Backend() : undefined;
-  if (wasmBackend) metrics.watchWasmEncoder(() => wasmBackend.stats);
-  const mp3Backend = wasmBackend ?? lameJsBackend;
-  psr = createPsrServer({
-    bot,
-    server: http,
-    path: config.path,
-    ...(hooks.length > 0 && { authenticate: allOf(...hooks) }),
-    duplicateCallId: config.duplicateCallId,
-    maxFrameBytes: config.maxPayloadBytes,
-    heartbeatIntervalMs: config.heartbeatMs,
-    logger,
-    call: {
-      onBotError: config.onBotError,
-      stages: extras.stages ?? {},
-      remoteSide: config.remoteSide,
-      maxAudioAheadMs: config.maxAudioAheadMs,
-      maxMediaFrameMs: config.maxMediaFrameMs,
-      playout: {
-        leadMs: config.leadMs,
-        format: config.chunkFormat,
-        bitrateKbps: config.bitrateKbps,
-        framesPerChunk: config.framesPerChunk,
-        mp3Backend: metrics.timedMp3(mp3Backend),
-        onPacingLag: metrics.observePacingLag,
-        onTiming: metrics.observeTiming,
-        encodeAhead: config.encodeAhead,
+  let http: Server;
+  try {
+    http = await createListener(
+      config,
+      (req, res) => {
+        routes(req, res).catch((error: unknown) => {
+          logger.error({ err: error }, 'http route failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
       },
-    },
-  });
-  metrics.watch(psr);
+      metrics,
+      logger,
+    );
+  } catch (error) {
+    status.stop();
+    await directory?.close();
+    throw error;
+  }
+  const parts = await createCallServer(config, http, bot, extras.stages ?? {}, metrics, logger);
+  psr = parts.psr;
   const published = directory
     ? publishCalls(psr, directory, { tts: extras.tts ?? (() => undefined) })
     : undefined;
-  let recordings: ReturnType<typeof recordCalls> | undefined;
-  if (config.recordings) {
-    await mkdir(config.recordings, { recursive: true });
-    recordings = recordCalls(
-      psr,
-      {
-        dir: config.recordings,
-        maxBytes: config.recordingMaxMb * 1024 * 1024,
-        onOutcome: metrics.countRecording,
-        ...(published && {
-          onFinished: (call: Call, file: string) => published.recorded(call.id, basename(file)),
-        }),
-      },
-      logger,
-    );
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const address = http.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  url = `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}${config.path}`;
+  const recordings = await startRecordings(config, psr, metrics, published, logger);
+  const address = await listen(http, config.port, config.host);
+  url = callUrl(address, config.path, config.tlsCert !== undefined);
   logger.info({ url, bot: config.bot }, 'listening'); // every line carries the pid
   // Not ready until every hot path has run once: the first calls see no cold start.
-  const warmUpMs = await warmUp({
-    mp3Backend,
-    format: config.chunkFormat,
-    bitrateKbps: config.bitrateKbps,
-    framesPerChunk: config.framesPerChunk,
-    work: psr.work,
-  });
-  warm = true;
-  logger.info({ warm_up_ms: Math.round(warmUpMs) }, 'warm: ready for calls');
+  await warmUpNode(config, parts, status, logger);
 
+  const running = {
+    config,
+    psr: parts.psr,
+    http,
+    status,
+    recordings,
+    published,
+    directory,
+    logger,
+  };
   let stopping: Promise<void> | undefined;
   return {
-    psr,
+    psr: parts.psr,
     http,
     metrics,
     url,
     address,
-    shutdown() {
-      stopping ??= (async () => {
-        logger.info(
-          { active_calls: psr.activeCalls, drain_timeout_ms: config.drainTimeoutMs },
-          'shutting down',
-        );
-        await psr.close({ drainTimeoutMs: config.drainTimeoutMs });
-        // Every ended call's recording finished under its name before the process goes.
-        await recordings?.settled();
-        published?.close();
-        directory?.close();
-        await new Promise<void>((resolve) => {
-          http.close(() => resolve());
-          http.closeAllConnections();
-        });
-        logger.info('stopped');
-      })();
+    load: status.load,
+    shutdown(options = {}) {
+      stopping ??= stopNode(running, options);
       return stopping;
     },
   };

@@ -28,6 +28,18 @@ export const integer =
       );
     return n;
   };
+/** A number from `min` to `max`, fractions allowed (`0.7`). */
+export const decimal =
+  (min: number, max: number): Parse<number> =>
+  (value, name) => {
+    const n = value.trim() === '' ? Number.NaN : Number(value);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new ConfigError(
+        name,
+        `must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      );
+    return n;
+  };
 export const oneOf =
   <T extends string | number>(allowed: readonly T[]): Parse<T> =>
   (value, name) => {

@@ -1,8 +1,10 @@
 import { DEFAULT_BITRATE_KBPS, DEFAULT_LEAD_MS } from '@psrkit/pipeline';
 import { CALL_DEFAULTS, SERVER_DEFAULTS } from '@psrkit/transport';
 import { CAMPAIGN_SETTINGS } from './campaign-settings.js';
+import { READY_DEFAULTS } from './node-load.js';
 import {
   botErrorPolicy,
+  decimal,
   integer,
   list,
   listBy,
@@ -73,6 +75,23 @@ export const SETTINGS = [
     parse: path,
     default: '/',
     description: 'WebSocket path PSR connects to',
+  }),
+  setting({
+    key: 'tlsCert',
+    flag: '--tls-cert <file>',
+    env: 'PSRKIT_TLS_CERT',
+    parse: text,
+    defaultText: 'none (plain ws:// and http://)',
+    description:
+      'a PEM certificate (its chain after it): with `--tls-key`, the one port serves `wss://` and `https://` itself',
+  }),
+  setting({
+    key: 'tlsKey',
+    flag: '--tls-key <file>',
+    env: 'PSRKIT_TLS_KEY',
+    parse: text,
+    defaultText: 'none',
+    description: "the certificate's PEM private key",
   }),
   setting({
     key: 'tokens',
@@ -278,12 +297,49 @@ export const SETTINGS = [
     description: 'processes sharing the port (`node:cluster`)',
   }),
   setting({
+    key: 'drainGraceMs',
+    flag: '--drain-grace-ms <ms>',
+    env: 'PSRKIT_DRAIN_GRACE_MS',
+    parse: integer(0, 3_600_000),
+    default: 5000,
+    description:
+      'after SIGTERM, `/readyz` answers 503 at once but new calls are still accepted this long (a load balancer sends some until its checks see the node go), then refused (503); SIGINT skips it',
+  }),
+  setting({
     key: 'drainTimeoutMs',
     flag: '--drain-timeout-ms <ms>',
     env: 'PSRKIT_DRAIN_TIMEOUT_MS',
-    parse: integer(0, 3_600_000),
+    parse: integer(0, 24 * 3_600_000),
     default: 10_000,
-    description: 'how long live calls may go on after SIGTERM',
+    description:
+      'how long live calls may go on after SIGTERM or SIGINT, the grace included; then they end (close 1001, reason `shutdown`) and the process exits 0',
+  }),
+  setting({
+    key: 'readyMaxCpu',
+    flag: '--ready-max-cpu <share>',
+    env: 'PSRKIT_READY_MAX_CPU',
+    parse: decimal(0.01, 64),
+    default: READY_DEFAULTS.maxCpu,
+    description:
+      '`/readyz` answers 503 (`overloaded`) while a process used more than this share of a core over the last 2 s (`--workers`: the busiest one); see docs/deploy.md for how it was chosen',
+  }),
+  setting({
+    key: 'readyMaxLagMs',
+    flag: '--ready-max-lag-ms <ms>',
+    env: 'PSRKIT_READY_MAX_LAG_MS',
+    parse: integer(1, 60_000),
+    default: READY_DEFAULTS.maxEventLoopLagMs,
+    description:
+      "`/readyz` answers 503 (`overloaded`) while the event loop's delay p99 over the last 2 s is above this",
+  }),
+  setting({
+    key: 'readyMaxCalls',
+    flag: '--ready-max-calls <n>',
+    env: 'PSRKIT_READY_MAX_CALLS',
+    parse: integer(1, 1_000_000),
+    defaultText: 'none',
+    description:
+      '`/readyz` answers 503 (`overloaded`) while this many calls are live on the node (calls are still accepted: it steers a load balancer)',
   }),
   setting({
     key: 'duplicateCallId',
@@ -367,7 +423,12 @@ export const SERVER_CAMPAIGN_SETTINGS: readonly Setting[] = [
     description:
       'with `--psr-url`: run campaigns, stored in this file (the embedded engine; one process holds it), created and controlled at `/api/campaigns` and `/campaigns`',
   }),
-  campaignSetting('redisUrl'),
+  {
+    ...campaignSetting('redisUrl'),
+    defaultText: 'none (calls listed on this node only)',
+    description:
+      'the Redis the nodes of a deployment share: every node lists and controls every node’s calls (and, with `--psr-url`, campaigns run on BullMQ in it)',
+  },
   campaignSetting('publicUrl'),
 ];
 

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createWorkQueue, lameJsBackend } from '@psrkit/pipeline';
-import type { PsrServer } from '@psrkit/transport';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { healthRoutes } from './http-routes.js';
+import { createNodeStatus, READY_DEFAULTS } from './node-load.js';
 import { warmUp } from './warm-up.js';
 
 describe('warming up before ready', () => {
@@ -22,25 +22,23 @@ describe('warming up before ready', () => {
     expect(await warmUp({ ...base, mp3Backend: counting, format: 'pcm16' })).toBeGreaterThan(0);
   });
 
-  it('/readyz answers 503 "warming up" until then, even while calls are accepted', async () => {
-    let warm = false;
-    const psr = { isAccepting: true, activeCalls: 0 } as unknown as PsrServer;
-    const routes = healthRoutes(
-      () => psr,
-      new Registry(),
-      () => warm,
-    );
+  it('/readyz answers 503 "warming-up" until then, even while calls are accepted', async () => {
+    const status = createNodeStatus({ calls: () => 0, thresholds: READY_DEFAULTS });
+    const routes = healthRoutes(status.load, new Registry());
     const http = createServer((req, res) => void routes(req, res));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/readyz`;
       const before = await fetch(url);
-      expect([before.status, await before.text()]).toEqual([503, 'warming up\n']);
-      warm = true;
+      expect(before.status).toBe(503);
+      expect(await before.json()).toMatchObject({ ready: false, reason: 'warming-up', calls: 0 });
+      status.enter('serving');
       const after = await fetch(url);
-      expect([after.status, await after.text()]).toEqual([200, 'ready: 0 active calls\n']);
+      expect(after.status).toBe(200);
+      expect(await after.json()).toMatchObject({ ready: true, calls: 0 });
     } finally {
       http.close();
+      status.stop();
     }
   });
 });

@@ -66,7 +66,7 @@ export { createEmbeddedEngine, type EmbeddedEngineOptions } from './embedded-eng
 export { CampaignError, type CampaignErrorCode } from './errors.js';
 export { isFinished, type LifecycleCommand, nextState } from './lifecycle.js';
 export { normalisePhone, type PhoneResult } from './phone-number.js';
-export type { RedisErrorReporter } from './redis-connection.js';
+export { type RedisErrorReporter, redactRedisUrl } from './redis-connection.js';
 export { createRedisEngine, type RedisEngineOptions } from './redis-engine.js';
 export {
   ATTEMPT_COLUMNS,

@@ -63,6 +63,10 @@ export async function spawnServer(
       '0',
       '--log-format',
       'json',
+      // No grace after SIGTERM (new calls refused at once, as before it existed): a test
+      // about the grace gives its own, a later flag wins.
+      '--drain-grace-ms',
+      '0',
       ...args,
     ],
     {
