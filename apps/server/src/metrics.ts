@@ -40,17 +40,15 @@ const VERDICT_FIELD = 'answered_by';
 /** Its values: anything else is counted as `other` (a label's values stay few). */
 const VERDICTS: readonly string[] = ['human', 'voicemail', 'announcement', 'silence', 'unknown'];
 
-export function createServerMetrics(): ServerMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({
-    register: registry,
-    prefix: 'psrkit_',
-    eventLoopMonitoringPrecision: 10,
-  });
-  let server: PsrServer | undefined;
-  const totals = (): CallStats | undefined => server?.totals;
+/** What the metrics read at scrape time: the server once watched, the WASM pool's counts. */
+interface ScrapeSources {
+  server: PsrServer | undefined;
+  wasmStats: (() => { readonly reused: number; readonly fallbacks: number }) | undefined;
+}
 
-  // Counters that mirror the transport's running totals, read at scrape time.
+/** Counters that mirror the transport's running totals, read at scrape time. */
+function registerTransportTotals(registry: Registry, sources: ScrapeSources): void {
+  const totals = (): CallStats | undefined => sources.server?.totals;
   const mirrored = (name: string, help: string, read: (t: CallStats) => number) =>
     new Counter({
       name,
@@ -82,7 +80,6 @@ export function createServerMetrics(): ServerMetrics {
           this.inc({ [label]: key }, value);
       },
     });
-
   mirrored('psrkit_inbound_frames_total', 'WebSocket frames received from PSR', (t) => t.framesIn);
   mirrored('psrkit_inbound_bytes_total', 'bytes received from PSR', (t) => t.bytesIn);
   mirrored('psrkit_outbound_bytes_total', 'bytes of actions sent to PSR', (t) => t.bytesOut);
@@ -94,12 +91,12 @@ export function createServerMetrics(): ServerMetrics {
   mirrored(
     'psrkit_timer_wakes_total',
     'times the shared playout timer fired',
-    () => server?.timers.wakes ?? 0,
+    () => sources.server?.timers.wakes ?? 0,
   );
   mirrored(
     'psrkit_timer_runs_total',
     'timed playout actions run (paced sends, marks) by the shared timer',
-    () => server?.timers.runs ?? 0,
+    () => sources.server?.timers.runs ?? 0,
   );
   mirrored(
     'psrkit_backpressure_waits_total',
@@ -123,7 +120,10 @@ export function createServerMetrics(): ServerMetrics {
     'code',
     (t) => t.frameErrors,
   );
+}
 
+/** Gauges and counters read from the process at scrape time. */
+function registerProcessGauges(registry: Registry, sources: ScrapeSources): void {
   // Tells workers apart (with --workers each scrape answers for one of them).
   new Gauge({
     name: 'psrkit_server_info',
@@ -136,35 +136,57 @@ export function createServerMetrics(): ServerMetrics {
     help: 'calls in progress',
     registers: [registry],
     collect() {
-      this.set(server?.activeCalls ?? 0);
+      this.set(sources.server?.activeCalls ?? 0);
     },
   });
-  const refusedConnections = new Counter({
-    name: 'psrkit_connections_refused_total',
-    help: 'connections closed at once by a cap, by reason (max-connections, per-address, rate)',
-    labelNames: ['reason'],
+  new Counter({
+    name: 'psrkit_mp3_wasm_streams_total',
+    help: 'MP3 streams with --mp3-encoder wasm, by who encoded them: a pooled WASM instance (pool) or, none ready, the fallback (lamejs)',
+    labelNames: ['encoder'],
     registers: [registry],
+    collect() {
+      const stats = sources.wasmStats?.();
+      if (!stats) return;
+      this.reset();
+      this.inc({ encoder: 'pool' }, stats.reused);
+      this.inc({ encoder: 'fallback' }, stats.fallbacks);
+    },
   });
-  const recordings = new Counter({
-    name: 'psrkit_recordings_total',
-    help: 'call recordings finished, by outcome (written, capped at the size limit, failed on a write error)',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-  const verdicts = new Counter({
-    name: 'psrkit_answer_verdicts_total',
-    help: 'who answered, as bots recorded it (the answered_by result field, once a call): human, voicemail, announcement, silence, unknown, or other for any other value',
-    labelNames: ['verdict'],
-    registers: [registry],
-  });
+}
+
+/** The counters the server's parts increment. */
+function createCounters(registry: Registry) {
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const verdicts = counter(
+    'psrkit_answer_verdicts_total',
+    'who answered, as bots recorded it (the answered_by result field, once a call): human, voicemail, announcement, silence, unknown, or other for any other value',
+    ['verdict'],
+  );
   for (const verdict of VERDICTS) verdicts.inc({ verdict }, 0);
-  const outcomes = new Counter({
-    name: 'psrkit_calls_total',
-    help: 'ended calls, by how they ended',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-  // Fine buckets: the load benchmark reads percentiles from them.
+  return {
+    refusedConnections: counter(
+      'psrkit_connections_refused_total',
+      'connections closed at once by a cap, by reason (max-connections, per-address, rate)',
+      ['reason'],
+    ),
+    recordings: counter(
+      'psrkit_recordings_total',
+      'call recordings finished, by outcome (written, capped at the size limit, failed on a write error)',
+      ['outcome'],
+    ),
+    verdicts,
+    outcomes: counter('psrkit_calls_total', 'ended calls, by how they ended', ['outcome']),
+    adminRequests: counter(
+      'psrkit_admin_requests_total',
+      'operator requests: call commands by command and HTTP status, refused bodies (invalid), campaign commands (campaign-create, campaign-start, campaign-pause, campaign-resume, campaign-cancel), requests without an admin token (unauthorized)',
+      ['kind', 'status'],
+    ),
+  };
+}
+
+/** The latency histograms: fine buckets, the load benchmark reads percentiles from them. */
+function createLatencies(registry: Registry) {
   const latency = (name: string, help: string, labelNames: string[] = []) =>
     new Histogram({
       name,
@@ -176,50 +198,85 @@ export function createServerMetrics(): ServerMetrics {
       ],
       registers: [registry],
     });
-  const pacingLag = latency(
-    'psrkit_pacing_send_lag_seconds',
-    'how late paced chunk sends ran after they were due',
-  );
-  const firstChunk = latency(
-    'psrkit_first_chunk_seconds',
-    'a stream started on an idle line: its first PCM piece → its first chunk written (part="total"), or the piece that completed the chunk → written (part="processing")',
-    ['part'],
-  );
-  const interruptStop = latency(
-    'psrkit_barge_in_stop_seconds',
-    'an interruption → the stream stopped and its last (fade) chunk written',
-  );
-  const staleAudio = latency(
-    'psrkit_barge_in_stale_audio_seconds',
-    'audio the caller still hears after an interruption (sent ahead, held in the encoder, fade)',
-  );
-  let wasmStats: (() => { readonly reused: number; readonly fallbacks: number }) | undefined;
-  new Counter({
-    name: 'psrkit_mp3_wasm_streams_total',
-    help: 'MP3 streams with --mp3-encoder wasm, by who encoded them: a pooled WASM instance (pool) or, none ready, the fallback (lamejs)',
-    labelNames: ['encoder'],
-    registers: [registry],
-    collect() {
-      const stats = wasmStats?.();
-      if (!stats) return;
-      this.reset();
-      this.inc({ encoder: 'pool' }, stats.reused);
-      this.inc({ encoder: 'fallback' }, stats.fallbacks);
-    },
-  });
-  const adminRequests = new Counter({
-    name: 'psrkit_admin_requests_total',
-    help: 'operator requests: call commands by command and HTTP status, refused bodies (invalid), campaign commands (campaign-create, campaign-start, campaign-pause, campaign-resume, campaign-cancel), requests without an admin token (unauthorized)',
-    labelNames: ['kind', 'status'],
-    registers: [registry],
-  });
-  const encodeTime = new Histogram({
-    name: 'psrkit_mp3_encode_seconds',
-    help: 'CPU time of one MP3 encode (or flush) call',
-    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01],
-    registers: [registry],
-  });
+  return {
+    pacingLag: latency(
+      'psrkit_pacing_send_lag_seconds',
+      'how late paced chunk sends ran after they were due',
+    ),
+    firstChunk: latency(
+      'psrkit_first_chunk_seconds',
+      'a stream started on an idle line: its first PCM piece → its first chunk written (part="total"), or the piece that completed the chunk → written (part="processing")',
+      ['part'],
+    ),
+    interruptStop: latency(
+      'psrkit_barge_in_stop_seconds',
+      'an interruption → the stream stopped and its last (fade) chunk written',
+    ),
+    staleAudio: latency(
+      'psrkit_barge_in_stale_audio_seconds',
+      'audio the caller still hears after an interruption (sent ahead, held in the encoder, fade)',
+    ),
+    encodeTime: new Histogram({
+      name: 'psrkit_mp3_encode_seconds',
+      help: 'CPU time of one MP3 encode (or flush) call',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01],
+      registers: [registry],
+    }),
+  };
+}
 
+/** An MP3 backend whose every encode and flush is timed into `encodeTime`. */
+function timedMp3Backend(
+  factory: Mp3EncoderBackendFactory,
+  encodeTime: Histogram,
+): Mp3EncoderBackendFactory {
+  return (options) => {
+    const backend = factory(options);
+    // Thousands of encodes a second at load: a clock read and one observation each
+    // (prom-client's startTimer allocates a closure and a label object per call).
+    const timed = <T>(work: () => T): T => {
+      const started = performance.now();
+      try {
+        return work();
+      } finally {
+        encodeTime.observe((performance.now() - started) / 1000);
+      }
+    };
+    return {
+      delaySamples: backend.delaySamples,
+      encode: (samples) => timed(() => backend.encode(samples)),
+      flush: () => timed(() => backend.flush()),
+      close: () => backend.close(),
+    };
+  };
+}
+
+/** Counts ended calls by outcome, and each call's answer verdict once. */
+function watchCalls(target: PsrServer, counters: ReturnType<typeof createCounters>): void {
+  target.on('call-closed', (_call, end) => counters.outcomes.inc({ outcome: end.reason }));
+  target.on('call-open', (call) => {
+    const recorded = call.events$.subscribe((event) => {
+      const verdict = event.type === 'result-set' ? event.fields[VERDICT_FIELD] : undefined;
+      if (verdict === undefined) return;
+      counters.verdicts.inc({ verdict: VERDICTS.includes(verdict) ? verdict : 'other' });
+      recorded.unsubscribe(); // once a call
+    });
+  });
+}
+
+/** The server's metrics on a registry of their own, with the process's default ones. */
+export function createServerMetrics(): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({
+    register: registry,
+    prefix: 'psrkit_',
+    eventLoopMonitoringPrecision: 10,
+  });
+  const sources: ScrapeSources = { server: undefined, wasmStats: undefined };
+  registerTransportTotals(registry, sources);
+  registerProcessGauges(registry, sources);
+  const counters = createCounters(registry);
+  const latencies = createLatencies(registry);
   return {
     registry,
     meter: {
@@ -231,61 +288,27 @@ export function createServerMetrics(): ServerMetrics {
           registers: [registry],
         }),
     },
-    countRecording: (outcome) => recordings.inc({ outcome }),
-    countRefusedConnection: (reason) => refusedConnections.inc({ reason }),
-    countAdminRequest: (kind, status) => adminRequests.inc({ kind, status: String(status) }),
-    observePacingLag: (lateMs) => pacingLag.observe(lateMs / 1000),
+    countRecording: (outcome) => counters.recordings.inc({ outcome }),
+    countRefusedConnection: (reason) => counters.refusedConnections.inc({ reason }),
+    countAdminRequest: (kind, status) =>
+      counters.adminRequests.inc({ kind, status: String(status) }),
+    observePacingLag: (lateMs) => latencies.pacingLag.observe(lateMs / 1000),
     observeTiming(timing) {
       if (timing.type === 'first-chunk') {
-        firstChunk.observe({ part: 'total' }, timing.sinceFirstPcmMs / 1000);
-        firstChunk.observe({ part: 'processing' }, timing.processingMs / 1000);
+        latencies.firstChunk.observe({ part: 'total' }, timing.sinceFirstPcmMs / 1000);
+        latencies.firstChunk.observe({ part: 'processing' }, timing.processingMs / 1000);
       } else {
-        interruptStop.observe(timing.stopMs / 1000);
-        staleAudio.observe(timing.staleMs / 1000);
+        latencies.interruptStop.observe(timing.stopMs / 1000);
+        latencies.staleAudio.observe(timing.staleMs / 1000);
       }
     },
-    timedMp3(factory) {
-      return (options) => {
-        const backend = factory(options);
-        // Thousands of encodes a second at load: a clock read and one observation each
-        // (prom-client's startTimer allocates a closure and a label object per call).
-        const timed = (started: number) => encodeTime.observe((performance.now() - started) / 1000);
-        return {
-          delaySamples: backend.delaySamples,
-          encode(samples) {
-            const started = performance.now();
-            try {
-              return backend.encode(samples);
-            } finally {
-              timed(started);
-            }
-          },
-          flush() {
-            const started = performance.now();
-            try {
-              return backend.flush();
-            } finally {
-              timed(started);
-            }
-          },
-          close: () => backend.close(),
-        };
-      };
-    },
+    timedMp3: (factory) => timedMp3Backend(factory, latencies.encodeTime),
     watchWasmEncoder(read) {
-      wasmStats = read;
+      sources.wasmStats = read;
     },
     watch(target) {
-      server = target;
-      target.on('call-closed', (_call, end) => outcomes.inc({ outcome: end.reason }));
-      target.on('call-open', (call) => {
-        const recorded = call.events$.subscribe((event) => {
-          const verdict = event.type === 'result-set' ? event.fields[VERDICT_FIELD] : undefined;
-          if (verdict === undefined) return;
-          verdicts.inc({ verdict: VERDICTS.includes(verdict) ? verdict : 'other' });
-          recorded.unsubscribe(); // once a call
-        });
-      });
+      sources.server = target;
+      watchCalls(target, counters);
     },
   };
 }

@@ -53,103 +53,137 @@ export function recordCalls(
   return { settled: async () => void (await Promise.all(inFlight)) };
 }
 
-async function recordCall(
-  call: Call,
-  { dir, maxBytes, onFinished }: RecordingOptions,
-  logger: Logger,
-): Promise<'written' | 'capped' | 'failed'> {
-  const line = new EmulatedLine({ decode: 'stream' });
-  const caller = new PcmFifo(); // the remote party's audio not yet on disk
-  let callerSamples = 0; // the call's clock
-  let written = 0; // stereo frames on disk
-  let playing = Promise.resolve();
-  let writing = Promise.resolve();
-  // Once capped or failed, nothing more is kept or decoded for this call.
-  let outcome: 'written' | 'capped' | 'failed' = 'written';
+type RecordingOutcome = 'written' | 'capped' | 'failed';
+type RecordingFile = Awaited<ReturnType<typeof createRecordingFile>>;
 
-  // The "caller" track is the remote party: side B on an outbound call.
-  call.audio().subscribe((frame) => {
-    if (outcome !== 'written') return;
-    caller.push(frame.samples);
-    callerSamples = frame.startSample + frame.samples.length;
-  });
-  call.actionsSent$.subscribe(({ action }) => {
-    if (outcome !== 'written') return;
-    const at = callerSamples;
-    playing = playing
-      // Audio PSR could not play is recorded as the silence the caller heard.
-      .then(async () => void (await playAction(line, action, at)))
-      .catch((error: unknown) =>
-        logger.warn({ err: error, call_id: call.id }, 'recording skipped an action'),
-      );
-  });
+/**
+ * One call's recording: both sides' audio as they come, written a second behind the
+ * caller. `outcome` is where it stands: once capped or failed, nothing more is kept.
+ */
+class CallRecording {
+  private readonly line = new EmulatedLine({ decode: 'stream' });
+  /** The remote party's audio not yet on disk. */
+  private readonly caller = new PcmFifo();
+  /** The call's clock: caller samples heard. */
+  callerSamples = 0;
+  /** Stereo frames on disk. */
+  private written = 0;
+  private playing = Promise.resolve();
+  private writing = Promise.resolve();
+  outcome: RecordingOutcome = 'written';
 
-  // Listen first (the bot may speak at once), then open the file.
-  const file = await createRecordingFile(dir, recordingName(call.tenant, call.id));
-  const maxFrames = Math.floor((maxBytes - WAV_HEADER_BYTES) / 4);
-  const log = logger.child({ call_id: call.id, tenant: call.tenant, file: file.partPath });
+  constructor(
+    call: Call,
+    logger: Logger,
+  ) {
+    // The "caller" track is the remote party: side B on an outbound call.
+    call.audio().subscribe((frame) => {
+      if (this.outcome !== 'written') return;
+      this.caller.push(frame.samples);
+      this.callerSamples = frame.startSample + frame.samples.length;
+    });
+    call.actionsSent$.subscribe(({ action }) => {
+      if (this.outcome !== 'written') return;
+      const at = this.callerSamples;
+      this.playing = this.playing
+        // Audio PSR could not play is recorded as the silence the caller heard.
+        .then(async () => void (await playAction(this.line, action, at)))
+        .catch((error: unknown) =>
+          logger.warn({ err: error, call_id: call.id }, 'recording skipped an action'),
+        );
+    });
+  }
 
-  /** Appends what both sides have up to `end` (stereo frames) and rewrites the header. */
-  const flush = (upTo: number) => {
-    writing = writing
+  /** Appends what both sides have up to `upTo` (stereo frames), within `maxBytes` in all. */
+  flush(file: RecordingFile, upTo: number, maxBytes: number, log: Logger): Promise<void> {
+    const maxFrames = Math.floor((maxBytes - WAV_HEADER_BYTES) / 4);
+    this.writing = this.writing
       .then(async () => {
-        if (outcome === 'failed') return;
-        const end = Math.min(upTo, maxFrames);
-        if (upTo > maxFrames && outcome === 'written') {
-          outcome = 'capped';
+        if (this.outcome === 'failed') return;
+        if (upTo > maxFrames && this.outcome === 'written') {
+          this.outcome = 'capped';
           log.warn(
             { max_bytes: maxBytes },
             'recording cap reached: the rest of the call is not recorded',
           );
         }
-        if (end <= written) return;
-        const left = caller.take(end - written); // shorter when the caller is behind: silence
-        const right = line.read(written, end - written);
-        const stereo = interleaveStereo(left, right, end - written);
-        const at = WAV_HEADER_BYTES + written * 4;
-        // A file-size limit or a full disk can cut a write short without an error: the
-        // header then counts only the whole frames that are on disk.
-        const { bytesWritten } = await file.handle.write(
-          new Uint8Array(stereo.buffer),
-          0,
-          stereo.byteLength,
-          at,
-        );
-        written += Math.floor(bytesWritten / 4);
-        await file.handle.write(
-          encodeWavHeader(PSR_SAMPLE_RATE, 2, written * 4),
-          0,
-          WAV_HEADER_BYTES,
-          0,
-        );
-        if (bytesWritten < stereo.byteLength)
-          throw new Error(
-            `short write: ${bytesWritten} of ${stereo.byteLength} bytes (a full disk or a file-size limit)`,
-          );
+        await this.append(file, Math.min(upTo, maxFrames));
       })
       .catch((error: unknown) => {
         // A full disk or a file too large: this call's recording stops; what is on disk stays valid.
-        outcome = 'failed';
-        clearInterval(timer);
+        this.outcome = 'failed';
         log.error(
-          { err: error, kept_ms: Math.round(written / 8) },
+          { err: error, kept_ms: Math.round(this.written / 8) },
           'recording stopped: write failed',
         );
       });
-    return writing;
+    return this.writing;
+  }
+
+  /** Writes the frames up to `end` and rewrites the header. */
+  private async append(file: RecordingFile, end: number): Promise<void> {
+    if (end <= this.written) return;
+    const count = end - this.written;
+    const left = this.caller.take(count); // shorter when the caller is behind: silence
+    const right = this.line.read(this.written, count);
+    const stereo = interleaveStereo(left, right, count);
+    // A file-size limit or a full disk can cut a write short without an error: the
+    // header then counts only the whole frames that are on disk.
+    const { bytesWritten } = await file.handle.write(
+      new Uint8Array(stereo.buffer),
+      0,
+      stereo.byteLength,
+      WAV_HEADER_BYTES + this.written * 4,
+    );
+    this.written += Math.floor(bytesWritten / 4);
+    const header = encodeWavHeader(PSR_SAMPLE_RATE, 2, this.written * 4);
+    await file.handle.write(header, 0, WAV_HEADER_BYTES, 0);
+    if (bytesWritten < stereo.byteLength)
+      throw new Error(
+        `short write: ${bytesWritten} of ${stereo.byteLength} bytes (a full disk or a file-size limit)`,
+      );
+  }
+
+  /** The call ended: what the bot played to the end (a minute past the caller at most). */
+  async end(): Promise<number> {
+    await this.playing;
+    const { callerSamples } = this;
+    const last = Math.max(
+      callerSamples,
+      Math.min(this.line.endSample, callerSamples + 60 * PSR_SAMPLE_RATE),
+    );
+    return last;
+  }
+
+  close(): void {
+    this.line.close();
+  }
+}
+
+async function recordCall(
+  call: Call,
+  { dir, maxBytes, onFinished }: RecordingOptions,
+  logger: Logger,
+): Promise<RecordingOutcome> {
+  // Listen first (the bot may speak at once), then open the file.
+  const recording = new CallRecording(call, logger);
+  const file = await createRecordingFile(dir, recordingName(call.tenant, call.id));
+  const log = logger.child({ call_id: call.id, tenant: call.tenant, file: file.partPath });
+  const flush = async (upTo: number) => {
+    await recording.flush(file, upTo, maxBytes, log);
+    if (recording.outcome === 'failed') clearInterval(timer);
   };
   // Bot audio for a moment is known once its actions are in: write a second behind the caller.
-  const timer = setInterval(() => void flush(Math.max(0, callerSamples - PSR_SAMPLE_RATE)), 1000);
-
+  const timer = setInterval(
+    () => void flush(Math.max(0, recording.callerSamples - PSR_SAMPLE_RATE)),
+    1000,
+  );
   await call.closed;
   clearInterval(timer);
-  await playing;
-  await flush(
-    Math.max(callerSamples, Math.min(line.endSample, callerSamples + 60 * PSR_SAMPLE_RATE)),
-  );
-  line.close();
+  await flush(await recording.end());
+  recording.close();
   await file.handle.close();
   const finished = await finishRecordingFile(dir, file);
   onFinished?.(call, finished);
-  return outcome;
+  return recording.outcome;
 }
