@@ -18,7 +18,7 @@ import { type CallReport, formatReport, loadCallerAudio, placeCall } from '@psrk
 import { createPsrServer, silentLogger } from '@psrkit/transport';
 import { simulateReadableStream } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
-import { defer } from 'rxjs';
+import { defer, lastValueFrom, toArray } from 'rxjs';
 
 /** What the stand-in model says, a reply per request; the second ends with a transfer. */
 const REPLIES = [
@@ -65,14 +65,24 @@ function standInModel() {
   });
 }
 
-/** "Hears" the caller's turns as these sentences, in order. */
-function standInStt(heard: string[]): SpeechToText {
+/**
+ * "Hears" the caller's turns as these sentences, in order: the next one once it is given a
+ * whole utterance's worth of audio (`minSeconds`), nothing for less — as a recogniser asked
+ * about the first words of a turn the caller has not finished would not hear the sentence.
+ */
+function standInStt(heard: string[], minSeconds = 2.5): SpeechToText {
   return {
     specificationVersion: 1,
     name: 'stand-in',
     sampleRates: [8000],
     streaming: false,
-    transcribe: () => defer(async () => ({ type: 'final' as const, text: heard.shift() ?? '' })),
+    transcribe: (audio) =>
+      defer(async () => {
+        const frames = await lastValueFrom(audio.pipe(toArray()), { defaultValue: [] });
+        const seconds = frames.reduce((n, f) => n + f.samples.length / f.sampleRate, 0);
+        const text = seconds >= minSeconds ? (heard.shift() ?? '') : '';
+        return { type: 'final' as const, text };
+      }),
   };
 }
 
@@ -95,8 +105,9 @@ export async function runOfflineAgent(log: (line: string) => void = () => {}): P
     return await placeCall({
       url: server.url,
       caller: [
-        { atMs: 3000, samples: await sample('order') },
-        { atMs: 12_500, samples: await sample('thanks') },
+        // After the greeting, however long a busy machine takes to synthesise it.
+        { atMs: 5000, samples: await sample('order') },
+        { atMs: 14_500, samples: await sample('thanks') },
       ],
       tailMs: 8000,
     });

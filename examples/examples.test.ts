@@ -52,14 +52,16 @@ describe.concurrent('examples', () => {
 
   it('barge-in: falls silent when the caller speaks over it, then answers', async () => {
     const report = await call(bargeIn, {
-      caller: [{ atMs: 3000, samples: await sample('interrupt') }],
+      // Well into the offer, however long a busy machine took to synthesise its start.
+      caller: [{ atMs: 6000, samples: await sample('interrupt') }],
       tailMs: 5000,
     });
     expect(report.summary.violations).toBe(0);
     expect(report.summary.bargeIns).toBe(1);
     expect(report.summary.firstReplyMs).toHaveLength(1); // "Sorry, go ahead…"
     const offer = report.botAudio[0]!;
-    expect(offer.endMs - offer.startMs).toBeLessThan(4000); // of a ~15 s offer
+    expect(offer.startMs).toBeLessThan(6000);
+    expect(offer.endMs).toBeLessThan(6000 + 2000); // cut soon after the caller began, of a ~15 s offer
   });
 
   it('long-prompt: three queued sentences, then a hangup', async () => {
@@ -83,6 +85,6 @@ describe.concurrent('examples', () => {
     expect(report.summary.violations).toBe(0);
     expect(report.summary.firstReplyMs.length).toBeGreaterThanOrEqual(2); // it answered both turns
     expect(report.transfer?.extension).toBe('101');
-    expect(report.transfer!.atMs).toBeGreaterThan(12_500); // after the second question
+    expect(report.transfer!.atMs).toBeGreaterThan(14_500); // after the second question
   });
 });

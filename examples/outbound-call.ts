@@ -36,7 +36,8 @@ export async function placeReminderCall(): Promise<CallReport> {
   const hello = await loadCallerAudio(
     fileURLToPath(import.meta.resolve('@psrkit/simulator/samples/hello.wav')),
   );
-  const api = await startPsrApiEmulator({ tokens: ['T'], callee: hello, call: { tailMs: 3000 } });
+  // It stays on the line up to 15 s after its "hello": the bot hangs up once it has spoken.
+  const api = await startPsrApiEmulator({ tokens: ['T'], callee: hello, call: { tailMs: 15_000 } });
   try {
     const { callId } = await createStream({
       baseUrl: api.url,

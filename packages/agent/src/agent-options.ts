@@ -98,10 +98,17 @@ export interface AgentOptions {
    */
   readonly earlyTurnEndMs?: number;
   /**
-   * Whether a transcript ends the caller's turn at once, without waiting out `turnEndMs`
-   * (default: it ends a sentence and has two words or more; `() => false` always waits).
+   * Whether a transcript ends the caller's turn after `completeTurnEndMs` of silence instead
+   * of `turnEndMs` (default: it ends a sentence and has two words or more; `() => false`
+   * always waits out `turnEndMs`).
    */
   readonly turnComplete?: (text: string) => boolean;
+  /**
+   * Silence that ends a turn whose transcript reads complete, ms (default 400, between
+   * `earlyTurnEndMs` and `turnEndMs`): callers pause inside a sentence too, and a reply
+   * started on a pause they go on after is a reply they talk over.
+   */
+  readonly completeTurnEndMs?: number;
   /**
    * `true` (default): the agent's speech pauses on the first voiced frame of the caller
    * (`call.pauseSpeech()`), is cut off once a turn starts, and resumes where it paused when it

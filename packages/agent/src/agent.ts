@@ -61,14 +61,20 @@ function answerFor(
 export function createAgent(options: AgentOptions): Bot {
   const language = options.language ?? 'en';
   const tts = asTextToSpeechV2(options.tts);
+  const turnEndMs = options.turnEndMs ?? 700;
+  const earlyTurnEndMs = Math.min(options.earlyTurnEndMs ?? 250, turnEndMs);
   const setup: ConversationSetup = {
     options,
     tts,
     voice: options.voice ?? (tts.voices.includes(language) ? language : undefined),
     language,
     silenceMs: options.silenceHangupMs ?? 20_000,
-    turnEndMs: options.turnEndMs ?? 700,
-    earlyTurnEndMs: Math.min(options.earlyTurnEndMs ?? 250, options.turnEndMs ?? 700),
+    turnEndMs,
+    earlyTurnEndMs,
+    completeTurnEndMs: Math.min(
+      Math.max(options.completeTurnEndMs ?? 400, earlyTurnEndMs),
+      turnEndMs,
+    ),
     turnComplete: options.turnComplete ?? readsComplete,
     pauseOnSuspicion: options.pauseOnSuspicion ?? true,
   };

@@ -23,6 +23,8 @@ export interface ConversationSetup {
   readonly earlyTurnEndMs: number;
   /** Silence after which the caller's turn is over, ms. */
   readonly turnEndMs: number;
+  /** Silence after which a turn whose transcript reads complete is over, ms. */
+  readonly completeTurnEndMs: number;
   /** A transcript that ends the turn without waiting out `turnEndMs`. */
   readonly turnComplete: (text: string) => boolean;
   /** The agent's speech pauses on the first sign of the caller's voice, resumes if it was not a turn. */
@@ -62,7 +64,11 @@ export class Conversation {
   ) {
     const { instructions } = setup.options;
     this.system = typeof instructions === 'function' ? instructions(call) : instructions;
-    this.listening = new TurnListening(setup.earlyTurnEndMs, setup.turnEndMs);
+    this.listening = new TurnListening(
+      setup.earlyTurnEndMs,
+      setup.turnEndMs,
+      setup.completeTurnEndMs,
+    );
   }
 
   emit(event: AgentEvent): void {
@@ -81,8 +87,12 @@ export class Conversation {
   }
 
   /** Says a fixed text and keeps what was heard of it. */
-  async say(text: string): Promise<void> {
-    this.history.push(...heardMessages(await this.speak(text)));
+  say(text: string): Promise<void> {
+    // A turn the caller takes meanwhile waits for it: the model must see what was heard of it.
+    this.delivering = this.speak(text).then((spoken) => {
+      this.history.push(...heardMessages(spoken));
+    });
+    return this.delivering;
   }
 
   /** Starts a model turn on the history and `caller`'s words (perhaps before their turn is over). */
@@ -173,7 +183,8 @@ export class Conversation {
   private bargeIn(): void {
     clearTimeout(this.silence);
     this.listening.callerSpoke();
-    if (!this.replying) return;
+    // A fixed text (the greeting) is not cut off: it goes on from where a suspicion paused it.
+    if (!this.replying) return this.call.resumeSpeech();
     this.call.interrupt();
     this.replying.abort();
   }
@@ -192,12 +203,11 @@ export class Conversation {
     if (attempt.dropped) return this.wasted(undefined);
     if (!text) return this.nothingSaid(attempt);
     const reply = this.startReply(text, endOfSpeech);
-    const confirmed = this.setup.turnComplete(text)
-      ? 'complete'
-      : await attempt.silence.then(
-          () => 'silence' as const,
-          () => undefined,
-        );
+    const complete = this.setup.turnComplete(text);
+    const confirmed = await (complete ? attempt.shortSilence : attempt.silence).then(
+      () => (complete ? 'complete' : 'silence'),
+      () => undefined,
+    );
     if (!confirmed || attempt.dropped) return this.wasted(reply);
     this.listening.confirmed();
     this.emit({ type: 'turn-end', waitMs: performance.now() - endOfSpeech, by: confirmed });

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { speechAudio, type TextToSpeechV2, type WordTiming, wordsHeard } from '@psrkit/pipeline';
 import type { Call } from '@psrkit/transport';
-import { filter, firstValueFrom, type Observable, tap } from 'rxjs';
+import { filter, type Observable, take, tap } from 'rxjs';
 
 /** What the agent said on the line, and what the caller heard of it. */
 export interface SpokenReply {
@@ -52,12 +53,19 @@ export async function speakOnCall(
       }),
       speechAudio(),
     );
-  const handle = call.stream(speech$, { sampleRate: tts.sampleRate });
-  if (onFirstAudio)
-    void firstValueFrom(handle.events$.pipe(filter((e) => e.type === 'playback-start')), {
-      defaultValue: undefined,
-    }).then((start) => start && onFirstAudio());
+  // Its start may come at once (text already written): watched before the stream is made.
+  const id = randomUUID();
+  const started = onFirstAudio
+    ? call.events$
+        .pipe(
+          filter((e) => e.type === 'playback-start' && e.id === id),
+          take(1),
+        )
+        .subscribe(() => onFirstAudio())
+    : undefined;
+  const handle = call.stream(speech$, { sampleRate: tts.sampleRate, id });
   const outcome = await handle.done;
+  started?.unsubscribe();
   const said = given.join('').replace(/\s+/g, ' ').trim();
   const timings = measured ? 'measured' : 'estimated';
   if (outcome.type === 'playback-end')

@@ -7,6 +7,11 @@ export interface PauseAttempt {
   readonly audio: Int16Array;
   /** Resolves when the silence rule ends the turn; rejects when the caller goes on first. */
   readonly silence: Promise<void>;
+  /**
+   * Resolves after the shorter silence that ends a turn whose words read complete; rejects
+   * when the caller goes on first.
+   */
+  readonly shortSilence: Promise<void>;
   /** The caller went on before the turn was confirmed. */
   readonly dropped: boolean;
 }
@@ -20,6 +25,7 @@ type Phase =
       /** Silence heard since the pause, ms of audio. */
       silentMs: number;
       readonly done: () => void;
+      readonly shortDone: () => void;
       readonly fail: (reason: Error) => void;
     };
 
@@ -39,6 +45,8 @@ export class TurnListening {
     readonly earlyMs: number,
     /** Silence after which a turn is over, ms. */
     private readonly turnEndMs: number,
+    /** Silence after which a turn whose words read complete is over, ms. */
+    private readonly completeTurnEndMs: number = turnEndMs,
   ) {}
 
   /** A pause after `segment`: a new attempt. */
@@ -46,15 +54,14 @@ export class TurnListening {
     this.callerSpoke(); // an attempt still open is over
     this.said.push(segment);
     const audio = concatenate(this.said);
-    let fail!: (reason: Error) => void;
-    let done!: () => void;
-    const silence = new Promise<void>((resolve, reject) => {
-      done = resolve;
-      fail = reject;
-    });
-    silence.catch(() => {}); // a dropped attempt nobody waits on
-    const attempt = { audio, silence, dropped: false };
-    this.phase = { name: 'pausing', attempt, silentMs: 0, done, fail };
+    const [silence, done, failLong] = settable();
+    const [shortSilence, shortDone, failShort] = settable();
+    const fail = (reason: Error) => {
+      failLong(reason);
+      failShort(reason);
+    };
+    const attempt = { audio, silence, shortSilence, dropped: false };
+    this.phase = { name: 'pausing', attempt, silentMs: 0, done, shortDone, fail };
     this.heard(0);
     return attempt;
   }
@@ -63,6 +70,7 @@ export class TurnListening {
   heard(ms: number): void {
     if (this.phase.name !== 'pausing') return;
     this.phase.silentMs += ms;
+    if (this.phase.silentMs >= this.completeTurnEndMs - this.earlyMs) this.phase.shortDone();
     if (this.phase.silentMs >= this.turnEndMs - this.earlyMs) this.phase.done();
   }
 
@@ -84,6 +92,18 @@ export class TurnListening {
   stop(): void {
     this.callerSpoke();
   }
+}
+
+/** A promise with its settlers; a rejection nobody waits on is not unhandled. */
+function settable(): [Promise<void>, () => void, (reason: Error) => void] {
+  let resolve!: () => void;
+  let reject!: (reason: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return [promise, resolve, reject];
 }
 
 /** Segments of audio, one after the other. */

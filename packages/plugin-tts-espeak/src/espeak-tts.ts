@@ -24,7 +24,7 @@ export interface EspeakTtsOptions {
   /**
    * Worker threads that synthesise, 0–32, each with its own engine: ~60 MB
    * resident per thread (the voice data, the engine and the thread's own heap).
-   * Default: 1 on a machine with one or two cores, else 2. Instances with the same count
+   * Default: 2 on a machine with two cores or more, else 1. Instances with the same count
    * share one pool per process. `0` synthesises on the calling thread (one engine per
    * process): each sentence then holds the event loop — every call's audio — while it is
    * made.
@@ -139,7 +139,7 @@ export async function createEspeakTts(options: EspeakTtsOptions = {}): Promise<T
   };
 }
 
-/** 1 worker thread on one or two cores (the other is the event loop's), else 2. */
+/** 2 worker threads on two cores or more (several calls synthesise at once), else 1. */
 function defaultThreads(): number {
-  return availableParallelism() > 2 ? 2 : 1;
+  return availableParallelism() >= 2 ? 2 : 1;
 }
