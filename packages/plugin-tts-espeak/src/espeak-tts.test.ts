@@ -54,9 +54,10 @@ describe('eSpeak NG plugin', () => {
       pcmOf('Chào buổi sáng.', 'vi'),
     ]);
     const [a2, b2] = [await pcmOf('Good morning.', 'en-us'), await pcmOf('Chào buổi sáng.', 'vi')];
-    // Same voice and words as alone (eSpeak keeps a few samples of phase between utterances).
-    expect(Math.abs(a.length - a2.length)).toBeLessThan(a2.length * 0.01);
-    expect(Math.abs(b.length - b2.length)).toBeLessThan(b2.length * 0.01);
+    // Same voice and words as alone (each worker's engine keeps a few samples of phase
+    // between utterances, and the two may have spoken different things before).
+    expect(Math.abs(a.length - a2.length)).toBeLessThan(a2.length * 0.03);
+    expect(Math.abs(b.length - b2.length)).toBeLessThan(b2.length * 0.03);
     expect(Math.abs(a.length - b.length)).toBeGreaterThan(a.length * 0.05);
   });
 });

@@ -14,6 +14,9 @@ const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) =>
 lowerThreadPriority();
 // Failing to load throws here: the thread exits, and the pool learns it from its exit.
 const engine = await loadEspeakEngine();
+// One sentence before the first call's: the engine's code is compiled in this thread on its
+// first use, which would delay that call's first audio by as much as a second.
+engine.speak({ text: 'Ready.', voice: 'gmw/en-US', rate: 165, pitch: 50 }, () => {});
 port.on('message', (job: SentenceJob) => {
   try {
     engine.speak(job, (samples) =>
