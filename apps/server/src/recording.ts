@@ -72,10 +72,7 @@ class CallRecording {
   private writing = Promise.resolve();
   outcome: RecordingOutcome = 'written';
 
-  constructor(
-    call: Call,
-    logger: Logger,
-  ) {
+  constructor(call: Call, logger: Logger) {
     // The "caller" track is the remote party: side B on an outbound call.
     call.audio().subscribe((frame) => {
       if (this.outcome !== 'written') return;

@@ -184,7 +184,10 @@ export class Conversation {
     clearTimeout(this.silence);
     this.listening.callerSpoke();
     // A fixed text (the greeting) is not cut off: it goes on from where a suspicion paused it.
-    if (!this.replying) return this.call.resumeSpeech();
+    if (!this.replying) {
+      this.call.resumeSpeech();
+      return;
+    }
     this.call.interrupt();
     this.replying.abort();
   }
