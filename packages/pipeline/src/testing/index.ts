@@ -3,6 +3,8 @@
  * `describeMp3BackendConformance`, `describeSttConformance` and `describeTtsV2Conformance` each register a suite that
  * a plugin runs against itself, with any test runner (`{ describe, it, expect }`).
  */
+
+export { type FakeChar, fakeSpeech } from './fake-speech.js';
 export {
   describeMp3BackendConformance,
   type Mp3BackendConformanceOptions,

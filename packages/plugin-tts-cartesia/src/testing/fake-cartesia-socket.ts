@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises';
+import { fakeSpeech } from '@psrkit/pipeline/testing';
 import { concatPcm, encodeBase64, pcm16ToBytes } from '@psrkit/protocol';
 import { type WebSocket, WebSocket as WebSocketClass } from 'ws';
 import type {
@@ -7,7 +8,6 @@ import type {
   FakeCartesiaContext,
   FakeCartesiaSocket,
 } from './fake-cartesia.js';
-import { fakeSpeech } from './fake-speech.js';
 
 /** How the stand-in serves the contexts started while it is in force. */
 export interface SocketConfig {

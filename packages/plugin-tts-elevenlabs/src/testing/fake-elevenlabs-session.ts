@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises';
+import { type FakeChar, fakeSpeech } from '@psrkit/pipeline/testing';
 import { concatPcm, encodeBase64, pcm16ToBytes } from '@psrkit/protocol';
 import { type WebSocket, WebSocket as WebSocketClass } from 'ws';
 import type { FakeElevenLabsBehaviour, FakeElevenLabsSession } from './fake-elevenlabs.js';
-import { type FakeChar, fakeSpeech } from './fake-speech.js';
 
 /** How the stand-in serves the sockets opened while it is in force. */
 export interface SessionConfig {

@@ -1,12 +1,14 @@
-/** A character of fake speech: its samples, and where it starts in them. */
+/** A character of a test engine's speech and its samples. */
 export interface FakeChar {
+  /** The character. */
   readonly char: string;
+  /** Its audio: `msPerChar` of tone, or of silence for white space. */
   readonly samples: Int16Array;
 }
 
 /**
- * Speech as the fakes make it: a 440 Hz tone for each character that is not white space,
- * silence for each that is, `msPerChar` each — so each character's time is known exactly.
+ * Speech as test engines and the plugins' local fakes make it: a 440 Hz tone for each
+ * character that is not white space, silence for each that is, `msPerChar` each — so each character's time is known exactly.
  */
 export function fakeSpeech(text: string, sampleRate: number, msPerChar: number): FakeChar[] {
   const length = Math.round((msPerChar * sampleRate) / 1000);
