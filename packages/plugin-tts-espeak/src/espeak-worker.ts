@@ -16,7 +16,8 @@ lowerThreadPriority();
 const engine = await loadEspeakEngine();
 // One sentence before the first call's: the engine's code is compiled in this thread on its
 // first use, which would delay that call's first audio by as much as a second.
-engine.speak({ text: 'Ready.', voice: 'gmw/en-US', rate: 165, pitch: 50 }, () => {});
+for (const voice of ['gmw/en-US', 'aav/vi'])
+  engine.speak({ text: 'Ready.', voice, rate: 165, pitch: 50 }, () => {});
 port.on('message', (job: SentenceJob) => {
   try {
     engine.speak(job, (samples) =>
