@@ -22,6 +22,38 @@ export interface TestTts extends TextToSpeechV2 {
   readonly cancelled: number;
 }
 
+/** `ms` of a 440 Hz tone at `level` (0: silence). */
+function tone(ms: number, level: number, sampleRate: number): Int16Array {
+  const samples = new Int16Array(Math.round((ms * sampleRate) / 1000));
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = Math.round(level * Math.sin((2 * Math.PI * 440 * i) / sampleRate));
+  return samples;
+}
+
+/** One sentence from `atMs`: a tone per word, a silence per space, and the words' exact times. */
+function toneSentence(
+  text: string,
+  atMs: number,
+  sampleRate: number,
+  msPerChar: number,
+): SpeechPiece[] {
+  const pieces: SpeechPiece[] = [];
+  const words: WordTiming[] = [];
+  let ms = atMs;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (words.length > 0) {
+      pieces.push({ type: 'audio', samples: tone(msPerChar, 0, sampleRate) });
+      ms += msPerChar;
+    }
+    const duration = word.length * msPerChar;
+    pieces.push({ type: 'audio', samples: tone(duration, 8000, sampleRate) });
+    words.push({ text: word, startMs: ms, endMs: ms + duration });
+    ms += duration;
+  }
+  pieces.push({ type: 'words', words, estimated: false });
+  return pieces;
+}
+
 /**
  * A text-to-speech engine for tests: a 440 Hz tone per word (`msPerChar` per character,
  * the same per space), sentence by sentence, each asynchronously; with `wordTimings` it
@@ -33,30 +65,9 @@ export function createTestTts(options: TestTtsOptions = {}): TestTts {
   const msPerChar = options.msPerChar ?? 60;
   const spoken: string[] = [];
   let cancelled = 0;
-  const tone = (ms: number, level: number) => {
-    const samples = new Int16Array(Math.round((ms * sampleRate) / 1000));
-    for (let i = 0; i < samples.length; i++)
-      samples[i] = Math.round(level * Math.sin((2 * Math.PI * 440 * i) / sampleRate));
-    return samples;
-  };
-  /** One sentence: a tone per word, a silence per space, and the words' exact times. */
   const sentence = (text: string, atMs: number): SpeechPiece[] => {
     spoken.push(text);
-    const pieces: SpeechPiece[] = [];
-    const words: WordTiming[] = [];
-    let ms = atMs;
-    for (const word of text.split(/\s+/).filter(Boolean)) {
-      if (words.length > 0) {
-        pieces.push({ type: 'audio', samples: tone(msPerChar, 0) });
-        ms += msPerChar;
-      }
-      const duration = word.length * msPerChar;
-      pieces.push({ type: 'audio', samples: tone(duration, 8000) });
-      words.push({ text: word, startMs: ms, endMs: ms + duration });
-      ms += duration;
-    }
-    pieces.push({ type: 'words', words, estimated: false });
-    return pieces;
+    return toneSentence(text, atMs, sampleRate, msPerChar);
   };
   const timed = (text: string | Observable<string>): Observable<SpeechPiece> =>
     defer(() => {
