@@ -3,6 +3,7 @@ import type { AnswerDetector, AnswerMode, AnswerVerdict } from '@psrkit/plugin-a
 import type { OpenVad } from '@psrkit/plugin-vad';
 import type { Call } from '@psrkit/transport';
 import type { LanguageModel, ToolSet } from 'ai';
+import type { readsComplete } from './turn-complete.js';
 
 /** What happened in a conversation, for logs and metrics; times are ms. */
 export type AgentEvent =
@@ -12,7 +13,16 @@ export type AgentEvent =
    * The caller's turn is over, `waitMs` after their speech ended: `by` a transcript that
    * reads complete, or by the silence rule.
    */
-  | { readonly type: 'turn-end'; readonly waitMs: number; readonly by: 'complete' | 'silence' }
+  | {
+      readonly type: 'turn-end';
+      readonly waitMs: number;
+      /**
+       * `transcript`: a live recogniser heard the caller stop after words that read complete;
+       * `complete`: they read complete and `completeTurnEndMs` of silence passed;
+       * `silence`: `turnEndMs` of silence passed.
+       */
+      readonly by: 'transcript' | 'complete' | 'silence';
+    }
   /**
    * Work started on a pause was dropped because the caller went on: the requests it made
    * and the text the model had written.
@@ -99,14 +109,16 @@ export interface AgentOptions {
   readonly earlyTurnEndMs?: number;
   /**
    * Whether a transcript ends the caller's turn after `completeTurnEndMs` of silence instead
-   * of `turnEndMs` (default: it ends a sentence and has two words or more; `() => false`
-   * always waits out `turnEndMs`).
+   * of `turnEndMs` (default {@link readsComplete}: it ends a sentence, has two words or more,
+   * and does not end on a word that leaves it hanging; `() => false` always waits out
+   * `turnEndMs`).
    */
   readonly turnComplete?: (text: string) => boolean;
   /**
-   * Silence that ends a turn whose transcript reads complete, ms (default 400, between
-   * `earlyTurnEndMs` and `turnEndMs`): callers pause inside a sentence too, and a reply
-   * started on a pause they go on after is a reply they talk over.
+   * Silence that ends a turn whose transcript reads complete, ms (default `earlyTurnEndMs`:
+   * the reply speaks as soon as the transcript of the first pause reads complete; at most
+   * `turnEndMs`). Longer waits out more of the pauses callers make inside a sentence, at
+   * that cost on every answer.
    */
   readonly completeTurnEndMs?: number;
   /**

@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { SttError } from '@psrkit/pipeline';
 import { createTestTts } from '@psrkit/pipeline/testing';
 import { loadWebRtcVad } from '@psrkit/plugin-vad';
 import { loadCallerAudio, placeCall } from '@psrkit/simulator';
 import { createPsrServer, silentLogger } from '@psrkit/transport';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { scriptedModel, scriptedStt, toneTts } from './__fixtures__/scripted.js';
+import { scriptedLiveStt, scriptedModel, scriptedStt, toneTts } from './__fixtures__/scripted.js';
 import { createAgent } from './agent.js';
 import type { AgentEvent } from './agent-options.js';
 
@@ -225,5 +226,70 @@ describe.concurrent('the agent', { timeout: 40_000 }, () => {
     expect(events.filter((e) => e.type === 'turn-end')).toEqual([
       { type: 'turn-end', by: 'silence', waitMs: expect.any(Number) },
     ]);
+  });
+
+  it('with a streaming recogniser: one stream for the call, and a final that ends a sentence ends the turn', async () => {
+    const live = scriptedLiveStt(['Hello, who are you?', 'I would like to.']);
+    const { tts, texts } = toneTts();
+    const { model, prompts } = scriptedModel([
+      { text: 'I am the Acme assistant.' },
+      { text: 'Yes?' },
+    ]);
+    const events: AgentEvent[] = [];
+    await converse(
+      {
+        model,
+        stt: live.stt,
+        tts,
+        openVad,
+        instructions: 'You answer calls for Acme.',
+        onEvent: (e) => events.push(e),
+      },
+      [
+        { atMs: 500, samples: hello },
+        { atMs: 9000, samples: hello },
+      ],
+      4000,
+    );
+    expect(live.streams()).toBe(1);
+    expect(
+      events.filter((e) => e.type === 'transcript').map((e) => e.type === 'transcript' && e.text),
+    ).toEqual(['Hello, who are you?', 'I would like to.']);
+    // The first reads complete: the recogniser's end of speech ends the turn. The second
+    // leaves its sentence hanging: the silence rule does.
+    expect(
+      events.filter((e) => e.type === 'turn-end').map((e) => e.type === 'turn-end' && e.by),
+    ).toEqual(['transcript', 'silence']);
+    expect(said(prompts[0]!)).toEqual(['user: Hello, who are you?']);
+    expect(texts).toContain('I am the Acme assistant.');
+    expect(events.some((e) => e.type === 'early-start-dropped')).toBe(false);
+  });
+
+  it('when the live recogniser fails, says so once and transcribes each turn on its own', async () => {
+    let streams = 0;
+    const batch = scriptedStt(['Hello, who are you?']);
+    const stt: Agent['stt'] = {
+      ...batch,
+      streaming: true,
+      // The call's stream (the first) fails; turns given on their own are heard.
+      transcribe: (audio, options) =>
+        streams++ === 0
+          ? throwError(() => new SttError('NETWORK_ERROR', 'the socket broke'))
+          : batch.transcribe(audio, options),
+    };
+    const { tts } = toneTts();
+    const { model, prompts } = scriptedModel([{ text: 'I am the Acme assistant.' }]);
+    const events: AgentEvent[] = [];
+    await converse(
+      { model, stt, tts, openVad, instructions: 'You answer.', onEvent: (e) => events.push(e) },
+      [{ atMs: 500, samples: hello }],
+      4000,
+    );
+    expect(events.filter((e) => e.type === 'error')).toEqual([
+      { type: 'error', stage: 'stt', error: expect.objectContaining({ code: 'NETWORK_ERROR' }) },
+    ]);
+    expect(streams).toBe(2);
+    expect(said(prompts[0]!)).toEqual(['user: Hello, who are you?']);
+    expect(events.find((e) => e.type === 'turn-end')).toMatchObject({ by: 'complete' });
   });
 });

@@ -8,7 +8,7 @@ import {
 import type { Bot, Call } from '@psrkit/transport';
 import type { AgentAnswerOptions, AgentOptions } from './agent-options.js';
 import { Conversation, type ConversationSetup } from './conversation.js';
-import { readsComplete } from './turn-listening.js';
+import { readsComplete } from './turn-complete.js';
 
 /** Answer detection on a call, as the agent's options ask; `say` leaves the voicemail message. */
 function watchWhoAnswered(
@@ -72,7 +72,7 @@ export function createAgent(options: AgentOptions): Bot {
     turnEndMs,
     earlyTurnEndMs,
     completeTurnEndMs: Math.min(
-      Math.max(options.completeTurnEndMs ?? 400, earlyTurnEndMs),
+      Math.max(options.completeTurnEndMs ?? earlyTurnEndMs, earlyTurnEndMs),
       turnEndMs,
     ),
     turnComplete: options.turnComplete ?? readsComplete,

@@ -6,11 +6,23 @@ import type { Call } from '@psrkit/transport';
 import type { ModelMessage } from 'ai';
 import { lastValueFrom, type Observable, of, type Subscription, tap, toArray } from 'rxjs';
 import type { AgentEvent, AgentOptions } from './agent-options.js';
+import { LiveTranscript } from './live-transcript.js';
 import { type SpokenReply, speakOnCall } from './speak-on-call.js';
 import { StartedReply } from './started-reply.js';
 import { type PauseAttempt, TurnListening } from './turn-listening.js';
 
 type SpeechEnd = Extract<TurnEvent, { readonly type: 'speech-end' }>;
+
+/** What the caller said before a pause, and whether a live recogniser heard them stop there. */
+interface PauseWords {
+  readonly text: string | undefined;
+  readonly ended: boolean;
+  /** Requests made to hear them: 1 for a turn transcribed on its own, 0 for a live stream. */
+  readonly sttRequests: number;
+}
+
+/** How a caller's turn was confirmed (the `turn-end` event's `by`). */
+type TurnConfirmation = Extract<AgentEvent, { type: 'turn-end' }>['by'];
 
 /** What a conversation is set up with, once per agent. */
 export interface ConversationSetup {
@@ -52,6 +64,8 @@ export class Conversation {
   private delivering: Promise<void> = Promise.resolve();
   private silence: NodeJS.Timeout | undefined;
   private turns: Subscription | undefined;
+  /** A streaming recogniser on the whole call, when the agent has one. */
+  private live: LiveTranscript | undefined;
   private readonly listening: TurnListening;
   private readonly system: string;
 
@@ -194,30 +208,66 @@ export class Conversation {
 
   /**
    * A pause in the caller's speech, perhaps the end of their turn: their words so far are
-   * transcribed and the model started at once; the reply speaks when the turn is confirmed —
-   * by a transcript that reads complete, or by `turnEndMs` of silence — and is dropped, with
-   * the work it cost reported, if the caller goes on first.
+   * transcribed (or read from the live recogniser) and the model started at once; the reply
+   * speaks when the turn is confirmed — by {@link confirmation} — and is dropped, with the
+   * work it cost reported, if the caller goes on first.
    */
   private async onPause(turn: SpeechEnd): Promise<void> {
     const endOfSpeech = performance.now() - this.listening.earlyMs;
     const attempt = this.listening.pause(turn.audio);
-    const text = await this.transcribe(attempt.audio, turn.sampleRate, endOfSpeech);
+    const words = await this.wordsBefore(attempt, turn.sampleRate, endOfSpeech);
     await this.delivering; // the reply before it: the history holds what was heard of it
-    if (attempt.dropped) return this.wasted(undefined);
-    if (!text) return this.nothingSaid(attempt);
-    const reply = this.startReply(text, endOfSpeech);
-    const complete = this.setup.turnComplete(text);
-    const confirmed = await (complete ? attempt.shortSilence : attempt.silence).then(
-      () => (complete ? 'complete' : 'silence'),
-      () => undefined,
-    );
-    if (!confirmed || attempt.dropped) return this.wasted(reply);
+    if (attempt.dropped) return this.wasted(undefined, words.sttRequests);
+    if (!words.text) return this.nothingSaid(attempt);
+    const reply = this.startReply(words.text, endOfSpeech);
+    const confirmed = await this.confirmation(attempt, words);
+    if (!confirmed || attempt.dropped) return this.wasted(reply, words.sttRequests);
     this.listening.confirmed();
+    this.live?.turnTaken();
     this.emit({ type: 'turn-end', waitMs: performance.now() - endOfSpeech, by: confirmed });
-    this.history.push({ role: 'user', content: text });
+    this.history.push({ role: 'user', content: words.text });
     this.delivering = this.deliver(reply, endOfSpeech);
     await this.delivering;
     this.armSilence();
+  }
+
+  /**
+   * The caller's words before a pause: from the live recogniser once it says they stopped
+   * (or once the silence rule passes), else transcribed on their own.
+   */
+  private async wordsBefore(
+    attempt: PauseAttempt,
+    sampleRate: number,
+    endOfSpeech: number,
+  ): Promise<PauseWords> {
+    const live = this.live;
+    if (live?.hearing) {
+      const ended = await live.endOfSpeech(endOfSpeech, attempt.silence);
+      if (live.hearing || ended) {
+        const text = live.text();
+        this.emit({ type: 'transcript', text, sttMs: performance.now() - endOfSpeech });
+        return { text, ended, sttRequests: 0 };
+      }
+    }
+    const text = await this.transcribe(attempt.audio, sampleRate, endOfSpeech);
+    return { text, ended: false, sttRequests: 1 };
+  }
+
+  /**
+   * When the turn is over: at once when a live recogniser heard the caller stop after words
+   * that read complete (`transcript`); after `completeTurnEndMs` of silence when they read
+   * complete; else after `turnEndMs`. Undefined when the caller went on first.
+   */
+  private async confirmation(
+    attempt: PauseAttempt,
+    words: PauseWords,
+  ): Promise<TurnConfirmation | undefined> {
+    const complete = this.setup.turnComplete(words.text ?? '');
+    if (complete && words.ended) return 'transcript';
+    return (complete ? attempt.shortSilence : attempt.silence).then(
+      () => (complete ? 'complete' : 'silence'),
+      () => undefined,
+    );
   }
 
   /** A pause with no words in it (noise): once the silence rule passes, forgotten. */
@@ -232,11 +282,11 @@ export class Conversation {
   }
 
   /** Work started on a pause the caller spoke after: stopped, and reported. */
-  private wasted(reply: StartedReply | undefined): void {
+  private wasted(reply: StartedReply | undefined, sttRequests: number): void {
     reply?.abort.abort();
     this.emit({
       type: 'early-start-dropped',
-      sttRequests: 1,
+      sttRequests,
       modelRequests: reply ? 1 : 0,
       modelTextChars: reply?.textChars ?? 0,
     });
@@ -244,6 +294,12 @@ export class Conversation {
 
   /** Listens for the caller's turns until the call ends or `stop`. */
   listen(): void {
+    const { stt } = this.setup.options;
+    if (stt.streaming)
+      this.live = new LiveTranscript(stt, this.call.audio(), this.setup.language, (error) => {
+        this.emit({ type: 'error', stage: 'stt', error });
+        this.logger.warn({ err: error }, 'the live recogniser failed: each turn is transcribed');
+      });
     this.turns = this.call
       .audio()
       .pipe(
@@ -271,6 +327,7 @@ export class Conversation {
     clearTimeout(this.silence);
     this.listening.stop();
     this.turns?.unsubscribe();
+    this.live?.stop();
     this.replying?.abort();
   }
 }

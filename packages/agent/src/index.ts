@@ -14,6 +14,7 @@ export type { AgentAnswerOptions, AgentEvent, AgentOptions } from './agent-optio
 export { AgentConfigError } from './env-reader.js';
 export { heardText, type SpokenSentence } from './heard-text.js';
 export { TTS_KINDS, type TtsEnvConfig } from './tts-env.js';
+export { readsComplete } from './turn-complete.js';
 
 /** Where the agent's events go once `metrics()` has been called. */
 let record: ((event: AgentEvent) => void) | undefined;

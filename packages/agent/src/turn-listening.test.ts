@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readsComplete, TurnListening } from './turn-listening.js';
+import { TurnListening } from './turn-listening.js';
 
 const segment = (length: number, value: number) => new Int16Array(length).fill(value);
 
@@ -37,17 +37,5 @@ describe('TurnListening', () => {
     listening.confirmed();
     listening.callerSpoke();
     expect(attempt.dropped).toBe(false);
-  });
-});
-
-describe('readsComplete', () => {
-  it('takes a finished sentence of two words or more as the end of a turn', () => {
-    expect(readsComplete('Hello, who are you?')).toBe(true);
-    expect(readsComplete('I want to change my plan.')).toBe(true);
-    expect(readsComplete('Dạ, cho em hỏi giá gói cước?')).toBe(true);
-    expect(readsComplete('Well.')).toBe(false);
-    expect(readsComplete('I want to')).toBe(false);
-    expect(readsComplete('I want to...')).toBe(false);
-    expect(readsComplete('So I was thinking…')).toBe(false);
   });
 });

@@ -117,17 +117,3 @@ function concatenate(segments: readonly Int16Array[]): Int16Array {
   }
   return all;
 }
-
-/**
- * Whether a transcript reads as a finished turn, so the agent may answer without waiting
- * out the silence rule: it ends a sentence (`.`, `?`, `!`, `…` is not one) and has at
- * least two words.
- */
-export function readsComplete(text: string): boolean {
-  const trimmed = text.trim();
-  return (
-    /[.?!。？！]["'”’)]*$/u.test(trimmed) &&
-    !/\.\.\.$|…$/u.test(trimmed) &&
-    trimmed.split(/\s+/).length >= 2
-  );
-}

@@ -24,6 +24,12 @@ export interface Transcript {
   readonly confidence?: number;
   /** Words or phrases with their times, as the engine gives them. */
   readonly timings?: readonly TranscriptTiming[];
+  /**
+   * On a `final`: the engine heard the speaker stop after it (its endpointing, e.g.
+   * Deepgram's `speech_final`), so the text up to here is a whole utterance. Streaming
+   * engines that say so let a bot end the caller's turn on it.
+   */
+  readonly endOfSpeech?: boolean;
 }
 
 /** What a bot may tell a speech-to-text engine about the audio. */

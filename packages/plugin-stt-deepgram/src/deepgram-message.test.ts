@@ -46,6 +46,22 @@ describe('readDeepgramMessage', () => {
     });
   });
 
+  it('marks a speech_final result as the end of an utterance (endOfSpeech)', () => {
+    const said = (fields: object) =>
+      readDeepgramMessage(
+        results({ channel: { alternatives: [{ transcript: 'hello there.' }] }, ...fields }),
+        'en',
+      );
+    expect(said({ is_final: true, speech_final: true })).toEqual({
+      kind: 'transcript',
+      transcript: { type: 'final', text: 'hello there.', language: 'en', endOfSpeech: true },
+    });
+    expect(said({ is_final: true, speech_final: false })).toEqual({
+      kind: 'transcript',
+      transcript: { type: 'final', text: 'hello there.', language: 'en' },
+    });
+  });
+
   it('says nothing for metadata, speech events and settled silence', () => {
     expect(readDeepgramMessage(JSON.stringify({ type: 'Metadata' }), 'en')).toEqual({
       kind: 'none',

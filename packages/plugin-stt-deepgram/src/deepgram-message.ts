@@ -11,6 +11,8 @@ interface DeepgramWord {
 export interface DeepgramMessage {
   readonly type?: string;
   readonly is_final?: boolean;
+  /** Deepgram's endpointing heard the speaker stop after this final. */
+  readonly speech_final?: boolean;
   readonly channel?: {
     readonly alternatives?: readonly {
       readonly transcript?: string;
@@ -37,7 +39,8 @@ const NONE: DeepgramReading = { kind: 'none' };
 
 /**
  * Reads one text message of Deepgram's live API: `Results` with words become an
- * `interim` or `final` transcript (with confidence and word times), `Error` and what is
+ * `interim` or `final` transcript (with confidence and word times; a `speech_final` one
+ * marked `endOfSpeech`), `Error` and what is
  * not JSON are `INVALID_RESPONSE`; metadata, speech events and settled silence say nothing.
  */
 export function readDeepgramMessage(text: string, language: string): DeepgramReading {
@@ -60,6 +63,7 @@ export function readDeepgramMessage(text: string, language: string): DeepgramRea
     type: message.is_final ? 'final' : 'interim',
     text: said,
     language,
+    ...(message.is_final && message.speech_final && { endOfSpeech: true }),
     ...(best?.confidence !== undefined && { confidence: best.confidence }),
     ...(best?.words?.length && {
       timings: best.words.map((w) => ({

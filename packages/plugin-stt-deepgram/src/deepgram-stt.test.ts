@@ -36,7 +36,7 @@ describeSttConformance(
 );
 
 describe('Deepgram live speech-to-text', () => {
-  it('streams 8 kHz linear16 with the language asked for; interim then final transcripts with word times', async () => {
+  it('streams 8 kHz linear16 with the language asked for; interim then final transcripts with word times, the end of speech marked', async () => {
     deepgram.behave('transcribe');
     const before = deepgram.sessions.length;
     const transcripts = await lastValueFrom(
@@ -51,9 +51,12 @@ describe('Deepgram live speech-to-text', () => {
         channels: '1',
         language: 'vi',
         interim_results: 'true',
+        endpointing: '300',
       },
       bytes: hello.length * 2,
     });
+    // The recording ends in more silence than the endpointing: Deepgram settles the
+    // utterance before the audio ends, as the end of speech (`speech_final`).
     expect(transcripts).toEqual([
       expect.objectContaining({ type: 'interim', text: 'xin' }),
       {
@@ -61,6 +64,7 @@ describe('Deepgram live speech-to-text', () => {
         text: 'xin chào anh',
         language: 'vi',
         confidence: 0.93,
+        endOfSpeech: true,
         timings: [
           { text: 'xin', startMs: 0, endMs: 250 },
           { text: 'chào', startMs: 300, endMs: 550 },

@@ -1,8 +1,8 @@
-import type { SpeechToText, TextToSpeech } from '@psrkit/pipeline';
+import type { SpeechToText, TextToSpeech, Transcript } from '@psrkit/pipeline';
 import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { simulateReadableStream } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
-import { defer, from, lastValueFrom, toArray } from 'rxjs';
+import { defer, from, lastValueFrom, Observable, toArray } from 'rxjs';
 
 /** A recogniser that hears the next scripted text for each turn (any audio). */
 export function scriptedStt(texts: string[]): SpeechToText {
@@ -17,6 +17,40 @@ export function scriptedStt(texts: string[]): SpeechToText {
         return { type: 'final' as const, text: texts.shift() ?? '' };
       }),
   };
+}
+
+/**
+ * A streaming recogniser with endpointing, as Deepgram's live API behaves: on one stream
+ * of the caller's audio, after speech then `endpointMs` of silence, the next scripted text
+ * as a final marked `endOfSpeech`. `streams` counts the streams opened.
+ */
+export function scriptedLiveStt(texts: string[], endpointMs = 300) {
+  let streams = 0;
+  const stt: SpeechToText = {
+    specificationVersion: 1,
+    name: 'scripted-live',
+    sampleRates: [8000],
+    streaming: true,
+    transcribe: (audio) =>
+      new Observable<Transcript>((subscriber) => {
+        streams++;
+        let spoke = false;
+        let silentMs = 0;
+        return audio.subscribe({
+          next: (frame) => {
+            const loud = frame.samples.some((x) => Math.abs(x) > 1000);
+            spoke ||= loud;
+            silentMs = loud ? 0 : silentMs + (frame.samples.length * 1000) / frame.sampleRate;
+            if (!spoke || silentMs < endpointMs) return;
+            spoke = false;
+            subscriber.next({ type: 'final', text: texts.shift() ?? '', endOfSpeech: true });
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
+      }),
+  };
+  return { stt, streams: () => streams };
 }
 
 /** A TTS that says a tone of 300 ms a word, in 100 ms pieces, and remembers each text. */
