@@ -204,6 +204,34 @@ describe('detectTurns: suspicions', () => {
     ]);
   });
 
+  it('uses a VAD’s graded decisions when it gives them: a maybe run raises the suspicion its speech confirms', async () => {
+    // Scripted, answering asynchronously: maybe at 500–540 ms, speech at 540–640 ms.
+    const gradedVad: OpenVad = ({ sampleRate }) => {
+      let at = 0;
+      const level = (i: number) =>
+        i >= 27 && i < 32 ? 'speech' : i >= 25 && i < 27 ? 'maybe' : 'silence';
+      return {
+        sampleRate,
+        frameSamples: 160,
+        isSpeech: () => Promise.reject(new Error('not asked: speechLevel is')),
+        speechLevel: async () => level(at++),
+        reset() {},
+        close() {},
+      };
+    };
+    const events = await lastValueFrom(
+      from(framesOf(new Int16Array(8000))).pipe(
+        detectTurns({ openVad: gradedVad, suspectMs: 0, endSilenceMs: 100 }),
+        toArray(),
+      ),
+    );
+    expect(events.map((e) => `${e.type}@${e.atMs}`)).toEqual([
+      'speech-suspected@500',
+      'speech-start@540',
+      'speech-end@740',
+    ]);
+  });
+
   it('refuses a suspectMs not below startMs', () => {
     expect(() => detectTurns({ openVad, startMs: 40, suspectMs: 40 })).toThrow(
       expect.objectContaining({

@@ -6,7 +6,7 @@ export {
 } from './detect-turns.js';
 export { VadError, type VadErrorCode } from './errors.js';
 export { type TurnTrace, traceTurns } from './trace-turns.js';
-export type { OpenVad, OpenVadOptions, Vad, VadMode } from './vad.js';
+export type { OpenVad, OpenVadOptions, Vad, VadLevel, VadMode } from './vad.js';
 export { createVadPlugin, type VadPluginOptions, type VadStageOptions } from './vad-plugin.js';
 export {
   createWebRtcVad,

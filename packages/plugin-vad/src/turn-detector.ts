@@ -3,7 +3,7 @@ import type { Subscriber } from 'rxjs';
 import type { DetectTurnsOptions } from './detect-turns.js';
 import { VadError } from './errors.js';
 import { type TrackedEvent, type TurnRules, TurnTracker } from './turn-tracker.js';
-import type { Vad } from './vad.js';
+import type { Vad, VadLevel } from './vad.js';
 
 /** A frame of the VAD's length, and where it starts in the stream, in samples. */
 interface VadFrame {
@@ -105,14 +105,14 @@ export class TurnDetector {
   private ask(state: Extract<DetectorState, { phase: 'hearing' }>): void {
     while (!this.asking && this.waiting.length > 0) {
       const { frame, startSample } = this.waiting.shift()!;
-      const answer = state.vad.isSpeech(frame);
-      if (typeof answer === 'boolean') {
+      const answer = levelOf(state.vad, frame);
+      if (typeof answer === 'string') {
         state.tracker.decide(frame, startSample, answer);
         continue;
       }
       this.asking = true;
       answer.then(
-        (voiced) => this.answered(state, { frame, startSample }, voiced),
+        (level) => this.answered(state, { frame, startSample }, level),
         (error: unknown) => this.subscriber.error(error),
       );
     }
@@ -122,12 +122,12 @@ export class TurnDetector {
   private answered(
     state: Extract<DetectorState, { phase: 'hearing' }>,
     { frame, startSample }: VadFrame,
-    voiced: boolean,
+    level: VadLevel,
   ): void {
     this.asking = false;
     if (this.subscriber.closed) return;
     try {
-      state.tracker.decide(frame, startSample, voiced);
+      state.tracker.decide(frame, startSample, level);
       this.ask(state);
       if (this.ended && !this.asking) this.finish();
     } catch (error) {
@@ -139,4 +139,12 @@ export class TurnDetector {
     if (this.state.phase === 'hearing') this.state.tracker.end(this.carryStart, 'stream-end');
     this.subscriber.complete();
   }
+}
+
+/** The VAD's graded decision on a frame: its own, or `isSpeech`'s as `speech`/`silence`. */
+function levelOf(vad: Vad, frame: Int16Array): VadLevel | Promise<VadLevel> {
+  if (vad.speechLevel) return vad.speechLevel(frame);
+  const answer = vad.isSpeech(frame);
+  const level = (voiced: boolean): VadLevel => (voiced ? 'speech' : 'silence');
+  return typeof answer === 'boolean' ? level(answer) : answer.then(level);
 }

@@ -22,12 +22,14 @@ const rules = {
   suspectMs?: number;
 };
 
-/** Runs decisions (`1` voiced, `0` silent), one 10 ms frame each, through a tracker. */
+const LEVELS = { '1': 'speech', m: 'maybe', '0': 'silence' } as const;
+
+/** Runs decisions (`1` speech, `m` maybe, `0` silence), one 10 ms frame each, through a tracker. */
 function track(decisions: string, overrides: Partial<typeof rules> = {}) {
   const events: TrackedEvent[] = [];
   const tracker = new TurnTracker({ ...rules, ...overrides }, (event) => events.push(event));
   [...decisions].forEach((d, i) => {
-    tracker.decide(new Int16Array(FRAME).fill(i), i * FRAME, d === '1');
+    tracker.decide(new Int16Array(FRAME).fill(i), i * FRAME, LEVELS[d as keyof typeof LEVELS]);
   });
   return { events, tracker, frames: decisions.length };
 }
@@ -119,5 +121,24 @@ describe('TurnTracker: suspicions (suspectMs)', () => {
     const { events, tracker, frames } = track('001', suspect);
     tracker.end(frames * FRAME, 'stream-end');
     expect(events.at(-1)).toEqual({ type: 'suspicion-cleared', atMs: 30, suspectedAtMs: 20 });
+  });
+
+  it('maybe frames raise a suspicion from their onset, and neither start a turn nor clear one', () => {
+    const { events } = track('00mm00000', suspect);
+    expect(events).toEqual([
+      { type: 'speech-suspected', atMs: 20 },
+      { type: 'suspicion-cleared', atMs: 70, suspectedAtMs: 20 },
+    ]);
+    // A maybe run that speech follows: the suspicion from the first maybe frame, the turn
+    // from the first speech frame.
+    expect(track('0mm111', suspect).events.map((e) => `${e.type}@${e.atMs}`)).toEqual([
+      'speech-suspected@10',
+      'speech-start@30',
+    ]);
+  });
+
+  it('a maybe frame is silence to a turn under way', () => {
+    const { events } = track('111mmmmm');
+    expect(events.map((e) => `${e.type}@${e.atMs}`)).toEqual(['speech-start@0', 'speech-end@80']);
   });
 });

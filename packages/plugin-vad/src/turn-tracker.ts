@@ -1,4 +1,5 @@
 import type { SuspicionEvent, TurnEvent } from './detect-turns.js';
+import type { VadLevel } from './vad.js';
 
 /** Audio kept after a turn's last voiced frame, ms. */
 const TAIL_MS = 100;
@@ -26,15 +27,17 @@ export interface TurnRules {
 }
 
 /**
- * Where the caller is. `listening`: between turns, keeping the pre-roll and the voiced
- * run so far, and since when (sample) a suspicion is up, if one is. `in-turn`: a turn's frames from its pre-roll on, the end of its last voiced
- * frame, and the silence since.
+ * Where the caller is. `listening`: between turns, keeping the pre-roll, the run of speech
+ * frames so far (`run`) and of speech or `maybe` frames (`near`), and since when (sample) a
+ * suspicion is up, if one is. `in-turn`: a turn's frames from its pre-roll on, the end of
+ * its last voiced frame, and the silence since.
  */
 export type TurnState =
   | {
       readonly phase: 'listening';
       readonly recent: Int16Array[];
       readonly run: number;
+      readonly near: number;
       readonly suspectedAt?: number;
     }
   | {
@@ -47,15 +50,16 @@ export type TurnState =
 
 /**
  * Turn-taking over a VAD's decisions, one frame at a time: `speech-start` once `startMs`
- * of voice in a row is heard, `speech-end` (with the turn's audio) after `endSilenceMs` of
+ * of speech in a row is heard, `speech-end` (with the turn's audio) after `endSilenceMs` of
  * silence, after `maxTurnMs`, or when told (the stream's end). With `suspectMs`, a shorter
- * run first raises `speech-suspected`; a turn confirms it (`speech-start`), else it ends
- * with `suspicion-cleared` at the first silent frame `suspicionMs` after its onset, or at
- * the stream's end. A class: the turn state is its one field, and a decision and an end
+ * run — of speech or `maybe` frames — first raises `speech-suspected`; a turn confirms it
+ * (`speech-start`), else it ends with `suspicion-cleared` at the first silent frame
+ * `suspicionMs` after its onset, or at the stream's end. A `maybe` frame is silence to a
+ * turn. A class: the turn state is its one field, and a decision and an end
  * are the two ways it changes.
  */
 export class TurnTracker {
-  private state: TurnState = { phase: 'listening', recent: [], run: 0 };
+  private state: TurnState = { phase: 'listening', recent: [], run: 0, near: 0 };
   private readonly frameMs: number;
 
   constructor(
@@ -66,9 +70,10 @@ export class TurnTracker {
   }
 
   /** The VAD's decision on the frame starting at `startSample`. */
-  decide(frame: Int16Array, startSample: number, voiced: boolean): void {
-    if (this.state.phase === 'in-turn') this.inTurn(this.state, frame, startSample, voiced);
-    else this.listening(this.state, frame, startSample, voiced);
+  decide(frame: Int16Array, startSample: number, level: VadLevel): void {
+    if (this.state.phase === 'in-turn')
+      this.inTurn(this.state, frame, startSample, level === 'speech');
+    else this.listening(this.state, frame, startSample, level);
   }
 
   /** Ends the turn under way, if any, at `atSample`. */
@@ -98,24 +103,26 @@ export class TurnTracker {
       sampleRate: rate,
       reason,
     });
-    this.state = { phase: 'listening', recent: [], run: 0 };
+    this.state = { phase: 'listening', recent: [], run: 0, near: 0 };
   }
 
   private listening(
     state: Extract<TurnState, { phase: 'listening' }>,
     frame: Int16Array,
     startSample: number,
-    voiced: boolean,
+    level: VadLevel,
   ): void {
     const { frameSamples, preRollMs, startMs } = this.rules;
     const endSample = startSample + frame.length;
     const recent = state.recent;
     recent.push(frame);
-    const run = voiced ? state.run + 1 : 0;
+    const run = level === 'speech' ? state.run + 1 : 0;
+    const near = level === 'silence' ? 0 : state.near + 1;
     const keep = Math.ceil(preRollMs / this.frameMs) + run;
     while (recent.length > keep) recent.shift();
-    if (!voiced || run * this.frameMs < startMs) {
-      this.state = { ...this.suspicion(state, run, endSample), phase: 'listening', recent, run };
+    if (run === 0 || run * this.frameMs < startMs) {
+      const suspicion = this.suspicion(state, near, endSample);
+      this.state = { ...suspicion, phase: 'listening', recent, run, near };
       return;
     }
     const onset = endSample - run * frameSamples;
@@ -130,8 +137,9 @@ export class TurnTracker {
   }
 
   /**
-   * Whether a suspicion is up after this frame (`suspectedAt`): raised by a voiced run of
-   * `suspectMs`, cleared by a silent frame `suspicionMs` after its onset (emitting each).
+   * Whether a suspicion is up after this frame (`suspectedAt`): raised by a `run` of speech
+   * or `maybe` frames of `suspectMs`, cleared by a silent frame `suspicionMs` after its
+   * onset (emitting each).
    */
   private suspicion(
     state: Extract<TurnState, { phase: 'listening' }>,

@@ -2,6 +2,13 @@
 export type VadMode = 0 | 1 | 2 | 3;
 
 /**
+ * A graded decision on a frame: `speech` (what `isSpeech` calls speech), `maybe` (not
+ * speech, but near: a lower threshold — enough to suspect the caller is starting to speak,
+ * not to start a turn), or `silence`.
+ */
+export type VadLevel = 'silence' | 'maybe' | 'speech';
+
+/**
  * One voice activity detector on one stream of mono PCM16: a speech/non-speech decision
  * per frame of `frameSamples`. The contract `detectTurns` and `createVadPlugin` run on;
  * the WebRTC VAD here and `@psrkit/plugin-vad-silero` implement it.
@@ -16,6 +23,12 @@ export interface Vad {
    * one frame at a time and in order (the answer may depend on the frames before).
    */
   isSpeech(frame: Int16Array): boolean | Promise<boolean>;
+  /**
+   * Optional: the graded decision on the frame, moving the same state as `isSpeech` (call
+   * one or the other for a stream). `detectTurns` uses it when present: `maybe` frames
+   * raise suspicions (`suspectMs`) but neither start a turn nor hold one open.
+   */
+  speechLevel?(frame: Int16Array): VadLevel | Promise<VadLevel>;
   /** Forgets the frames heard so far. */
   reset(): void;
   /** Frees the instance; later calls throw `VadError` `CLOSED`. */

@@ -47,7 +47,15 @@ const decide = async (vad: ReturnType<OpenVad>, samples: Int16Array): Promise<bo
   return answers;
 };
 
-/** Checks a VAD engine against the contract `detectTurns` relies on: rates and frame lengths, typed errors, speech heard and silence not, `reset()` and instances' own state, and the right number of turns in a recording. */
+/** A VAD's graded decisions on `samples`, frame by frame (it has `speechLevel`). */
+const grade = async (vad: ReturnType<OpenVad>, samples: Int16Array): Promise<string[]> => {
+  const levels: string[] = [];
+  for (let at = 0; at + vad.frameSamples <= samples.length; at += vad.frameSamples)
+    levels.push(await vad.speechLevel!(samples.subarray(at, at + vad.frameSamples)));
+  return levels;
+};
+
+/** Checks a VAD engine against the contract `detectTurns` relies on: rates and frame lengths, typed errors, speech heard and silence not, `reset()` and instances' own state, the right number of turns in a recording, and — for an engine with graded decisions — `speech` exactly where `isSpeech` says so. */
 export function describeVadConformance(
   openVad: OpenVad,
   { describe, it, expect }: TestApi,
@@ -111,5 +119,19 @@ export function describeVadConformance(
     it('starts no turn in digital silence', async () => {
       expect(await turnsOf(new Int16Array(RATE * 3))).toEqual([]);
     });
+
+    const probe = openVad({ sampleRate: RATE });
+    const graded = probe.speechLevel !== undefined;
+    probe.close();
+    if (graded)
+      it('graded decisions: speech exactly where isSpeech hears it, maybe only where it does not', async () => {
+        const [a, b] = [openVad({ sampleRate: RATE }), openVad({ sampleRate: RATE })];
+        const levels = await grade(a, options.recording);
+        const voiced = await decide(b, options.recording);
+        a.close();
+        b.close();
+        expect(levels.map((level) => level === 'speech')).toEqual(voiced);
+        expect(levels.every((level) => ['speech', 'maybe', 'silence'].includes(level))).toBe(true);
+      });
   });
 }
