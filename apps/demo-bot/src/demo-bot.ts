@@ -227,8 +227,9 @@ async function converse(
         openVad: c.openVad,
         endSilenceMs: c.turnEndMs,
         trace: call.trace,
-        // Off: no suspicion events, barge-in on `speech-start` only.
-        ...(c.pauseOnSuspicion ? { suspectMs: 0 } : {}),
+        // Suspicions from the first voiced frame, or sooner from an energy onset in the
+        // caller's audio as it arrives. Off: barge-in on `speech-start` only.
+        ...(c.pauseOnSuspicion ? { suspectMs: 0, onset: true } : {}),
       }),
     )
     .subscribe({
@@ -253,7 +254,7 @@ async function converse(
 }
 
 /**
- * 3. Barge-in: on the first voiced frame (`speech-suspected`) the bot's speech pauses, on a
+ * 3. Barge-in: on the caller's first loud piece or voiced frame (`speech-suspected`) the bot's speech pauses, on a
  * confirmed turn (`speech-start`) it stops, and when the turn never came
  * (`suspicion-cleared`: a cough, a click) it resumes where it paused.
  */

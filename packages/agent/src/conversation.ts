@@ -309,6 +309,7 @@ export class Conversation {
           endSilenceMs: this.listening.earlyMs,
           trace: this.call.trace,
           suspectMs: 0, // a suspicion from the first voiced frame
+          onset: this.setup.pauseOnSuspicion, // or sooner, from an energy onset
         }),
       )
       .subscribe((turn) => {

@@ -232,6 +232,49 @@ describe('detectTurns: suspicions', () => {
     ]);
   });
 
+  it('with onset, suspects on the first loud piece as it arrives; a click the VAD does not hear is cleared soon', async () => {
+    // A scripted VAD that answers late (a model) and hears speech at 500–600 ms only; a
+    // tone (loud) at 300–320 ms (a click) and at 500–600 ms.
+    const lateVad: OpenVad = ({ sampleRate }) => {
+      let at = 0;
+      return {
+        sampleRate,
+        frameSamples: 160,
+        isSpeech: async () => {
+          const i = at++;
+          return i >= 25 && i < 30;
+        },
+        reset() {},
+        close() {},
+      };
+    };
+    const audio = new Int16Array(8000);
+    for (const [from, to] of [
+      [2400, 2560],
+      [4000, 4800],
+    ] as const)
+      for (let i = from; i < to; i++) audio[i] = Math.round(8000 * Math.sin(i / 4));
+    const events = await lastValueFrom(
+      from(framesOf(audio)).pipe(
+        detectTurns({ openVad: lateVad, suspectMs: 0, onset: true, endSilenceMs: 100 }),
+        toArray(),
+      ),
+    );
+    expect(events.map((e) => `${e.type}@${e.atMs}`)).toEqual([
+      'speech-suspected@300',
+      'suspicion-cleared@380', // 64 ms of frames the VAD heard nothing in: the end of 360–380
+      'speech-suspected@500',
+      'speech-start@500',
+      'speech-end@700',
+    ]);
+    expect(() => detectTurns({ openVad, onset: true })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining('onset'),
+      }),
+    );
+  });
+
   it('refuses a suspectMs not below startMs', () => {
     expect(() => detectTurns({ openVad, startMs: 40, suspectMs: 40 })).toThrow(
       expect.objectContaining({

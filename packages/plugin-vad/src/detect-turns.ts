@@ -1,5 +1,6 @@
 import { type AudioFrame, numberProblem } from '@psrkit/pipeline';
 import { type MonoTypeOperatorFunction, Observable, type OperatorFunction } from 'rxjs';
+import type { OnsetOptions } from './energy-onset.js';
 import { VadError } from './errors.js';
 import { type TurnTrace, traceTurns } from './trace-turns.js';
 import { TurnDetector } from './turn-detector.js';
@@ -62,6 +63,16 @@ export interface DetectTurnsOptions {
    */
   readonly suspicionMs?: number;
   /**
+   * Also suspect on an energy onset (`true`, or its options): each piece of audio as it
+   * arrives, before the VAD has a frame to decide on, raises `speech-suspected` when its
+   * level jumps over the line's noise floor (see {@link EnergyOnset}) — tens of ms sooner
+   * than Silero. Needs `suspectMs`. Clicks raise it too: the VAD clears such a suspicion
+   * after `onsetClearMs` without a speech or `maybe` frame.
+   */
+  readonly onset?: boolean | OnsetOptions;
+  /** A suspicion an energy onset raised is cleared after this much audio the VAD heard nothing in, ms (default 64). */
+  readonly onsetClearMs?: number;
+  /**
    * A `psr.caller_turn` span per turn under this parent — pass `call.trace` (see
    * {@link traceTurns}).
    */
@@ -122,6 +133,8 @@ function turnRules(options: DetectTurnsOptions): Omit<TurnRules, 'rate' | 'frame
       'INVALID_OPTION',
       `suspectMs: ${suspectMs} must be less than startMs (${startMs})`,
     );
+  if (options.onset && suspectMs === undefined)
+    throw new VadError('INVALID_OPTION', 'onset: suspicions are off (give suspectMs)');
   return {
     startMs,
     endSilenceMs: nonNegative(options.endSilenceMs ?? 700, 'endSilenceMs'),
@@ -129,6 +142,7 @@ function turnRules(options: DetectTurnsOptions): Omit<TurnRules, 'rate' | 'frame
     maxTurnMs: nonNegative(options.maxTurnMs ?? 30_000, 'maxTurnMs'),
     suspectMs,
     suspicionMs: nonNegative(options.suspicionMs ?? 240, 'suspicionMs'),
+    onsetClearMs: nonNegative(options.onsetClearMs ?? 64, 'onsetClearMs'),
   };
 }
 

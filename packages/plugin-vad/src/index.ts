@@ -4,6 +4,7 @@ export {
   type SuspicionEvent,
   type TurnEvent,
 } from './detect-turns.js';
+export { EnergyOnset, type OnsetOptions } from './energy-onset.js';
 export { VadError, type VadErrorCode } from './errors.js';
 export { type TurnTrace, traceTurns } from './trace-turns.js';
 export type { OpenVad, OpenVadOptions, Vad, VadLevel, VadMode } from './vad.js';

@@ -1,6 +1,7 @@
 import { type AudioFrame, PcmFifo } from '@psrkit/pipeline';
 import type { Subscriber } from 'rxjs';
 import type { DetectTurnsOptions } from './detect-turns.js';
+import { EnergyOnset } from './energy-onset.js';
 import { VadError } from './errors.js';
 import { type TrackedEvent, type TurnRules, TurnTracker } from './turn-tracker.js';
 import type { Vad, VadLevel } from './vad.js';
@@ -40,12 +41,17 @@ export class TurnDetector {
   private asking = false;
   /** The source completed. */
   private ended = false;
+  /** Energy onsets, when `onset` is on: suspicions ahead of the VAD. */
+  private readonly onset: EnergyOnset | undefined;
 
   constructor(
     private readonly options: DetectTurnsOptions,
     private readonly rules: Omit<TurnRules, 'rate' | 'frameSamples'>,
     private readonly subscriber: Subscriber<TrackedEvent>,
-  ) {}
+  ) {
+    const { onset } = options;
+    this.onset = onset ? new EnergyOnset(onset === true ? {} : onset) : undefined;
+  }
 
   /** A frame of the caller's audio (any length); the first opens the VAD at its rate. */
   frame(frame: AudioFrame): void {
@@ -58,6 +64,7 @@ export class TurnDetector {
         );
       }
       if (frame.samples.length === 0) return;
+      if (this.onset?.hear(frame.samples)) state.tracker.suspect(frame.startSample);
       const { frameSamples } = state.vad;
       this.carry.push(frame.samples);
       while (this.carry.length >= frameSamples) {

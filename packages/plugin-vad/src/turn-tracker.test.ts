@@ -11,6 +11,7 @@ const rules = {
   preRollMs: 20,
   maxTurnMs: 1000,
   suspicionMs: 50,
+  onsetClearMs: 30,
 } as {
   rate: number;
   frameSamples: number;
@@ -19,6 +20,7 @@ const rules = {
   preRollMs: number;
   maxTurnMs: number;
   suspicionMs: number;
+  onsetClearMs: number;
   suspectMs?: number;
 };
 
@@ -32,6 +34,11 @@ function track(decisions: string, overrides: Partial<typeof rules> = {}) {
     tracker.decide(new Int16Array(FRAME).fill(i), i * FRAME, LEVELS[d as keyof typeof LEVELS]);
   });
   return { events, tracker, frames: decisions.length };
+}
+/** Feeds decisions to a tracker from frame `from` on. */
+function decideAll(tracker: TurnTracker, decisions: string, from = 0): void {
+  for (const [i, d] of [...decisions].entries())
+    tracker.decide(new Int16Array(FRAME), (from + i) * FRAME, LEVELS[d as keyof typeof LEVELS]);
 }
 const framesOf = (audio: Int16Array) =>
   Array.from({ length: Math.ceil(audio.length / FRAME) }, (_, i) => audio[i * FRAME]);
@@ -140,5 +147,40 @@ describe('TurnTracker: suspicions (suspectMs)', () => {
   it('a maybe frame is silence to a turn under way', () => {
     const { events } = track('111mmmmm');
     expect(events.map((e) => `${e.type}@${e.atMs}`)).toEqual(['speech-start@0', 'speech-end@80']);
+  });
+
+  it('an energy onset raises a suspicion ahead of the VAD; the VAD clears it after onsetClearMs of nothing', () => {
+    const events: TrackedEvent[] = [];
+    const tracker = new TurnTracker({ ...rules, suspectMs: 0 }, (event) => events.push(event));
+    decideAll(tracker, '00');
+    tracker.suspect(3 * FRAME); // the onset at 30 ms, before the VAD decided frame 2
+    tracker.suspect(4 * FRAME); // one is up: nothing
+    decideAll(tracker, '0000', 2); // frame 2 ended before it; 3–5 are 30 ms of nothing after it
+    expect(events).toEqual([
+      { type: 'speech-suspected', atMs: 30 },
+      { type: 'suspicion-cleared', atMs: 60, suspectedAtMs: 30 },
+    ]);
+  });
+
+  it('the VAD hearing maybe or speech after an onset keeps the suspicion to the slower rule, or confirms it', () => {
+    const events: TrackedEvent[] = [];
+    const tracker = new TurnTracker({ ...rules, suspectMs: 0 }, (event) => events.push(event));
+    tracker.suspect(0);
+    decideAll(tracker, 'm000000111');
+    expect(events.map((e) => `${e.type}@${e.atMs}`)).toEqual([
+      'speech-suspected@0',
+      'suspicion-cleared@50', // heard (maybe): cleared by suspicionMs, not onsetClearMs
+      'speech-suspected@70',
+      'speech-start@70',
+    ]);
+  });
+
+  it('an onset raises nothing during a turn, nor without suspectMs', () => {
+    const during = track('1111');
+    during.tracker.suspect(4 * FRAME);
+    expect(during.events.map((e) => e.type)).toEqual(['speech-start']);
+    const off = track('00');
+    off.tracker.suspect(2 * FRAME);
+    expect(off.events).toEqual([]);
   });
 });

@@ -24,12 +24,27 @@ export interface TurnRules {
   readonly suspectMs?: number | undefined;
   /** A suspicion not confirmed by a turn is cleared at the first silent frame after this, ms. */
   readonly suspicionMs: number;
+  /**
+   * A suspicion raised by an energy onset (`suspect()`) is cleared once the VAD has decided
+   * this much audio after it without a speech or `maybe` frame, ms.
+   */
+  readonly onsetClearMs: number;
+}
+
+/**
+ * A suspicion that is up: since when (sample), whether an energy onset raised it (else the
+ * VAD), and whether the VAD has heard speech or `maybe` since.
+ */
+export interface Suspicion {
+  readonly at: number;
+  readonly byOnset: boolean;
+  readonly heard: boolean;
 }
 
 /**
  * Where the caller is. `listening`: between turns, keeping the pre-roll, the run of speech
  * frames so far (`run`) and of speech or `maybe` frames (`near`), and since when (sample) a
- * suspicion is up, if one is. `in-turn`: a turn's frames from its pre-roll on, the end of
+ * suspicion is up ({@link Suspicion}), if one is. `in-turn`: a turn's frames from its pre-roll on, the end of
  * its last voiced frame, and the silence since.
  */
 export type TurnState =
@@ -38,7 +53,7 @@ export type TurnState =
       readonly recent: Int16Array[];
       readonly run: number;
       readonly near: number;
-      readonly suspectedAt?: number;
+      readonly suspicion?: Suspicion;
     }
   | {
       readonly phase: 'in-turn';
@@ -54,8 +69,9 @@ export type TurnState =
  * silence, after `maxTurnMs`, or when told (the stream's end). With `suspectMs`, a shorter
  * run — of speech or `maybe` frames — first raises `speech-suspected`; a turn confirms it
  * (`speech-start`), else it ends with `suspicion-cleared` at the first silent frame
- * `suspicionMs` after its onset, or at the stream's end. A `maybe` frame is silence to a
- * turn. A class: the turn state is its one field, and a decision and an end
+ * `suspicionMs` after its onset, or at the stream's end. An energy onset may raise one too,
+ * ahead of the VAD (`suspect()`); the VAD clears that one sooner, after `onsetClearMs` of
+ * frames with neither speech nor `maybe`. A `maybe` frame is silence to a turn. A class: the turn state is its one field, and a decision and an end
  * are the two ways it changes.
  */
 export class TurnTracker {
@@ -74,6 +90,18 @@ export class TurnTracker {
     if (this.state.phase === 'in-turn')
       this.inTurn(this.state, frame, startSample, level === 'speech');
     else this.listening(this.state, frame, startSample, level);
+  }
+
+  /**
+   * An energy onset at `atSample`, ahead of the VAD's decisions: a suspicion, unless one is
+   * up or a turn is under way (or suspicions are off).
+   */
+  suspect(atSample: number): void {
+    const state = this.state;
+    if (this.rules.suspectMs === undefined || state.phase !== 'listening' || state.suspicion)
+      return;
+    this.emit({ type: 'speech-suspected', atMs: this.toMs(atSample) });
+    this.state = { ...state, suspicion: { at: atSample, byOnset: true, heard: false } };
   }
 
   /** Ends the turn under way, if any, at `atSample`. */
@@ -137,36 +165,40 @@ export class TurnTracker {
   }
 
   /**
-   * Whether a suspicion is up after this frame (`suspectedAt`): raised by a `run` of speech
-   * or `maybe` frames of `suspectMs`, cleared by a silent frame `suspicionMs` after its
-   * onset (emitting each).
+   * The suspicion up after this frame, if any: raised by a `run` of speech or `maybe` frames
+   * of `suspectMs`; cleared by a silent frame `suspicionMs` after its onset, or — one an
+   * energy onset raised — `onsetClearMs` after it when the VAD has heard nothing since
+   * (emitting each).
    */
   private suspicion(
     state: Extract<TurnState, { phase: 'listening' }>,
     run: number,
     endSample: number,
-  ): { suspectedAt?: number } {
-    const { suspectMs, suspicionMs, frameSamples } = this.rules;
-    const { suspectedAt } = state;
+  ): { suspicion?: Suspicion } {
+    const { suspectMs, suspicionMs, onsetClearMs, frameSamples } = this.rules;
+    const { suspicion } = state;
     if (suspectMs === undefined) return {};
-    if (suspectedAt === undefined) {
+    if (suspicion === undefined) {
       if (run === 0 || run * this.frameMs < suspectMs) return {};
       const onset = endSample - run * frameSamples;
       this.emit({ type: 'speech-suspected', atMs: this.toMs(onset) });
-      return { suspectedAt: onset };
+      return { suspicion: { at: onset, byOnset: false, heard: true } };
     }
-    if (run > 0 || this.toMs(endSample - suspectedAt) < suspicionMs) return { suspectedAt };
+    const since = this.toMs(endSample - suspicion.at);
+    if (run > 0) return { suspicion: since > 0 ? { ...suspicion, heard: true } : suspicion };
+    const unheard = suspicion.byOnset && !suspicion.heard && since >= onsetClearMs;
+    if (!unheard && since < suspicionMs) return { suspicion };
     this.clear(state, endSample);
     return {};
   }
 
   /** Emits `suspicion-cleared` for a suspicion that is up. */
   private clear(state: Extract<TurnState, { phase: 'listening' }>, atSample: number): void {
-    if (state.suspectedAt === undefined) return;
+    if (state.suspicion === undefined) return;
     this.emit({
       type: 'suspicion-cleared',
       atMs: this.toMs(atSample),
-      suspectedAtMs: this.toMs(state.suspectedAt),
+      suspectedAtMs: this.toMs(state.suspicion.at),
     });
   }
 
