@@ -13,7 +13,8 @@
 // ≤ 90 %, no failure — is the configuration's capacity: with one worker on one core, its
 // calls per core.
 //
-// Writes bench/results/load-<date>.{json,md,svg} and bench/results/load-latest.{md,svg}.
+// Writes bench/results/load-<date>.{json,md,svg} and bench/results/load-latest.{md,svg}
+// (LOAD_RESULTS=<dir>: there instead, e.g. for a partial run that must not replace the latest).
 //
 //   LOAD_STEPS=25,50,100,200,400,800   calls per step
 //   LOAD_CONFIGS=lamejs:1,wasm:1,wasm:2 encoder:workers
@@ -24,7 +25,8 @@
 //   LOAD_ENCODE_AHEAD=on|off           the server's --encode-ahead (default off)
 //   LOAD_VAD=off,silero                each configuration with the agent's VAD off and on
 //                                      (scripts/load-vad-bot.mjs: silero, silero-one-by-one,
-//                                      webrtc); calls per core as a ratio to `off` (default off)
+//                                      webrtc); calls per core as a ratio to `off`, and the VAD's
+//                                      CPU (scripts/load-vad.mjs) (default off)
 //   LOAD_WIRE_CALLS=100                calls for the wire floor (scripts/wire-floor-server.mjs)
 //   LOAD_SCENARIO=espeak               instead: calls speaking long eSpeak NG prompts beside
 //                                      streaming calls, synthesis in worker threads against
@@ -33,7 +35,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_LEAD_MS } from '../packages/pipeline/dist/index.js';
 import { espeakScenario } from './load-espeak.mjs';
+import { histogram, parseMetrics } from './load-metrics.mjs';
 import {
   emulatedLoad,
   exited,
@@ -46,6 +50,7 @@ import {
 } from './load-processes.mjs';
 import { analyseProfile } from './load-profile.mjs';
 import { markdown, plot, readinessText } from './load-report.mjs';
+import { compareVads } from './load-vad.mjs';
 import { measureWireFloor } from './wire-floor.mjs';
 
 const steps = (process.env.LOAD_STEPS ?? '25,50,100,200,400,800').split(',').map(Number);
@@ -63,69 +68,9 @@ const encodeAhead = process.env.LOAD_ENCODE_AHEAD ?? 'off';
 const MIN_MARGIN_P1_MS = 40;
 const MAX_SERVER_CPU_PCT = 90;
 const cores = cpus().length;
-const results = 'bench/results';
+const results = process.env.LOAD_RESULTS ?? 'bench/results';
 const profileDir = join(results, 'profiles');
 mkdirSync(results, { recursive: true });
-
-// --- Prometheus text: values and histogram quantiles ----------------------------------
-function parseMetrics(text) {
-  const values = new Map();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    values.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return values;
-}
-/**
- * Buckets of histogram `name` (only those with label `label`, e.g. `part="total"`, when
- * given) between two scrapes of each worker, summed over the workers.
- */
-function bucketsBetween(pairs, name, label = '') {
-  const counts = new Map();
-  for (const [before, after] of pairs)
-    for (const [key, value] of after) {
-      if (!key.startsWith(`${name}_bucket{`)) continue;
-      const labels = key.slice(key.indexOf('{') + 1, -1).split(',');
-      if (label && !labels.includes(label)) continue;
-      const bound = labels.find((l) => l.startsWith('le='))?.slice(4, -1);
-      if (!bound) continue;
-      const le = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
-      counts.set(le, (counts.get(le) ?? 0) + value - (before.get(key) ?? 0));
-    }
-  return [...counts.entries()].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
-}
-/** histogram_quantile: linear within the bucket, in ms; undefined when empty. */
-function quantileMs(buckets, q) {
-  const total = buckets.at(-1)?.count ?? 0;
-  if (total === 0) return undefined;
-  const rank = q * total;
-  let lower = 0;
-  let below = 0;
-  for (const { le, count } of buckets) {
-    if (count >= rank) {
-      if (!Number.isFinite(le)) return lower * 1000;
-      return (lower + ((le - lower) * (rank - below)) / Math.max(1, count - below)) * 1000;
-    }
-    lower = le;
-    below = count;
-  }
-  return lower * 1000;
-}
-function histogram(pairs, name, label) {
-  const buckets = bucketsBetween(pairs, name, label);
-  const count = buckets.at(-1)?.count ?? 0;
-  if (count === 0) return undefined;
-  const round = (x) => (x === undefined ? undefined : Math.round(x * 100) / 100);
-  // The exact maximum is not kept: the bound of the highest bucket that holds one.
-  const top = buckets.find((b) => b.count === count);
-  return {
-    count,
-    p50: round(quantileMs(buckets, 0.5)),
-    p99: round(quantileMs(buckets, 0.99)),
-    maxAtMost: top && Number.isFinite(top.le) ? round(top.le * 1000) : undefined,
-  };
-}
 
 // --- what the node says of itself: /readyz over the steady window ----------------------
 /**
@@ -357,25 +302,6 @@ if (kind === 'load') {
 }
 console.log(`\n${md}`);
 
-/**
- * The VAD's own cost, from the server's CPU at the largest step both runs measured: ms of
- * CPU per call-second, and CPU without it over CPU with it (calls per core when CPU is
- * what decides; steady on a busy machine, where underruns may decide the capacity first).
- */
-function vadCost(run, off) {
-  const calls = Math.max(
-    ...run.steps.filter((s) => off.steps.some((o) => o.calls === s.calls)).map((s) => s.calls),
-  );
-  if (!Number.isFinite(calls)) return undefined;
-  const cpu = (r) => r.steps.find((s) => s.calls === calls).serverCpuPct;
-  const round = (x) => Math.round(x * 100) / 100;
-  return {
-    calls,
-    msPerCallSecond: round(((cpu(run) - cpu(off)) * 10) / calls),
-    cpuRatio: round(cpu(off) / cpu(run)),
-  };
-}
-
 /** The encoders' own ceiling, measured on the server's core (scripts/encoder-ceiling.mjs). */
 function encoderCeiling() {
   const script = ['scripts/encoder-ceiling.mjs'];
@@ -458,13 +384,6 @@ async function measure() {
   const one = (encoder) =>
     runs.find((r) => r.encoder === encoder && r.workers === 1 && r.vad === 'off');
   for (const run of runs) {
-    const off = runs.find(
-      (r) => r.encoder === run.encoder && r.workers === run.workers && r.vad === 'off',
-    );
-    // Calls per core with the agent's VAD on, against the same configuration without it.
-    if (run.vad !== 'off' && off?.capacity)
-      run.ratioToVadOff = Math.round((run.capacity / off.capacity) * 100) / 100;
-    if (run.vad !== 'off' && off) run.vadCost = vadCost(run, off);
     if (run.workers > 1 && run.vad === 'off' && one(run.encoder)?.capacity)
       run.ratioToOneWorker = Math.round((run.capacity / one(run.encoder).capacity) * 100) / 100;
     const ceiling = encoders[run.encoder]?.realTime;
@@ -473,11 +392,8 @@ async function measure() {
       run.ratioToEncoder =
         Math.round((run.capacity / Math.min(run.workers, cores) / ceiling) * 100) / 100;
   }
-  for (const { name, ratioToVadOff, vadCost } of runs)
-    if (ratioToVadOff !== undefined)
-      console.log(
-        `${name}: ${ratioToVadOff} × the calls per core without the VAD${vadCost ? `; at ${vadCost.calls} calls the VAD costs ${vadCost.msPerCallSecond} ms of CPU per call-second, server CPU ${vadCost.cpuRatio} × (calls per core when CPU decides)` : ''}`,
-      );
+  // Calls per core with the agent's VAD on, against the same configuration without it.
+  for (const line of compareVads(runs)) console.log(line);
   return {
     date: started.toISOString(),
     encoders,
@@ -485,6 +401,8 @@ async function measure() {
     machine: { cores, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
     criterion: `no underrun at the caller (the emulator's playout model), a margin (audio queued at the caller as each chunk came) p1 ≥ ${MIN_MARGIN_P1_MS} ms, server CPU ≤ ${MAX_SERVER_CPU_PCT} % of each core, no failed call, no violation (the send lag is reported, not judged)`,
     steadyS,
+    // The server runs with its default lead.
+    leadMs: DEFAULT_LEAD_MS,
     runs,
   };
 }

@@ -1,5 +1,10 @@
 import { VadError } from '@psrkit/plugin-vad';
-import { type SileroModel, type SileroStream, SileroStreamState } from './silero-inference.js';
+import {
+  type SileroItem,
+  type SileroModel,
+  type SileroStream,
+  SileroStreamState,
+} from './silero-inference.js';
 
 /**
  * How `loadSileroVad({ batch })` gathers the frames of many calls into one inference: a
@@ -16,9 +21,8 @@ export interface SileroBatchOptions {
   readonly maxSize?: number;
 }
 
-/** A frame waiting for its batch, and who wants its answer. */
-interface Waiting {
-  readonly frame: Int16Array;
+/** A frame waiting for its batch (the stream's next item), and who wants its answer. */
+interface Waiting extends SileroItem {
   readonly since: number;
   readonly resolve: (probability: number) => void;
   readonly reject: (error: unknown) => void;
@@ -84,7 +88,8 @@ export class SileroBatcher {
         new VadError('INVALID_FRAME', 'a stream runs one frame at a time, in order'),
       );
     return new Promise((resolve, reject) => {
-      member.waiting = { frame, since: performance.now(), resolve, reject };
+      const { stream } = member;
+      member.waiting = { stream, frame, since: performance.now(), resolve, reject };
       this.waiting++;
       this.schedule();
     });
@@ -130,27 +135,27 @@ export class SileroBatcher {
   /** One inference for the frames waiting (up to `maxSize`, in the order the streams opened). */
   private async run(): Promise<void> {
     this.state = { phase: 'running' };
-    const batch: { member: Member; waiting: Waiting }[] = [];
+    const members: Member[] = [];
+    const batch: Waiting[] = [];
     for (const member of this.members) {
       if (batch.length === this.maxSize) break;
       if (!member.waiting) continue;
-      batch.push({ member, waiting: member.waiting });
+      members.push(member);
+      batch.push(member.waiting);
       member.waiting = undefined;
       member.running = true;
       this.waiting--;
     }
     try {
-      const answers = await this.model.run(
-        batch.map(({ member, waiting }) => ({ stream: member.stream, frame: waiting.frame })),
-      );
-      for (const [i, { member, waiting }] of batch.entries()) {
-        member.running = false;
-        waiting.resolve(answers[i]!);
+      const answers = await this.model.run(batch);
+      for (let i = 0; i < batch.length; i++) {
+        members[i]!.running = false;
+        batch[i]!.resolve(answers[i]!);
       }
     } catch (error) {
-      for (const { member, waiting } of batch) {
-        member.running = false;
-        waiting.reject(error);
+      for (let i = 0; i < batch.length; i++) {
+        members[i]!.running = false;
+        batch[i]!.reject(error);
       }
     }
     this.state = { phase: 'idle' };

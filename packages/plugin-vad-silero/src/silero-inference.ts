@@ -1,5 +1,6 @@
 import { VadError } from '@psrkit/plugin-vad';
 import ort from 'onnxruntime-node';
+import { type SileroNames, SileroRunBuffers, STATE_WIDTH } from './silero-run-buffers.js';
 
 /** Samples per frame and of context carried between frames, at one rate (Silero v5). */
 export interface SileroShape {
@@ -12,14 +13,17 @@ export const SHAPES: Readonly<Record<number, SileroShape>> = {
   8000: { frame: 256, context: 32 },
   16000: { frame: 512, context: 64 },
 };
-/** The recurrent state of one stream: `[2, 1, 128]` (the model's is `[2, batch, 128]`). */
-const STATE_WIDTH = 128;
-
 /** What a stream needs from the model: one frame's speech probability (0–1), in order. */
 export interface SileroStream {
   run(frame: Int16Array): Promise<number>;
   /** Forgets the frames heard so far. */
   reset(): void;
+}
+
+/** One stream's next frame in a run. */
+export interface SileroItem {
+  readonly stream: SileroStreamState;
+  readonly frame: Int16Array;
 }
 
 /**
@@ -29,13 +33,9 @@ export interface SileroStream {
  */
 export class SileroModel {
   private readonly rate: ort.Tensor;
-  private readonly names: {
-    readonly input: string;
-    readonly state: string;
-    readonly rate: string;
-    readonly output: string;
-    readonly nextState: string;
-  };
+  private readonly names: SileroNames;
+  /** The buffers between runs; a run that starts while another is on makes its own. */
+  private spare: SileroRunBuffers | undefined;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -54,42 +54,74 @@ export class SileroModel {
    * `[2, batch, 128]`. The streams move on only when the run succeeds: a failure
    * (`VadError` `ENGINE_FAILED`) leaves every one of them as it was.
    */
-  async run(items: readonly { stream: SileroStreamState; frame: Int16Array }[]): Promise<number[]> {
-    const { shape, names } = this;
+  async run(items: readonly SileroItem[]): Promise<ArrayLike<number>> {
     const batch = items.length;
-    const width = shape.context + shape.frame;
-    const input = new Float32Array(batch * width);
-    const state = new Float32Array(2 * batch * STATE_WIDTH);
-    items.forEach(({ stream, frame }, b) => {
-      input.set(stream.context, b * width);
-      for (let i = 0; i < frame.length; i++)
-        input[b * width + shape.context + i] = frame[i]! / 32768;
-      for (let layer = 0; layer < 2; layer++)
-        state.set(stream.state[layer]!, (layer * batch + b) * STATE_WIDTH);
-    });
-    let result: ort.InferenceSession.ReturnType;
+    const buffers = this.take(batch);
     try {
-      result = await this.session.run({
-        [names.input]: new ort.Tensor('float32', input, [batch, width]),
-        [names.state]: new ort.Tensor('float32', state, [2, batch, STATE_WIDTH]),
-        [names.rate]: this.rate,
-      });
-    } catch (cause) {
-      throw new VadError('ENGINE_FAILED', `Silero inference failed: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-    const next = result[names.nextState]!.data as Float32Array;
-    const output = result[names.output]!.data as Float32Array;
-    items.forEach(({ stream }, b) => {
-      const row = b * width;
-      stream.context.set(input.subarray(row + width - shape.context, row + width));
-      for (let layer = 0; layer < 2; layer++) {
-        const at = (layer * batch + b) * STATE_WIDTH;
-        stream.state[layer]!.set(next.subarray(at, at + STATE_WIDTH));
+      fill(buffers, items, this.shape);
+      const { feeds, fetches } = buffers.forBatch(batch);
+      try {
+        await this.session.run(feeds, fetches);
+      } catch (cause) {
+        throw new VadError(
+          'ENGINE_FAILED',
+          `Silero inference failed: ${(cause as Error).message}`,
+          { cause },
+        );
       }
-    });
-    return Array.from(output.subarray(0, batch));
+      advance(buffers, items, this.shape);
+      return buffers.output.slice(0, batch);
+    } finally {
+      if (!this.spare || this.spare.capacity < buffers.capacity) this.spare = buffers;
+    }
+  }
+
+  /** The spare buffers when they are free and big enough, else new ones (a power of two). */
+  private take(batch: number): SileroRunBuffers {
+    const { spare } = this;
+    if (spare && spare.capacity >= batch) {
+      this.spare = undefined;
+      return spare;
+    }
+    const capacity = 2 ** Math.ceil(Math.log2(batch));
+    const width = this.shape.context + this.shape.frame;
+    return new SileroRunBuffers(capacity, width, this.names, this.rate);
+  }
+}
+
+/** Each stream's row (context, then the frame as floats) and its state, into the run's inputs. */
+function fill(buffers: SileroRunBuffers, items: readonly SileroItem[], shape: SileroShape): void {
+  const { input, state } = buffers;
+  const batch = items.length;
+  const width = shape.context + shape.frame;
+  for (let b = 0; b < batch; b++) {
+    const { stream, frame } = items[b]!;
+    const row = b * width;
+    input.set(stream.context, row);
+    for (let i = 0, at = row + shape.context; i < frame.length; i++, at++)
+      input[at] = frame[i]! / 32768;
+    state.set(stream.state[0], b * STATE_WIDTH);
+    state.set(stream.state[1], (batch + b) * STATE_WIDTH);
+  }
+}
+
+/** After a run: each stream's context is its frame's tail, its state the run's next state. */
+function advance(
+  buffers: SileroRunBuffers,
+  items: readonly SileroItem[],
+  shape: SileroShape,
+): void {
+  const { input, nextState } = buffers;
+  const batch = items.length;
+  const width = shape.context + shape.frame;
+  for (let b = 0; b < batch; b++) {
+    const { stream } = items[b]!;
+    const end = (b + 1) * width;
+    stream.context.set(input.subarray(end - shape.context, end));
+    for (let layer = 0; layer < 2; layer++) {
+      const at = (layer * batch + b) * STATE_WIDTH;
+      stream.state[layer]!.set(nextState.subarray(at, at + STATE_WIDTH));
+    }
   }
 }
 
@@ -125,8 +157,7 @@ export class SileroInference implements SileroStream {
 
   /** The speech probability of the next frame (0–1). */
   async run(frame: Int16Array): Promise<number> {
-    const [probability] = await this.model.run([{ stream: this.stream, frame }]);
-    return probability!;
+    return (await this.model.run([{ stream: this.stream, frame }]))[0]!;
   }
 
   /** Forgets the frames heard so far. */

@@ -69,6 +69,10 @@ describe('Silero VAD', () => {
     await expect(loadSileroVad({ threshold: 0.3, negThreshold: 0.6 })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
     });
+    await expect(loadSileroVad({ suspectThreshold: 0.6 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'suspectThreshold (0.6) must not be above threshold (0.5)',
+    });
     await expect(loadSileroVad({ batch: { windowMs: -1 } })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
       message: expect.stringMatching(/^batch\.windowMs: /),

