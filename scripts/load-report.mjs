@@ -101,7 +101,7 @@ export function markdown(r) {
   const lines = [
     `# Load benchmark, ${r.date.slice(0, 10)}`,
     '',
-    `${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}; ${r.machine.pinned ? 'one worker: the server pinned to core 0 and the emulator to core 1; more workers: the server and the emulator share every core' : 'not pinned'}; ${r.steadyS} s steady window per step. Every call is full duplex: the caller sends 20 ms frames in real time (a recording with pauses, looped) and the load-test bot talks without a pause (24 kHz speech resampled to 8 kHz, MP3 at 32 kbps, 72 ms chunks, 200 ms lead), cuts itself off when the caller speaks and answers 1.5 s later.`,
+    `${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}; ${r.machine.pinned ? 'one worker: the server pinned to core 0 and the emulator to core 1; more workers: the server and the emulator share every core' : 'not pinned'}; ${r.steadyS} s steady window per step. Every call is full duplex: the caller sends 20 ms frames in real time (a recording with pauses, looped) and the load-test bot talks without a pause (24 kHz speech resampled to 8 kHz, MP3 at 32 kbps, 72 ms chunks, ${r.leadMs ?? 200} ms lead), cuts itself off when the caller speaks and answers 1.5 s later.`,
     '',
     `Capacity: the highest number of calls where ${r.criterion}.`,
     '',

@@ -3,19 +3,18 @@
 // the reference that bench:load measures beside psrkit in the same run. It accepts PSR's
 // WebSocket, parses every inbound event and decodes each `media` payload (the caller's
 // 20 ms frames), and streams the caller an MP3 `chunk` action (a 72 ms frame, built with
-// JSON and base64 as it is sent) paced 200 ms ahead on one shared timer. No VAD, no
-// resampling, no encoding (the frames are encoded once at start), no playout line.
+// JSON and base64 as it is sent) paced psrkit's default lead ahead on one shared timer. No
+// VAD, no resampling, no encoding (the frames are encoded once at start), no playout line.
 //
 //   node scripts/wire-floor-server.mjs <port>
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { lameJsBackend, speechLike } from '../packages/pipeline/dist/index.js';
+import { DEFAULT_LEAD_MS, lameJsBackend, speechLike } from '../packages/pipeline/dist/index.js';
 
 const { WebSocketServer } = createRequire(
   new URL('../packages/transport/package.json', import.meta.url),
 )('ws');
 const FRAME_MS = 72;
-const LEAD_MS = 200;
 const FRAME_BYTES = 288; // MPEG-2.5 Layer III, 32 kbps at 8 kHz: 72 * 32000 / 8000
 
 // 10 s of speech-like audio, encoded once: the frames every call streams, in turn.
@@ -45,7 +44,7 @@ wss.on('connection', (socket) => {
 setInterval(() => {
   const now = performance.now();
   for (const call of calls)
-    while (call.sentMs - (now - call.startedAt) < LEAD_MS - FRAME_MS) {
+    while (call.sentMs - (now - call.startedAt) < DEFAULT_LEAD_MS - FRAME_MS) {
       const frame = frames[call.next++ % frames.length];
       call.socket.send(
         `{"event":"chunk","media":{"payload":"${frame.toString('base64')}","format":"mp3"}}`,

@@ -1,4 +1,5 @@
 // Table 1: barge-in from the caller's onset, per lead: the floor (no VAD) and the demo bot.
+import { DEFAULT_LEAD_MS } from '@psrkit/pipeline';
 import type { OpenVad } from '@psrkit/plugin-vad';
 import { percentiles } from '@psrkit/simulator';
 import type { Bot } from '@psrkit/transport';
@@ -8,10 +9,13 @@ import { firstUtterance, secondOnset } from './caller-recording.js';
 import type { EmulatedCallers, PlannedCall } from './emulated-callers.js';
 import { createProbeBot } from './probe-bot.js';
 
-/** The lines under test: the default lead, two and a bit MP3 frames, and PCM16 at 100 ms. */
+/**
+ * The lines under test: 200 ms MP3 (the default lead before 144), the default (two MP3
+ * frames), 120 and 100 ms MP3, and PCM16 at 100 ms.
+ */
 export const PLAYOUTS: readonly Playout[] = [
   { leadMs: 200, format: 'mp3' },
-  { leadMs: 144, format: 'mp3' },
+  { leadMs: DEFAULT_LEAD_MS, format: 'mp3' },
   { leadMs: 120, format: 'mp3' },
   { leadMs: 100, format: 'mp3' },
   { leadMs: 100, format: 'pcm16' },
@@ -82,7 +86,7 @@ async function measureRows(
   };
   for (const playout of PLAYOUTS) {
     await measure(playout, 'energy, first loud 20 ms (floor)', undefined);
-    const isDefault = playout.leadMs === 200;
+    const isDefault = playout.leadMs === DEFAULT_LEAD_MS && playout.format === 'mp3';
     for (const name of ['Silero', 'WebRTC'] as const) {
       if (isDefault) await measure(playout, `${name}, pause off (stop on a turn)`, bots[name].off);
       await measure(playout, `${name}, pause on suspicion`, bots[name].on);

@@ -10,7 +10,7 @@ describe('parseConfig', () => {
       port: 8080,
       path: '/',
       tokens: [],
-      leadMs: 200,
+      leadMs: 144,
       bitrateKbps: 32,
       framesPerChunk: 1,
       chunkFormat: 'mp3',

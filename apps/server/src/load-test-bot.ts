@@ -16,9 +16,10 @@ export interface LoadTestBotOptions {
   /**
    * After a barge-in the bot falls silent and answers this much later, ms (default 1500:
    * a speech recogniser's end of turn and a model's first words take about that). The
-   * silence the caller hears is this less the stale audio (up to the 200 ms lead): it must
-   * stay over the emulator's 1 s stream gap, or the answer is taken for the same stream
-   * and the silence for a 1 s underrun (at 1200 ms it was, now and then). 0 answers at once.
+   * silence the caller hears is this less the stale audio (up to the lead, 144 ms by
+   * default): it must stay over the emulator's 1 s stream gap, or the answer is taken for
+   * the same stream and the silence for a 1 s underrun (at 1200 ms it was, now and then,
+   * with a 200 ms lead). 0 answers at once.
    */
   readonly answerAfterMs?: number;
   /**

@@ -157,7 +157,8 @@ export const SETTINGS = [
     env: 'PSRKIT_FRAMES_PER_CHUNK',
     parse: integer(1, 50),
     default: 1,
-    description: 'MP3 frames (72 ms each) per `chunk` action',
+    description:
+      'MP3 frames (72 ms each) per `chunk` action; a chunk and 40 ms must fit in `--lead-ms` (2 frames: a lead of 184 or more)',
   }),
   setting({
     key: 'chunkFormat',

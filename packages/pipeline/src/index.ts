@@ -28,11 +28,11 @@ export {
   splitMp3Frames,
 } from './mp3-frame-header.js';
 export { pace } from './pace.js';
-export type { PacerOptions } from './pacer.js';
+export { DEFAULT_LEAD_MS, type PacerOptions } from './pacer.js';
 export { PcmFifo } from './pcm-fifo.js';
 export { createPcmFramer, type PcmFramer, type PcmFramerOptions } from './pcm-framer.js';
 export { PlayoutClock } from './playout-clock.js';
-export { createPlayoutLine, DEFAULT_LEAD_MS } from './playout-line.js';
+export { createPlayoutLine } from './playout-line.js';
 export {
   createPlayoutScheduler,
   type PlayoutScheduler,

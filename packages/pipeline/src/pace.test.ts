@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { AudioChunk } from './audio-frame.js';
 import { pace } from './pace.js';
-import { createPacer } from './pacer.js';
+import { createPacer, DEFAULT_LEAD_MS } from './pacer.js';
 import { PlayoutClock } from './playout-clock.js';
 
 const chunk = (durationMs: number, startMs = 0): AudioChunk => ({
@@ -130,7 +130,7 @@ describe('pacing lag', () => {
 
 describe('createPacer: the lead is what was sent ahead', () => {
   /** Sends `chunkMs` chunks for 3 s; returns the audio ahead of the listener after each send and before each chunk. */
-  const figures = (chunkMs: number, leadMs: number) => {
+  const figures = (chunkMs: number, leadMs?: number) => {
     const scheduler = newScheduler();
     const ahead: number[] = [];
     const beforeEach: number[] = [];
@@ -139,7 +139,7 @@ describe('createPacer: the lead is what was sent ahead', () => {
       const pacer = createPacer(
         () => (left-- > 0 ? chunk(chunkMs) : undefined),
         () => beforeEach.push(pacer.clock.bufferedMs()) > 0,
-        { leadMs, scheduler },
+        leadMs === undefined ? { scheduler } : { leadMs, scheduler },
       );
       pacer.wake();
       scheduler.schedule(function watch() {
@@ -148,7 +148,7 @@ describe('createPacer: the lead is what was sent ahead', () => {
       });
     });
     // Leave out the sends that fill the line at the start.
-    const steady = beforeEach.slice(Math.ceil(leadMs / chunkMs) + 1);
+    const steady = beforeEach.slice(Math.ceil((leadMs ?? DEFAULT_LEAD_MS) / chunkMs) + 1);
     return { most: Math.max(...ahead), leastBeforeChunk: Math.min(...steady) };
   };
 
@@ -157,6 +157,12 @@ describe('createPacer: the lead is what was sent ahead', () => {
     // whenever 128 ms are left, bringing it back to 200.
     expect(figures(72, 200)).toEqual({ most: 200, leastBeforeChunk: 128 });
     expect(figures(100, 400)).toEqual({ most: 400, leastBeforeChunk: 300 });
+  });
+
+  it('leads by two MP3 frames by default: a 72 ms margin for MP3 frames, 124 ms for 20 ms PCM16 chunks', () => {
+    expect(DEFAULT_LEAD_MS).toBe(144);
+    expect(figures(72)).toEqual({ most: 144, leastBeforeChunk: 72 });
+    expect(figures(20)).toEqual({ most: 144, leastBeforeChunk: 124 });
   });
 
   it('a send that fails is not counted, and stops the pacer', () => {

@@ -11,7 +11,7 @@ import { createPacer, type PacerOptions } from './pacer.js';
  *
  * @example
  * ```ts
- * chunks$.pipe(pace({ leadMs: 200 })).subscribe((chunk) => socket.send(encodeAction(chunkAction(chunk.data))));
+ * chunks$.pipe(pace({ leadMs: 144 })).subscribe((chunk) => socket.send(encodeAction(chunkAction(chunk.data))));
  * ```
  */
 export function pace(options: PacerOptions = {}): OperatorFunction<AudioChunk, AudioChunk> {

@@ -2,9 +2,16 @@ import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { AudioChunk } from './audio-frame.js';
 import { PlayoutClock } from './playout-clock.js';
 
+/**
+ * The default lead, ms: two 72 ms MP3 frames at 8 kHz. It bounds what the caller still
+ * hears after a barge-in; the margin against a stalled process is the lead less one chunk
+ * (72 ms for MP3 frames, 124 ms for 20 ms PCM16 chunks). See the pipeline README.
+ */
+export const DEFAULT_LEAD_MS = 144;
+
 /** Options of `createPacer` and the {@link pace} operator. */
 export interface PacerOptions {
-  /** Audio to keep ahead of the listener, in ms (default 200). */
+  /** Audio to keep ahead of the listener, in ms (default {@link DEFAULT_LEAD_MS}, 144). */
   readonly leadMs?: number;
   /** Time source and timers (default `asyncScheduler`; `TestScheduler` in tests). */
   readonly scheduler?: SchedulerLike;
@@ -49,7 +56,7 @@ export function createPacer(
   options: PacerOptions = {},
 ): Pacer {
   const scheduler = options.scheduler ?? asyncScheduler;
-  const leadMs = options.leadMs ?? 200;
+  const leadMs = options.leadMs ?? DEFAULT_LEAD_MS;
   const retryMs = options.retryMs ?? 10;
   const clock = options.clock ?? new PlayoutClock(() => scheduler.now());
   let timer: Subscription | undefined;

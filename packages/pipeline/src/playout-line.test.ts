@@ -15,6 +15,7 @@ import {
 import { STALE_GUARD_MS } from './file-item.js';
 import { lameJsBackend, type Mp3EncoderBackendFactory } from './mp3-encoder.js';
 import { splitMp3Frames } from './mp3-frame-header.js';
+import { DEFAULT_LEAD_MS } from './pacer.js';
 import { createPlayoutLine } from './playout-line.js';
 import type { PlayoutLine, PlayoutTiming } from './playout-types.js';
 import { speechLike, tone } from './test-signals.js';
@@ -108,10 +109,10 @@ describe('createPlayoutLine (virtual time)', () => {
     const interrupted = outcomes(log).find((e) => e.type === 'playback-interrupted');
     if (interrupted?.type !== 'playback-interrupted') throw new Error('no interruption');
     expect(interrupted).toMatchObject({ at: 1000, reason: 'interrupted', playedMs: 1000 });
-    // What the caller still hears is what was sent ahead: within the lead.
+    // What the caller still hears is what was sent ahead: within the (default) lead.
     const stale = interrupted.heardMs - interrupted.playedMs;
-    expect(stale).toBeGreaterThan(200 - FRAME_MS);
-    expect(stale).toBeLessThanOrEqual(200);
+    expect(stale).toBeGreaterThan(DEFAULT_LEAD_MS - FRAME_MS);
+    expect(stale).toBeLessThanOrEqual(DEFAULT_LEAD_MS);
     expect(chunks.reduce((ms, c) => ms + chunkMs(c), 0)).toBe(interrupted.heardMs);
     // The file goes out when that audio has played (and a guard for the network's
     // jitter), so it never plays over it.
@@ -204,7 +205,7 @@ describe('createPlayoutLine (virtual time)', () => {
       scheduler.schedule(() => failing.error(new Error('TTS failed')), 50);
     });
     const ends = outcomes(log);
-    // The file waits for the 50 ms the stream had sent ahead (lead 200 > 200 ms of source).
+    // The file waits for the audio the stream had sent ahead before the error.
     expect(ends.map((e) => [e.type, e.id])).toEqual([
       ['playback-interrupted', '1'],
       ['playback-end', '2'],
@@ -350,7 +351,7 @@ describe('createPlayoutLine (virtual time)', () => {
     expect(cuts).toEqual([{ type: 'interrupt', id: '1', stopMs: 0, staleMs: expect.any(Number) }]);
     const stale = (cuts[0] as { staleMs: number }).staleMs;
     expect(stale).toBeGreaterThan(0);
-    expect(stale).toBeLessThanOrEqual(200);
+    expect(stale).toBeLessThanOrEqual(DEFAULT_LEAD_MS);
     // The next stream is heard once that has played, not over it.
     const next = events(log).find((e) => e.type === 'playback-start' && e.id === '2')!;
     expect(next.at).toBe(1000 + stale);
@@ -404,7 +405,7 @@ describe('createPlayoutLine (virtual time)', () => {
     // encoded on the work queue before it was due.
     expect(ahead).toEqual(plain);
     expect(encodesInJobs).toBeGreaterThan(20);
-    expect(encodesWhenSending).toBeLessThanOrEqual(Math.ceil(200 / FRAME_MS) + 2);
+    expect(encodesWhenSending).toBeLessThanOrEqual(Math.ceil(DEFAULT_LEAD_MS / FRAME_MS) + 2);
     // Without encodeAhead only the resampling is done ahead.
     encodesInJobs = 0;
     const resampledAhead = actions(

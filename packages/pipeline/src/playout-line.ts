@@ -2,6 +2,7 @@ import { PSR_SAMPLE_RATE } from '@psrkit/protocol';
 import { asyncScheduler, filter, type SchedulerLike, Subject } from 'rxjs';
 import { checkInteger, PipelineError } from './errors.js';
 import { fileItem } from './file-item.js';
+import { DEFAULT_LEAD_MS } from './pacer.js';
 import type { LineContext, LineItem } from './playout-item.js';
 import type {
   PlaybackEvent,
@@ -256,6 +257,3 @@ function streamShape(options: PlayoutLineOptions): StreamShape {
     fadeSamples: fadeSamplesOf(checkInteger(options.fadeMs ?? 20, 'playout.fadeMs', 0, 1000)),
   };
 }
-
-/** The default lead, ms: what the caller still hears after a barge-in (see the README). */
-export const DEFAULT_LEAD_MS = 200;

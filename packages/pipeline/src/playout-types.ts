@@ -84,9 +84,10 @@ export type PlayoutTiming =
 /** Options of {@link createPlayoutLine}: the lead, chunking, encoding and timing. */
 export interface PlayoutLineOptions {
   /**
-   * The most stream audio sent ahead of the caller, ms (default 200): what the caller
-   * still hears after an interruption. Each chunk goes out when the line holds the lead
-   * less one chunk, so that much is the margin against a stalled process.
+   * The most stream audio sent ahead of the caller, ms (default 144: two 72 ms MP3
+   * frames): what the caller still hears after an interruption. Each chunk goes out when
+   * the line holds the lead less one chunk, so that much is the margin against a stalled
+   * process (72 ms for MP3 at the default, 124 ms for 20 ms PCM16 chunks).
    */
   readonly leadMs?: number;
   /** Chunk format for streams (default `mp3`). */

@@ -10,6 +10,7 @@ import {
   record,
 } from './__fixtures__/virtual-line.js';
 import { lameJsBackend, type Mp3EncoderBackendFactory } from './mp3-encoder.js';
+import { DEFAULT_LEAD_MS } from './pacer.js';
 import { speechLike } from './test-signals.js';
 
 /** Every stream item ends once: exactly one outcome per id, and nothing sent after it. */
@@ -67,7 +68,7 @@ describe('a stream item, interrupted in each of its states', () => {
     if (outcome?.type !== 'playback-interrupted') throw new Error('not interrupted');
     const sentMs = actions(log).reduce((ms, a) => ms + chunkMs(a), 0);
     expect(outcome.heardMs).toBe(sentMs);
-    expect(outcome.heardMs - outcome.playedMs).toBeLessThanOrEqual(200);
+    expect(outcome.heardMs - outcome.playedMs).toBeLessThanOrEqual(DEFAULT_LEAD_MS);
     expect(actions(log).every((a) => a.at <= 500)).toBe(true);
   });
 
@@ -199,6 +200,6 @@ describe('streams queued back to back', () => {
     expect(actions(log).filter((a) => a.at > 250)).toEqual([]);
     // Nothing more than the lead (and one frame) was sent ahead at the cut.
     const sentMs = actions(log).reduce((ms, a) => ms + chunkMs(a), 0);
-    expect(sentMs - 250).toBeLessThanOrEqual(200 + FRAME_MS);
+    expect(sentMs - 250).toBeLessThanOrEqual(DEFAULT_LEAD_MS + FRAME_MS);
   });
 });

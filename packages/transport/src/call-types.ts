@@ -225,7 +225,7 @@ export interface Call {
    * Holds the bot's speech without dropping anything — e.g. on the VAD's
    * `speech-suspected`, before the caller's turn is confirmed. The stream playing stops
    * sending at a chunk boundary (an MP3 stream on a frame boundary, its encoder kept); the
-   * audio already sent (at most the line's `leadMs`, 200 ms by default) still plays, as PSR
+   * audio already sent (at most the line's `leadMs`, 144 ms by default) still plays, as PSR
    * cannot pause. Queued files and streams do not start. A file (`media`) already sent
    * cannot be paused and plays on.
    *
