@@ -29,7 +29,7 @@ interface NoiseVerdict {
 
 async function verdictOn(pcm: Int16Array, openVad: OpenVad): Promise<NoiseVerdict> {
   const events = await lastValueFrom(
-    from(framesOf(pcm)).pipe(detectTurns({ openVad, suspectMs: 0 }), toArray()),
+    from(framesOf(pcm)).pipe(detectTurns({ openVad, suspectMs: 0, onset: true }), toArray()),
   );
   const held = events.flatMap((e) =>
     e.type === 'suspicion-cleared' ? [e.atMs - e.suspectedAtMs] : [],
@@ -50,7 +50,7 @@ export async function printFalsePauseTable(
   engines: Record<'Silero' | 'WebRTC', OpenVad>,
 ): Promise<void> {
   console.log(
-    `\n3. False pauses and barge-ins on ${SECONDS} s of noise alone (\`detectTurns\` as the demo bot runs it: \`suspectMs: 0\`, \`suspicionMs: 240\`, \`startMs: 40\`, \`endSilenceMs: 700\`)\n`,
+    `\n3. False pauses and barge-ins on ${SECONDS} s of noise alone (\`detectTurns\` as the demo bot runs it: \`suspectMs: 0\`, \`onset: true\`, \`suspicionMs: 240\`, \`startMs: 40\`, \`endSilenceMs: 700\`)\n`,
   );
   console.log(
     '| noise | SNR | VAD | false pauses / min | held, mean ms | false barge-ins / min | in a false turn |',

@@ -18,7 +18,7 @@ export interface SileroVadOptions {
   readonly negThreshold?: number;
   /**
    * A frame that is not speech is `maybe` (`speechLevel`) from this probability up (default
-   * `threshold − 0.2`): near enough to suspect the caller is starting to speak — `detectTurns`
+   * `threshold − 0.1`): near enough to suspect the caller is starting to speak — `detectTurns`
    * pauses the bot on it — not to start a turn.
    */
   readonly suspectThreshold?: number;
@@ -117,7 +117,7 @@ function sileroThresholds(options: SileroVadOptions): SileroThresholds {
     'negThreshold',
   );
   const suspectThreshold = probability(
-    options.suspectThreshold ?? Math.max(0.01, threshold - 0.2),
+    options.suspectThreshold ?? Math.max(0.01, threshold - 0.1),
     'suspectThreshold',
   );
   for (const [name, value] of [
