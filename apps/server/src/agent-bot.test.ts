@@ -142,7 +142,8 @@ describe.concurrent('psrkit-server --bot @psrkit/agent', () => {
         url: server.url,
         caller: [
           { atMs: 500, samples: await sample('hello') },
-          { atMs: 7000, samples: await sample('interrupt') }, // a few seconds into the long answer
+          // A few seconds into the long answer (~12 s), which a busy machine starts late.
+          { atMs: 9500, samples: await sample('interrupt') },
         ],
         tailMs: 6000,
       });

@@ -192,17 +192,21 @@ describe.concurrent('the agent', { timeout: 40_000 }, () => {
       ],
       5000,
     );
-    expect(events.filter((e) => e.type === 'early-start-dropped')).toEqual([
+    // The pause's work was dropped and reported: its transcript, and the model's request
+    // when it had started by then (a busy machine may transcribe after the caller went on).
+    const dropped = events.filter((e) => e.type === 'early-start-dropped');
+    expect(dropped).toEqual([
       {
         type: 'early-start-dropped',
         sttRequests: 1,
-        modelRequests: 1,
+        modelRequests: expect.any(Number),
         modelTextChars: expect.any(Number),
       },
     ]);
+    const wasted = dropped[0]!.type === 'early-start-dropped' ? dropped[0]!.modelRequests : -1;
     expect(requests).toBe(2);
-    expect(prompts).toHaveLength(2);
-    expect(said(prompts[1]!)).toEqual(['user: I want to change my plan.']);
+    expect(prompts).toHaveLength(1 + wasted);
+    expect(said(prompts.at(-1)!)).toEqual(['user: I want to change my plan.']);
     expect(events.find((e) => e.type === 'turn-end')).toMatchObject({ by: 'complete' });
   });
 
