@@ -22,6 +22,15 @@ afterEach(async () => {
 });
 
 describe('placeCall against a psrkit bot on loopback', () => {
+  it('a hang-up asked while the socket is still connecting ends the call once it is up, by the caller', async () => {
+    const server = await startBotServer((call) => call.closed.then(() => undefined));
+    cleanups.push(() => server.close());
+    const abort = new AbortController();
+    const report = placeCall({ url: server.url, caller: [], tailMs: 60_000, signal: abort.signal });
+    abort.abort(); // before the socket has opened
+    await expect(report).resolves.toMatchObject({ end: { by: 'caller' } });
+  });
+
   it('greets, answers the caller with a streamed reply, transfers: all timed and played', async () => {
     const server = await startBotServer(async (call) => {
       call.play(wavOf(tone(400, 660)), { mode: 'queue' });

@@ -109,7 +109,6 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     caller.finish('server', code, reason || 'socket closed'),
   );
   const onAbort = () => caller.finish('caller', 1000, 'aborted');
-  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   await client.opened;
   clock.start();
@@ -117,6 +116,10 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   client.sendConnected();
   note({ atMs: 0, kind: 'connected', callId: client.callId });
   caller.sendDue();
+  // A hang-up asked before the socket opened waited for it (closing a socket still
+  // connecting fails the call instead of ending it): the call is up, and ends at once.
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
 
   const finalEnd = await caller.ended;
   await client.closed;
