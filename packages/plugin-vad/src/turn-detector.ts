@@ -152,6 +152,8 @@ export class TurnDetector {
 function levelOf(vad: Vad, frame: Int16Array): VadLevel | Promise<VadLevel> {
   if (vad.speechLevel) return vad.speechLevel(frame);
   const answer = vad.isSpeech(frame);
-  const level = (voiced: boolean): VadLevel => (voiced ? 'speech' : 'silence');
-  return typeof answer === 'boolean' ? level(answer) : answer.then(level);
+  return typeof answer === 'boolean' ? levelOfVoiced(answer) : answer.then(levelOfVoiced);
 }
+
+/** A yes/no decision as a level (module-level: no closure made per frame). */
+const levelOfVoiced = (voiced: boolean): VadLevel => (voiced ? 'speech' : 'silence');
