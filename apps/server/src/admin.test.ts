@@ -240,7 +240,9 @@ describe('the operator routes: live calls and call control', () => {
             document.querySelector('tr[data-call-id="page-call"] td.state')?.textContent ===
             'closed (hangup)',
         );
-        // A row that did not change is kept, not rebuilt, as other calls come and go.
+        // The ended call's recording comes last (its row is built again then); after it, a
+        // row that does not change is kept, not rebuilt, as other calls come and go.
+        await page.locator('tr[data-call-id="page-call"][data-recording]').waitFor();
         await page.evaluate(() => {
           const row = document.querySelector('tr[data-call-id="page-call"]');
           if (row) row.setAttribute('data-seen', 'before');

@@ -12,6 +12,7 @@ import {
   noHolder,
   type Retention,
 } from './call-directory.js';
+import { postToPrimary, postToWorker } from './cluster-post.js';
 
 /** The directory's messages between `--workers` and their primary (node:cluster IPC). */
 type ToPrimary =
@@ -54,9 +55,8 @@ export function hostCallDirectory(cluster: Cluster, retention?: Retention): () =
   const owners = new Map<string, { worker: number; call: CallRef }>(); // by call key
   const waiting = new Map<number, { from: Worker; req: number; holder: number }>();
   let nextReq = 1;
-  const post = (worker: Worker | undefined, message: ToWorker) => {
-    if (worker?.isConnected()) worker.send({ psrkitDirectory: message });
-  };
+  const post = (worker: Worker | undefined, message: ToWorker) =>
+    postToWorker(worker, { psrkitDirectory: message } satisfies Envelope<ToWorker>);
   const everyWorker = () => Object.values(cluster.workers ?? {}) as Worker[];
   const stopWatching = book.watch((change) => {
     for (const worker of everyWorker()) post(worker, { op: 'change', change });
@@ -136,16 +136,15 @@ export function hostCallDirectory(cluster: Cluster, retention?: Retention): () =
  * command for a call another worker holds goes there through the primary.
  */
 export function createWorkerDirectory(
-  channel: Pick<NodeJS.Process, 'send' | 'on' | 'off'> = process,
+  channel: Pick<NodeJS.Process, 'send' | 'connected' | 'on' | 'off'> = process,
   retention?: Retention,
 ): CallDirectory {
   const book = new DirectoryBook(retention);
   const held = new HeldCalls();
   const pending = new Map<number, (result: CommandResult) => void>();
   let nextReq = 1;
-  const post = (message: ToPrimary) => {
-    channel.send?.({ psrkitDirectory: message } satisfies Envelope<ToPrimary>);
-  };
+  const post = (message: ToPrimary) =>
+    postToPrimary(channel, { psrkitDirectory: message } satisfies Envelope<ToPrimary>);
   const onMessage = (message: unknown) => {
     if (!isEnvelope<ToWorker>(message)) return;
     const m = message.psrkitDirectory;

@@ -2,6 +2,7 @@
 // every interval, and the primary tells every worker its siblings', so that whichever
 // worker answers `/readyz` judges the whole node (and the primary knows it too).
 import type { Cluster, Worker } from 'node:cluster';
+import { postToPrimary, postToWorker } from './cluster-post.js';
 import {
   combineSamples,
   judgeLoad,
@@ -51,8 +52,7 @@ export function hostNodeLoads(cluster: Cluster, thresholds: LoadThresholds): Nod
         loads: [...loads].map(([worker, { sample }]) => ({ worker, sample })),
       },
     };
-    for (const worker of Object.values(cluster.workers ?? {}))
-      if (worker?.isConnected()) worker.send(message);
+    for (const worker of Object.values(cluster.workers ?? {})) postToWorker(worker, message);
   };
   const onMessage = (worker: Worker, message: unknown) => {
     if (!isEnvelope<ToPrimary>(message) || message.psrkitLoad.op !== 'load') return;
@@ -98,8 +98,9 @@ export function shareWorkerLoads(
     others: () => siblings,
     tell(sample, phase) {
       // A worker whose primary is gone (or going) has nobody to tell.
-      if (channel.connected)
-        channel.send?.({ psrkitLoad: { op: 'load', sample, phase } } satisfies Envelope<ToPrimary>);
+      postToPrimary(channel, {
+        psrkitLoad: { op: 'load', sample, phase },
+      } satisfies Envelope<ToPrimary>);
     },
     close() {
       channel.off('message', onMessage);
