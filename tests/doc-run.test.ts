@@ -51,6 +51,38 @@ describe('sample output, by shape', () => {
     expect(outputMismatch(doc, printed)).toBeUndefined();
   });
 
+  it("takes a call's timeline in any order (its times are figures), but every line of it", () => {
+    const doc = [
+      '0:00.000  connected',
+      '0:00.070  bot stream plays 2664 ms',
+      '0:01.020  caller speaks for 1720 ms',
+      '0:02.745  ← transfer to 101',
+      '',
+      'transferred to 101',
+    ].join('\n');
+    // A busy machine: the greeting starts after the caller's first words, with underruns.
+    const late = [
+      '0:00.000  connected',
+      '0:01.020  caller speaks for 3180 ms',
+      '0:01.898  bot stream plays 72 ms',
+      '0:01.970  UNDERRUN: 135 ms of silence inside a chunk stream',
+      '0:02.105  bot stream plays 144 ms',
+      '0:06.144  ← transfer to 101',
+      '',
+      'transferred to 101',
+    ];
+    expect(outputMismatch(doc, late.join('\n'))).toBeUndefined();
+    const noTransfer = late.filter((line) => !line.includes('transfer to'));
+    expect(outputMismatch(doc, noTransfer.join('\n'))?.split('\n')[0]).toBe(
+      'the doc shows "0:02.745  ← transfer to 101", not printed (in order, figures aside); printed:',
+    );
+    // Lines after the timeline still come after it.
+    const summaryFirst = ['transferred to 101', '', ...late.slice(0, -2)];
+    expect(outputMismatch(doc, summaryFirst.join('\n'))?.split('\n')[0]).toBe(
+      'the doc shows "transferred to 101", not printed (in order, figures aside); printed:',
+    );
+  });
+
   it('fails on a word the doc shows and the command did not print, naming the line', () => {
     const mismatch = outputMismatch('transferred to 101', 'hung up by the bot');
     expect(mismatch?.split('\n')[0]).toBe(
