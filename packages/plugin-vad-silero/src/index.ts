@@ -1,3 +1,4 @@
+export type { SkipQuietOptions } from './quiet-gate.js';
 export type { SileroBatchOptions } from './silero-batcher.js';
 export {
   bundledModelPath,

@@ -96,12 +96,15 @@ describe('SileroBatcher: one inference for many calls, the same answers', () => 
       for (const vad of vads) vad.close();
       return decisions;
     };
-    const oneByOne = await decide(await loadSileroVad({ batch: false }));
-    const batched = await decide(await loadSileroVad({ batch: { windowMs: 1000 } }));
+    // Every frame run (quiet frames that skip the model are quiet-gate.test.ts's subject;
+    // here a quiet call would race through its frames, faster than real time).
+    const every = { skipQuiet: false } as const;
+    const oneByOne = await decide(await loadSileroVad({ ...every, batch: false }));
+    const batched = await decide(await loadSileroVad({ ...every, batch: { windowMs: 1000 } }));
     expect(batched).toEqual(oneByOne);
     expect(oneByOne[0]).toContain(true);
     expect(oneByOne[4]).not.toContain(true);
-    expect(await decide(await loadSileroVad())).toEqual(oneByOne);
+    expect(await decide(await loadSileroVad(every))).toEqual(oneByOne);
   });
 });
 
@@ -154,6 +157,30 @@ describe('SileroBatcher: when a batch runs', () => {
       [1, 2],
       [3, 4, 5],
     ]);
+  });
+
+  it('does not hold a run for a stream that let a quiet frame skip the model since the last one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const model = fakeModel();
+    const batcher = new SileroBatcher(model, { windowMs: 16 });
+    const [a, b, c] = [batcher.open(), batcher.open(), batcher.open()];
+    c.skip(frame(0));
+    expect(await Promise.all([a.run(frame(1)), b.run(frame(2))])).toEqual([1, 2]); // no timer
+    // A pass counts for one run: the next waits for c again (its frame, a pass, or the window).
+    const next = Promise.all([a.run(frame(3)), b.run(frame(4))]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(model.batches).toEqual([[1, 2]]);
+    c.skip(frame(0));
+    expect(await next).toEqual([3, 4]);
+    expect(model.batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    // A stream skips only between its frames.
+    const pending = a.run(frame(5));
+    expect(() => a.skip(frame(0))).toThrow(expect.objectContaining({ code: 'INVALID_FRAME' }));
+    await vi.advanceTimersByTimeAsync(16);
+    expect(await pending).toBe(5);
   });
 
   it('runs at most maxSize frames at once; the rest go in the next run', async () => {

@@ -28,11 +28,15 @@ interface Waiting extends SileroItem {
   readonly reject: (error: unknown) => void;
 }
 
-/** One stream in the batcher: its model state, and its frame waiting or being run. */
+/**
+ * One stream in the batcher: its model state, its frame waiting or being run, and whether
+ * it let a quiet frame skip the model since the last run (it has no frame to wait for).
+ */
 interface Member {
   readonly stream: SileroStreamState;
   waiting: Waiting | undefined;
   running: boolean;
+  passed: boolean;
 }
 
 /** The batcher: nothing waits, a timer runs the batch at the oldest frame's deadline, or a run is on. */
@@ -43,7 +47,8 @@ type BatcherPhase =
 
 /**
  * Runs the Silero model for many streams at once: each frame waits until every open
- * stream has one waiting, `maxSize` frames wait, or the oldest has waited `windowMs` —
+ * stream has one waiting (or let a quiet frame skip the model since the last run),
+ * `maxSize` frames wait, or the oldest has waited `windowMs` —
  * then one inference answers them all, each stream keeping its own context and state.
  * One run at a time (the runtime runs on the main thread); frames that come during a run
  * go in the next. A stream that closes leaves at once; a failed run fails only the
@@ -53,6 +58,8 @@ export class SileroBatcher {
   private readonly members = new Set<Member>();
   /** Members with a frame waiting. */
   private waiting = 0;
+  /** Members with a frame waiting or that passed since the last run: the run needs no more from them. */
+  private ready = 0;
   private state: BatcherPhase = { phase: 'idle' };
   private readonly windowMs: number;
   private readonly maxSize: number;
@@ -71,10 +78,12 @@ export class SileroBatcher {
       stream: new SileroStreamState(this.model.shape),
       waiting: undefined,
       running: false,
+      passed: false,
     };
     this.members.add(member);
     return {
       run: (frame) => this.submit(member, frame),
+      skip: (frame) => this.pass(member, frame),
       reset: () => member.stream.clear(),
       close: () => this.leave(member),
     };
@@ -91,13 +100,29 @@ export class SileroBatcher {
       const { stream } = member;
       member.waiting = { stream, frame, since: performance.now(), resolve, reject };
       this.waiting++;
+      if (!member.passed) this.ready++;
       this.schedule();
     });
+  }
+
+  /**
+   * A quiet frame that skips the model: it becomes the stream's context, and the stream
+   * has nothing for the next run, which then need not wait for it.
+   */
+  private pass(member: Member, frame: Int16Array): void {
+    if (member.waiting || member.running)
+      throw new VadError('INVALID_FRAME', 'a stream runs one frame at a time, in order');
+    member.stream.skip(frame);
+    if (!this.members.has(member) || member.passed) return;
+    member.passed = true;
+    this.ready++;
+    this.schedule();
   }
 
   /** Leaves at once: a frame still waiting is refused (`CLOSED`), the others go on without it. */
   private leave(member: Member): void {
     if (!this.members.delete(member)) return;
+    if (member.waiting || member.passed) this.ready--;
     if (member.waiting) {
       member.waiting.reject(new VadError('CLOSED', 'this VAD was closed'));
       member.waiting = undefined;
@@ -110,7 +135,7 @@ export class SileroBatcher {
   private schedule(): void {
     const { state } = this;
     if (state.phase === 'running') return;
-    const full = this.waiting === this.members.size || this.waiting >= this.maxSize;
+    const full = this.ready === this.members.size || this.waiting >= this.maxSize;
     if (this.waiting > 0 && !full) {
       if (state.phase === 'idle') this.gather();
       return;
@@ -138,13 +163,17 @@ export class SileroBatcher {
     const members: Member[] = [];
     const batch: Waiting[] = [];
     for (const member of this.members) {
-      if (batch.length === this.maxSize) break;
-      if (!member.waiting) continue;
+      if (member.passed) {
+        member.passed = false;
+        if (!member.waiting) this.ready--;
+      }
+      if (!member.waiting || batch.length === this.maxSize) continue;
       members.push(member);
       batch.push(member.waiting);
       member.waiting = undefined;
       member.running = true;
       this.waiting--;
+      this.ready--;
     }
     try {
       const answers = await this.model.run(batch);

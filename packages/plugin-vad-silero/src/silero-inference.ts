@@ -16,6 +16,8 @@ export const SHAPES: Readonly<Record<number, SileroShape>> = {
 /** What a stream needs from the model: one frame's speech probability (0–1), in order. */
 export interface SileroStream {
   run(frame: Int16Array): Promise<number>;
+  /** Takes the frame without running the model: it becomes the next frame's context. */
+  skip(frame: Int16Array): void;
   /** Forgets the frames heard so far. */
   reset(): void;
 }
@@ -137,6 +139,13 @@ export class SileroStreamState {
     this.context = new Float32Array(shape.context);
   }
 
+  /** A frame the model did not run: its tail is the next frame's context; the state stays. */
+  skip(frame: Int16Array): void {
+    const { context } = this;
+    const from = frame.length - context.length;
+    for (let i = 0; i < context.length; i++) context[i] = frame[from + i]! / 32768;
+  }
+
   /** Back to a fresh stream. */
   clear(): void {
     this.context.fill(0);
@@ -158,6 +167,11 @@ export class SileroInference implements SileroStream {
   /** The speech probability of the next frame (0–1). */
   async run(frame: Int16Array): Promise<number> {
     return (await this.model.run([{ stream: this.stream, frame }]))[0]!;
+  }
+
+  /** Takes the frame without running the model (see {@link SileroStreamState.skip}). */
+  skip(frame: Int16Array): void {
+    this.stream.skip(frame);
   }
 
   /** Forgets the frames heard so far. */

@@ -1,5 +1,6 @@
 import { VadError } from '@psrkit/plugin-vad';
 import { describe, expect, it } from 'vitest';
+import { QuietGate } from './quiet-gate.js';
 import { SHAPES } from './silero-inference.js';
 import { SileroVadInstance } from './silero-vad-instance.js';
 
@@ -18,19 +19,25 @@ function countingModel() {
       if (frame[0] === -1) throw new VadError('ENGINE_FAILED', 'Silero inference failed: test');
       return frame[0]! / 100 + heard++ / 1000;
     },
+    skip: (frame: Int16Array) => {
+      log.push(`skip ${frame[0]}`);
+    },
     reset: () => {
       log.push('reset');
       heard = 0;
     },
   };
 }
+const milli = (p: number) => Math.round(p * 1000) / 1000;
 const frame = (first: number) => new Int16Array(256).fill(first);
-const open = (model: ReturnType<typeof countingModel>) =>
-  new SileroVadInstance(model, 8000, SHAPES[8000]!, {
-    threshold: 0.5,
-    negThreshold: 0.35,
-    suspectThreshold: 0.3,
-  });
+const open = (model: ReturnType<typeof countingModel>, gate?: QuietGate) =>
+  new SileroVadInstance(
+    model,
+    8000,
+    SHAPES[8000]!,
+    { threshold: 0.5, negThreshold: 0.35, suspectThreshold: 0.3 },
+    gate,
+  );
 
 describe('SileroVadInstance: frames and resets in the order asked, one frame at a time', () => {
   it('queues frames asked while one is with the model, and a reset after the frames before it', async () => {
@@ -70,6 +77,26 @@ describe('SileroVadInstance: frames and resets in the order asked, one frame at 
       'maybe',
       'silence',
     ]);
+  });
+
+  it('with a quiet gate, skips quiet frames once the model has found two quiet, never a loud one', async () => {
+    const model = countingModel();
+    // Quiet: within 6 dB of the floor; two quiet model answers (under 0.15) before a skip.
+    const vad = open(model, new QuietGate(6, 2, 0.15));
+    const firsts = [5, 5, 5, 5, 60, 5, 5, 5];
+    const decisions = firsts.map((first) => vad.speechProbability(frame(first)));
+    vad.reset();
+    const afterReset = [5, 5, 5].map((first) => vad.speechProbability(frame(first)));
+    // A skipped frame is answered with the model's last probability.
+    expect((await Promise.all(decisions)).map(milli)).toEqual([
+      0.05, 0.051, 0.051, 0.051, 0.602, 0.053, 0.054, 0.054,
+    ]);
+    expect((await Promise.all(afterReset)).map(milli)).toEqual([0.05, 0.051, 0.051]);
+    expect(model.log).toEqual([
+      ...['run 5', 'run 5', 'skip 5', 'skip 5', 'run 60', 'run 5', 'run 5', 'skip 5'],
+      ...['reset', 'run 5', 'run 5', 'skip 5'],
+    ]);
+    expect(vad.framesSkipped).toBe(4);
   });
 
   it('refuses frames of the wrong length and any frame or reset once closed', () => {

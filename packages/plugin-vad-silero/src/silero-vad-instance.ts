@@ -1,4 +1,5 @@
 import { VadError, type VadLevel } from '@psrkit/plugin-vad';
+import type { QuietGate } from './quiet-gate.js';
 import type { SileroShape, SileroStream } from './silero-inference.js';
 
 /** The thresholds a probability is decided by (see `loadSileroVad`'s options). */
@@ -25,7 +26,9 @@ type Job =
 /**
  * One Silero VAD on one stream: frames and resets go to the model in the order asked, one
  * frame at a time. A frame asked while the model is free goes to it at once; others wait in
- * a queue, so an answer costs one promise from the model and one for the caller.
+ * a queue, so an answer costs one promise from the model and one for the caller. With a
+ * `gate`, a quiet frame skips the model and is answered with the model's last (quiet)
+ * probability.
  */
 export class SileroVadInstance {
   readonly frameSamples: number;
@@ -34,14 +37,23 @@ export class SileroVadInstance {
   private busy = false;
   private speaking = false;
   private open = true;
+  /** The model's last answer: a skipped frame's. */
+  private lastProbability = 0;
+  private skipped = 0;
 
   constructor(
     private readonly model: SileroStream & { close?(): void },
     readonly sampleRate: number,
     shape: SileroShape,
     private readonly thresholds: SileroThresholds,
+    private readonly gate?: QuietGate,
   ) {
     this.frameSamples = shape.frame;
+  }
+
+  /** Frames answered without the model (quiet: `loadSileroVad({ skipQuiet })`). */
+  get framesSkipped(): number {
+    return this.skipped;
   }
 
   // The public methods are bound (arrow properties): callers may pass them around alone.
@@ -91,13 +103,23 @@ export class SileroVadInstance {
       const job = this.jobs.shift()!;
       if (job.kind === 'reset') {
         this.model.reset();
+        this.gate?.reset();
         this.speaking = false;
+        this.lastProbability = 0;
+        continue;
+      }
+      if (this.gate?.skips(job.frame)) {
+        this.model.skip(job.frame);
+        this.skipped++;
+        job.resolve(this.answer(job.answer, this.lastProbability));
         continue;
       }
       this.busy = true;
       this.model.run(job.frame).then(
         (probability) => {
           this.busy = false;
+          this.lastProbability = probability;
+          this.gate?.heard(probability);
           job.resolve(this.answer(job.answer, probability));
           this.next();
         },

@@ -1,11 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { numberProblem } from '@psrkit/pipeline';
 import { type OpenVadOptions, type Vad, VadError, type VadLevel } from '@psrkit/plugin-vad';
 import ort from 'onnxruntime-node';
+import type { SkipQuietOptions } from './quiet-gate.js';
 import { SileroBatcher, type SileroBatchOptions } from './silero-batcher.js';
 import { SHAPES, SileroInference, SileroModel, type SileroShape } from './silero-inference.js';
-import { type SileroThresholds, SileroVadInstance } from './silero-vad-instance.js';
+import { batchOptions, quietGates, sileroThresholds } from './silero-options.js';
+import { SileroVadInstance } from './silero-vad-instance.js';
 
 /** Options of {@link loadSileroVad}. */
 export interface SileroVadOptions {
@@ -32,6 +33,14 @@ export interface SileroVadOptions {
    * (a lone call). `false`: one inference per frame, at once.
    */
   readonly batch?: boolean | SileroBatchOptions;
+  /**
+   * Let quiet frames skip the model (default `true`): a frame within `marginDb` (6) of the
+   * line's noise floor, once the model has heard nothing near speech for `holdMs` (320),
+   * is answered with the model's last, quiet answer — most of a call's caller side, at no
+   * cost. A frame above the margin always runs, and so do the frames for `holdMs` after
+   * it. `false`: every frame runs.
+   */
+  readonly skipQuiet?: boolean | SkipQuietOptions;
 }
 
 /** One Silero VAD on one stream: `isSpeech` answers asynchronously, one 32 ms frame at a time. */
@@ -42,6 +51,8 @@ export interface SileroVad extends Vad {
   speechProbability(frame: Int16Array): Promise<number>;
   /** `speech` as `isSpeech` says, else `maybe` from `suspectThreshold` up, else `silence`. */
   speechLevel(frame: Int16Array): Promise<VadLevel>;
+  /** Frames answered without the model so far (quiet: see `skipQuiet`). */
+  readonly framesSkipped: number;
 }
 
 /** Opens Silero VAD instances synchronously on one loaded model (an `OpenVad`). */
@@ -92,6 +103,7 @@ export function bundledModelPath(): string {
 export async function loadSileroVad(options: SileroVadOptions = {}): Promise<OpenSileroVad> {
   const thresholds = sileroThresholds(options);
   const batch = batchOptions(options.batch ?? true);
+  const gate = quietGates(options.skipQuiet ?? true, thresholds);
   const modelPath = options.modelPath ?? bundledModelPath();
   const session = await loadSession(modelPath);
   const streams = (shape: SileroShape, sampleRate: number) => {
@@ -105,31 +117,9 @@ export async function loadSileroVad(options: SileroVadOptions = {}): Promise<Ope
       open.sampleRate,
       shape,
       thresholds,
+      gate?.(),
     );
   };
-}
-
-/** The thresholds, checked: `suspectThreshold ≤ threshold`, `negThreshold ≤ threshold`. */
-function sileroThresholds(options: SileroVadOptions): SileroThresholds {
-  const threshold = probability(options.threshold ?? 0.5, 'threshold');
-  const negThreshold = probability(
-    options.negThreshold ?? Math.max(0.01, threshold - 0.15),
-    'negThreshold',
-  );
-  const suspectThreshold = probability(
-    options.suspectThreshold ?? Math.max(0.01, threshold - 0.1),
-    'suspectThreshold',
-  );
-  for (const [name, value] of [
-    ['negThreshold', negThreshold],
-    ['suspectThreshold', suspectThreshold],
-  ] as const)
-    if (value > threshold)
-      throw new VadError(
-        'INVALID_OPTION',
-        `${name} (${value}) must not be above threshold (${threshold})`,
-      );
-  return { threshold, negThreshold, suspectThreshold };
 }
 
 const batchers = new Map<string, SileroBatcher>();
@@ -151,22 +141,6 @@ function sharedBatcher(
   return batcher;
 }
 
-/** The batch options checked, with their defaults; `undefined` when batching is off. */
-function batchOptions(
-  batch: boolean | SileroBatchOptions,
-): Required<SileroBatchOptions> | undefined {
-  if (batch === false) return undefined;
-  const { windowMs = 16, maxSize = 64 } = batch === true ? {} : batch;
-  for (const [name, value, range] of [
-    ['windowMs', windowMs, { min: 0, max: 1000 }],
-    ['maxSize', maxSize, { min: 1, max: 4096, integer: true }],
-  ] as const) {
-    const problem = numberProblem(value, range);
-    if (problem) throw new VadError('INVALID_OPTION', `batch.${name}: ${problem}`);
-  }
-  return { windowMs, maxSize };
-}
-
 /** The frame shape for the stream's rate; Silero takes 8 and 16 kHz, and no WebRTC `mode`. */
 function sileroShape(options: OpenVadOptions): SileroShape {
   const shape = SHAPES[options.sampleRate];
@@ -181,10 +155,4 @@ function sileroShape(options: OpenVadOptions): SileroShape {
       'mode is the WebRTC VAD’s option; Silero takes threshold and negThreshold in loadSileroVad()',
     );
   return shape;
-}
-
-function probability(value: number, name: string): number {
-  const problem = numberProblem(value, { min: 0, max: 1 });
-  if (problem) throw new VadError('INVALID_OPTION', `${name}: ${problem}`);
-  return value;
 }

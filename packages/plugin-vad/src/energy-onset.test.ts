@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EnergyOnset, levelDbfs } from './energy-onset.js';
+import { EnergyOnset } from './energy-onset.js';
+import { levelDbfs } from './noise-floor.js';
 
 /** A 20 ms piece at 8 kHz: a 300 Hz tone at `dbfs` (RMS), or digital silence. */
 const tone = (dbfs: number | undefined, phase = 0) =>

@@ -1,5 +1,6 @@
 import { numberProblem } from '@psrkit/pipeline';
 import { VadError } from './errors.js';
+import { levelDbfs, NoiseFloor } from './noise-floor.js';
 
 /** Options of {@link EnergyOnset} (and `detectTurns`' `onset`). */
 export interface OnsetOptions {
@@ -7,20 +8,6 @@ export interface OnsetOptions {
   readonly riseDb?: number;
   /** The quietest level that counts as an onset, dBFS (default −45). */
   readonly minDbfs?: number;
-}
-
-/** How fast the floor follows the line up, per piece: quiet pieces, and loud ones. */
-const FOLLOW_QUIET = 0.05;
-const FOLLOW_LOUD = 0.002;
-/** The level of digital silence, dBFS. */
-const SILENT_DB = -120;
-
-/** A piece's RMS level, dBFS. */
-export function levelDbfs(samples: Int16Array): number {
-  if (samples.length === 0) return SILENT_DB;
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i]! * samples[i]!;
-  return Math.max(SILENT_DB, 10 * Math.log10(sum / samples.length / 32768 ** 2 + 1e-12));
 }
 
 /**
@@ -33,7 +20,7 @@ export function levelDbfs(samples: Int16Array): number {
  * suspicion that a VAD confirms or clears, not a VAD.
  */
 export class EnergyOnset {
-  private floorDb: number | undefined;
+  private readonly floor = new NoiseFloor();
   /** The last piece was above the onset's level: no new onset until it falls back. */
   private above = false;
   private readonly riseDb: number;
@@ -47,11 +34,10 @@ export class EnergyOnset {
   /** True when this piece is an onset. */
   hear(samples: Int16Array): boolean {
     const level = levelDbfs(samples);
-    const floor = this.floorDb ?? level;
+    const floor = this.floor.at(level);
     const onset = !this.above && level >= this.minDbfs && level - floor >= this.riseDb;
     this.above = level - floor >= this.riseDb / 2 && (this.above || onset);
-    const follow = level < floor ? 1 : this.above ? FOLLOW_LOUD : FOLLOW_QUIET;
-    this.floorDb = floor + (level - floor) * follow;
+    this.floor.follow(level, this.above);
     return onset;
   }
 }
