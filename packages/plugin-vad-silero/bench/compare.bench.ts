@@ -150,6 +150,7 @@ interface Engine {
 const engines: Engine[] = [
   { name: 'WebRTC (mode 3)', openVad: await loadWebRtcVad() },
   { name: 'Silero v5', openVad: await loadSileroVad() },
+  { name: 'Silero v5, every frame run', openVad: await loadSileroVad({ skipQuiet: false }) },
 ];
 
 async function frameScores(engine: Engine, pcm: Int16Array, truth: boolean[]) {
